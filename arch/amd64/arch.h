@@ -1,0 +1,82 @@
+/* arch/amd64/arch.h: the amd64 (x86-64 System V) parameters of the runtime.
+ * Included by both C and assembly; C-only parts are guarded. */
+#ifndef RT0_ARCH_H
+#define RT0_ARCH_H
+
+#define ARCH_NAME "amd64"
+#define ARCH_PTRSIZE 8
+#define ARCH_PCQUANTUM 1   /* goexit+1 lies inside goexit */
+#define ARCH_MINFRAMESIZE 0 /* no link register, no fixed frame area */
+#define ARCH_STACKALIGN 16  /* SysV: SP+8 is 16-aligned at function entry */
+#define ARCH_LINK_REGISTER 0
+#define ARCH_BIG_ENDIAN 0
+
+/* Callee-saved registers a context switch must keep (SysV ABI 3.2.1):
+ * rbx, rbp, r12, r13, r14, r15. gobuf.regs holds them in that order. */
+#define ARCH_NSAVED 6
+
+/* How g is found: in internal mode through FS, set by arch_prctl to
+ * &m0.tls[1], so g lives at -8(%fs) as in Go's ELF TLS layout; under libc,
+ * FS belongs to the C library, and g is the thread-local rt0_tls_g. */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct g;
+
+#ifdef RT0_LINK_EXTERNAL
+extern _Thread_local struct g *rt0_tls_g;
+static inline struct g *getg(void)
+{
+	return rt0_tls_g;
+}
+static inline void setg_tls(struct g *gp)
+{
+	rt0_tls_g = gp;
+}
+#else
+static inline struct g *getg(void)
+{
+	struct g *gp;
+	__asm__ volatile("movq %%fs:-8, %0" : "=r"(gp));
+	return gp;
+}
+static inline void setg_tls(struct g *gp)
+{
+	__asm__ volatile("movq %0, %%fs:-8" : : "r"(gp) : "memory");
+}
+#endif
+
+static inline uintptr_t arch_getsp(void)
+{
+	uintptr_t sp;
+	__asm__ volatile("movq %%rsp, %0" : "=r"(sp));
+	return sp;
+}
+
+/* A raw system call: number in rax, arguments in rdi, rsi, rdx, r10, r8,
+ * r9; the kernel clobbers rcx and r11. Returns -errno on failure. */
+static inline long arch_syscall6(long nr, long a1, long a2, long a3, long a4,
+				 long a5, long a6)
+{
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+	long ret;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10),
+			   "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* A deliberate crash that no handler can mistake for anything else. */
+static inline _Noreturn void arch_trap(void)
+{
+	__asm__ volatile("ud2");
+	__builtin_unreachable();
+}
+
+#endif /* __ASSEMBLER__ */
+#endif

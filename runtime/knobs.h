@@ -1,0 +1,66 @@
+/* knobs.h: Go's start-up knobs as pure functions (no libc, no allocation,
+ * no global state), so the runtime, the unit tests and the fuzzers share
+ * them unchanged. Strings are (pointer, length) pairs: environment values
+ * are not copied to be parsed. A NULL pointer means "unset"; it behaves
+ * exactly like the empty string, as Go's gogetenv returns "" for both. */
+#ifndef RT0_KNOBS_H
+#define RT0_KNOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Go's runtime atoi/atoi64/atoi32 (runtime/string.go): optional leading
+ * '-', then decimal digits only; "" fails, "-" alone is 0, overflow fails. */
+bool knob_atoi64(const char *s, size_t n, int64_t *out);
+bool knob_atoi32(const char *s, size_t n, int32_t *out);
+
+/* GOMAXPROCS: the value if it parses as an int32 greater than 0, else ncpu. */
+int32_t knob_gomaxprocs(const char *s, size_t n, int32_t ncpu);
+
+/* GOGC: "off" -> -1; an int32 -> itself, negatives -> -1; otherwise 100. */
+int32_t knob_gogc(const char *s, size_t n);
+
+/* GOMEMLIMIT: "" or "off" -> INT64_MAX; otherwise Go's parseByteCount
+ * (digits, optional "B", or "KiB"/"MiB"/"GiB"/"TiB"). Returns false on a
+ * malformed value, which the runtime turns into a fatal error. */
+bool knob_gomemlimit(const char *s, size_t n, int64_t *out);
+
+/* GOTRACEBACK, as Go's setTraceback. */
+struct knob_traceback {
+	uint32_t level; /* 0 none, 1 single, 2 system, or the number given */
+	bool all;       /* print every goroutine */
+	bool crash;     /* crash (abort) after printing */
+};
+struct knob_traceback knob_gotraceback(const char *s, size_t n);
+
+/* GODEBUG: comma-separated key=value fields, left to right, last wins;
+ * fields without '=', unknown keys and values that are not int32 are
+ * ignored; keys are case-sensitive. The table below names the keys the
+ * runtime knows; GODEBUG_DEFAULTS gives their values when unset. */
+#define GODEBUG_KEYS(X)                                                        \
+	X(cgocheck, 1)                                                         \
+	X(gctrace, 0)                                                          \
+	X(inittrace, 0)                                                        \
+	X(invalidptr, 1)                                                       \
+	X(madvdontneed, 1)                                                     \
+	X(rt0trace, 0)                                                         \
+	X(scheddetail, 0)                                                      \
+	X(schedtrace, 0)
+
+struct godebug {
+#define GODEBUG_FIELD(name, dflt) int32_t name;
+	GODEBUG_KEYS(GODEBUG_FIELD)
+#undef GODEBUG_FIELD
+};
+
+/* Sets every field to its default, then applies s. */
+void knob_godebug(const char *s, size_t n, struct godebug *out);
+
+/* Finds the value of the first environment entry that is exactly
+ * "KEY=..." (case-sensitive; entries without '=' never match). env is an
+ * array of n NUL-terminated strings. Returns NULL when there is none. */
+const char *knob_env_lookup(const char *const *env, size_t n, const char *key,
+                            size_t keylen);
+
+#endif

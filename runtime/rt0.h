@@ -1,0 +1,82 @@
+/* rt0.h: the program API of the rt0 reference runtime.
+ *
+ * A program supplies main_main() and, optionally, packages declared with
+ * RT0_PACKAGE. It runs in internal link mode (no libc at all) or external
+ * link mode (under the C library), so nothing here depends on libc. */
+#ifndef RT0_H
+#define RT0_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The program's entry, called on goroutine 1 after every package init. */
+void main_main(void);
+
+/* Goroutines. rt0_go is Go's `go fn(arg)`; it returns the new goroutine's id.
+ */
+typedef void (*rt0_fn)(void *arg);
+int64_t rt0_go(rt0_fn fn, void *arg);
+void rt0_gosched(void);
+_Noreturn void rt0_goexit(void);
+int64_t rt0_goid(void);
+int32_t
+rt0_num_goroutine(void); /* user goroutines only, as runtime.NumGoroutine */
+void rt0_lock_os_thread(void);
+void rt0_unlock_os_thread(void);
+_Noreturn void rt0_panic(const char *msg);
+
+/* Channels of machine words; capacity 0 is unbuffered (a rendezvous). */
+struct rt0_chan;
+struct rt0_chan *rt0_chan_make(uint32_t cap);
+void rt0_chan_send(struct rt0_chan *c, uintptr_t v);
+uintptr_t rt0_chan_recv(struct rt0_chan *c);
+
+/* The runtime's verbatim copies of argv and the environment (os.Args,
+ * os.Environ). rt0_getenv returns the first exact match, or NULL. */
+int32_t rt0_argc(void);
+const char *rt0_argv(int32_t i);
+int32_t rt0_envc(void);
+const char *rt0_envv(int32_t i);
+const char *rt0_getenv(const char *key);
+
+/* Output without libc. Facts are "rt0 fact KEY=VALUE" lines on stderr
+ * (conformance/TRACE.md); rt0_mark records a trace event "user.NAME". */
+void rt0_write(int fd, const void *buf, size_t len);
+void rt0_print(const char *s); /* to stdout, unbuffered */
+void rt0_fact_str(const char *key, const char *value);
+void rt0_fact_int(const char *key, int64_t value);
+void rt0_fact_hex(const char *key, uintptr_t value);
+void rt0_mark(const char *name);
+void rt0_flush(void); /* write out buffered facts and trace lines now */
+
+/* Packages: an import path, the paths it imports, and its init functions in
+ * order. Packages are initialised by Go 1.21's rule: repeatedly, the first
+ * package in import-path order whose imports are all initialised. Every
+ * package declared in the program takes part. */
+struct rt0_package {
+	const char *path;
+	const char *const *imports; /* NULL-terminated */
+	void (*const *inits)(void); /* NULL-terminated */
+};
+
+#define RT0_IMPORTS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define RT0_NO_IMPORTS   ((const char *const[]){NULL})
+#define RT0_INITS(...)   ((void (*const[])(void)){__VA_ARGS__, NULL})
+#define RT0_NO_INITS     ((void (*const[])(void)){NULL})
+
+/* The linker gathers one pointer per package in section rt0_pkgs, the way
+ * Go's linker gathers init tasks. */
+#define RT0_PACKAGE(ident, import_path, imports_, inits_)                      \
+	static const struct rt0_package ident = {import_path, imports_,        \
+	                                         inits_};                      \
+	__attribute__((used,                                                   \
+	               section("rt0_pkgs"))) static const struct rt0_package   \
+	    *const ident##_entry = &ident
+
+/* Test hooks (weak; a probe may define them, like Go's export_test.go).
+ * rt0_hook_schedinit runs on g0 inside schedinit, before the environment is
+ * loaded; rt0_hook_schedule runs on g0 in the scheduler between goroutines. */
+void rt0_hook_schedinit(void);
+void rt0_hook_schedule(void);
+
+#endif
