@@ -49,6 +49,14 @@ void rt0_fact_hex(const char *key, uintptr_t value);
 void rt0_mark(const char *name);
 void rt0_flush(void); /* write out buffered facts and trace lines now */
 
+/* The running goroutine's stack, [lo, hi); a guard page lies below lo. */
+void rt0_stack_bounds(uintptr_t *lo, uintptr_t *hi);
+
+/* Prints the parsed knobs as facts: knob.ncpu, knob.gomaxprocs, knob.gogc,
+ * knob.gomemlimit, knob.traceback.level, knob.traceback.all,
+ * knob.traceback.crash, and knob.godebug.KEY for every known GODEBUG key. */
+void rt0_print_knobs(void);
+
 /* Packages: an import path, the paths it imports, and its init functions in
  * order. Packages are initialised by Go 1.21's rule: repeatedly, the first
  * package in import-path order whose imports are all initialised. Every
