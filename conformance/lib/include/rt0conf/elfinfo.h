@@ -1,0 +1,37 @@
+/* elfinfo.h: the few facts about a probe's ELF file the suites check. Reads
+ * ELF32 and ELF64 of either byte order, so it also serves foreign arches. */
+#ifndef RT0CONF_ELFINFO_H
+#define RT0CONF_ELFINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct elf_info {
+	char error[256]; /* why elf_open failed */
+	void *map;
+	size_t size;
+	int elfclass; /* ELFCLASS32 or ELFCLASS64 */
+	bool big_endian;
+	uint16_t machine; /* e_machine */
+	uint16_t type;    /* ET_EXEC, ET_DYN */
+	uint64_t entry;   /* e_entry */
+	bool has_interp;  /* a PT_INTERP segment */
+	char interp[256];
+	bool has_dynamic; /* a PT_DYNAMIC segment */
+	size_t nneeded;   /* DT_NEEDED entries */
+	char needed[16][64];
+};
+
+/* Maps and inspects path; false with info->error set on failure. */
+bool elf_open(const char *path, struct elf_info *info);
+void elf_close(struct elf_info *info);
+
+/* Static: neither an interpreter nor a dynamic section. */
+bool elf_is_static(const struct elf_info *info);
+/* Needs a shared library (the C library, in practice): any DT_NEEDED. */
+bool elf_needs_shared_libs(const struct elf_info *info);
+/* A symbol's value from .symtab; false when absent (or stripped). */
+bool elf_symbol(const struct elf_info *info, const char *name, uint64_t *value);
+
+#endif
