@@ -3,13 +3,14 @@
 #ifndef RT0_ARCH_H
 #define RT0_ARCH_H
 
-#define ARCH_NAME "amd64"
-#define ARCH_PTRSIZE 8
-#define ARCH_PCQUANTUM 1   /* goexit+1 lies inside goexit */
-#define ARCH_MINFRAMESIZE 0 /* no link register, no fixed frame area */
-#define ARCH_STACKALIGN 16  /* SysV: SP+8 is 16-aligned at function entry */
-#define ARCH_LINK_REGISTER 0
-#define ARCH_BIG_ENDIAN 0
+#define ARCH_NAME               "amd64"
+#define ARCH_PTRSIZE            8
+#define ARCH_PCQUANTUM          1 /* goexit+1 lies inside goexit */
+#define ARCH_MINFRAMESIZE       0 /* no link register, no fixed frame area */
+#define ARCH_STACKALIGN         16 /* SysV: SP+8 is 16-aligned at function entry */
+#define ARCH_LINK_REGISTER      0
+#define ARCH_BIG_ENDIAN         0
+#define ARCH_VDSO_CLOCK_GETTIME "__vdso_clock_gettime"
 
 /* Callee-saved registers a context switch must keep (SysV ABI 3.2.1):
  * rbx, rbp, r12, r13, r14, r15. gobuf.regs holds them in that order. */
@@ -57,18 +58,45 @@ static inline uintptr_t arch_getsp(void)
 /* A raw system call: number in rax, arguments in rdi, rsi, rdx, r10, r8,
  * r9; the kernel clobbers rcx and r11. Returns -errno on failure. */
 static inline long arch_syscall6(long nr, long a1, long a2, long a3, long a4,
-				 long a5, long a6)
+                                 long a5, long a6)
 {
 	register long r10 __asm__("r10") = a4;
 	register long r8 __asm__("r8") = a5;
 	register long r9 __asm__("r9") = a6;
 	long ret;
 	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10),
-			   "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
+	                 : "=a"(ret)
+	                 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10),
+	                   "r"(r8), "r"(r9)
+	                 : "rcx", "r11", "memory");
 	return ret;
+}
+
+/* CPU features cpuinit detects (CPUID leaf 1 ECX, leaf 7 EBX); GODEBUG
+ * cpu.NAME=off turns one off. aeshash needs aes, ssse3 and sse41, as in
+ * Go's alginit. */
+#define ARCH_CPU_FEATURES(X) X(aes) X(ssse3) X(sse41) X(avx2)
+#define ARCH_AESHASH_NEEDS   ((1u << 0) | (1u << 1) | (1u << 2))
+
+static inline uint32_t arch_cpu_detect(void)
+{
+	uint32_t a, b, c, d, bits = 0, maxleaf;
+	__asm__ volatile("cpuid"
+	                 : "=a"(maxleaf), "=b"(b), "=c"(c), "=d"(d)
+	                 : "a"(0), "c"(0));
+	__asm__ volatile("cpuid"
+	                 : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+	                 : "a"(1), "c"(0));
+	bits |= (c >> 25 & 1) << 0; /* aes */
+	bits |= (c >> 9 & 1) << 1;  /* ssse3 */
+	bits |= (c >> 19 & 1) << 2; /* sse4.1 */
+	if (maxleaf < 7)
+		return bits;
+	__asm__ volatile("cpuid"
+	                 : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+	                 : "a"(7), "c"(0));
+	bits |= (b >> 5 & 1) << 3; /* avx2 */
+	return bits;
 }
 
 /* A deliberate crash that no handler can mistake for anything else. */

@@ -1,0 +1,11 @@
+# cmake -DIN=asm_offsets.s -DOUT=asm_offsets.h -P gen_offsets.cmake
+file(STRINGS "${IN}" lines REGEX "->")
+set(body "/* Generated from runtime/asm_offsets.c; do not edit. */\n#ifndef RT0_ASM_OFFSETS_H\n#define RT0_ASM_OFFSETS_H\n")
+foreach(line IN LISTS lines)
+  if(line MATCHES "->([A-Z0-9_]+) [$#]?(-?[0-9]+)")
+    string(APPEND body "#define ${CMAKE_MATCH_1} ${CMAKE_MATCH_2}\n")
+  endif()
+endforeach()
+string(APPEND body "#endif\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,58 @@
+/* atomic.c: the atomics runtime.check verifies. Byte-wide Or8/And8 are
+ * built from a 32-bit CAS on the aligned word that holds the byte, as on
+ * arches without byte atomics; the byte's shift depends on endianness,
+ * which is exactly what check() is there to catch. */
+#include "runtime.h"
+
+bool cas32(uint32_t *p, uint32_t old, uint32_t new)
+{
+	return __atomic_compare_exchange_n(p, &old, new, false,
+	                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+static unsigned byte_shift(uintptr_t addr)
+{
+	unsigned idx = (unsigned)(addr & 3);
+	return 8 * (ARCH_BIG_ENDIAN ? 3 - idx : idx);
+}
+
+void or8(uint8_t *p, uint8_t v)
+{
+	uint32_t *word = (uint32_t *)((uintptr_t)p & ~(uintptr_t)3);
+	uint32_t bits = (uint32_t)v << byte_shift((uintptr_t)p);
+	__atomic_fetch_or(word, bits, __ATOMIC_SEQ_CST);
+}
+
+void and8(uint8_t *p, uint8_t v)
+{
+	uint32_t *word = (uint32_t *)((uintptr_t)p & ~(uintptr_t)3);
+	unsigned shift = byte_shift((uintptr_t)p);
+	uint32_t keep = ~((uint32_t)0xff << shift) | ((uint32_t)v << shift);
+	__atomic_fetch_and(word, keep, __ATOMIC_SEQ_CST);
+}
+
+bool cas64(uint64_t *p, uint64_t old, uint64_t new)
+{
+	return __atomic_compare_exchange_n(p, &old, new, false,
+	                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+uint64_t load64(uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+
+void store64(uint64_t *p, uint64_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_SEQ_CST);
+}
+
+uint64_t xadd64(uint64_t *p, int64_t delta)
+{
+	return __atomic_add_fetch(p, (uint64_t)delta, __ATOMIC_SEQ_CST);
+}
+
+uint64_t xchg64(uint64_t *p, uint64_t v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}

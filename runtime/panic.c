@@ -1,0 +1,156 @@
+/* panic.c: how the process ends (Go: panic.go, traceback.go's headers),
+ * and the program's output API. Exit statuses are Go's: 0 when main
+ * returns, 2 for a panic or a fatal error. */
+#include "runtime.h"
+#include <linux/signal.h>
+
+static const char *status_string(const struct g *gp)
+{
+	static const char *const reasons[] = {
+	    [WAIT_NONE] = "waiting",
+	    [WAIT_CHAN_RECEIVE] = "chan receive",
+	    [WAIT_CHAN_SEND] = "chan send",
+	    [WAIT_FORCEGC_IDLE] = "force gc (idle)",
+	    [WAIT_GC_SWEEP] = "GC sweep wait",
+	    [WAIT_GC_SCAVENGE] = "GC scavenge wait",
+	};
+	switch (gp->status) {
+	case G_RUNNABLE:
+		return "runnable";
+	case G_RUNNING:
+		return "running";
+	case G_SYSCALL:
+		return "syscall";
+	case G_WAITING:
+		return reasons[gp->waitreason];
+	default:
+		return "idle";
+	}
+}
+
+/* "goroutine N [status, locked to thread]:" (Go's goroutineheader). There
+ * are no frames to print after it: the runtime carries no symbol table. */
+static void goroutine_header(const struct g *gp)
+{
+	print_str("\ngoroutine ");
+	print_int(gp->goid);
+	print_str(" [");
+	print_str(status_string(gp));
+	if (gp->lockedm != NULL)
+		print_str(", locked to thread");
+	print_str("]:\n");
+}
+
+/* GOTRACEBACK decides what follows the message: nothing (none), the
+ * failing goroutine (single), every user goroutine (all), the runtime's
+ * own as well (system), then a SIGABRT (crash). */
+static _Noreturn void die(bool fatal_error)
+{
+	struct g *gp = getg();
+	struct knob_traceback tb = rt.traceback;
+	if (!rt.envs_loaded) /* before GOTRACEBACK is known: Go's default */
+		tb = (struct knob_traceback){.level = 1};
+	struct g *cur = gp == gp->m->g0 ? gp->m->curg : gp;
+	if (tb.level > 0) {
+		if (cur != NULL)
+			goroutine_header(cur);
+		if (tb.all || fatal_error) {
+			for (struct g *o = sched.allg; o != NULL;
+			     o = o->alllink)
+				if (o != cur && o->status != G_DEAD &&
+				    (!o->system || tb.level >= 2))
+					goroutine_header(o);
+		}
+	}
+	print_flush();
+	if (tb.crash) {
+		sys_raise(SIGABRT);
+	}
+	exit_process(2);
+}
+
+_Noreturn void fatal(const char *msg)
+{
+	static bool dying;
+	if (dying) { /* a fatal error while reporting one */
+		print_flush();
+		sys_exit_group(2);
+	}
+	dying = true;
+	print_str("fatal error: ");
+	print_str(msg);
+	print_str("\n");
+	die(true);
+}
+
+_Noreturn void rt0_panic(const char *msg)
+{
+	print_str("panic: ");
+	print_str(msg);
+	print_str("\n");
+	die(false);
+}
+
+_Noreturn void exit_process(int32_t code)
+{
+	struct trace_kv kv[] = {KV_I("code", code)};
+	trace_event("runtime.exit", kv, 1);
+	print_flush();
+	sys_exit_group(code);
+}
+
+void rt0_write(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	if (fd == 2) { /* keep order with facts and trace lines */
+		print_bytes(p, len);
+		return;
+	}
+	while (len > 0) {
+		long n = sys_write(fd, p, len);
+		if (n == -4) /* EINTR */
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void rt0_print(const char *s)
+{
+	rt0_write(1, s, rt_strlen(s));
+}
+
+static void fact_key(const char *key)
+{
+	print_str("rt0 fact ");
+	print_str(key);
+	print_str("=");
+}
+
+void rt0_fact_str(const char *key, const char *value)
+{
+	fact_key(key);
+	print_encoded(value, rt_strlen(value));
+	print_str("\n");
+}
+
+void rt0_fact_int(const char *key, int64_t value)
+{
+	fact_key(key);
+	print_int(value);
+	print_str("\n");
+}
+
+void rt0_fact_hex(const char *key, uintptr_t value)
+{
+	fact_key(key);
+	print_hex(value);
+	print_str("\n");
+}
+
+void rt0_flush(void)
+{
+	print_flush();
+}

@@ -1,0 +1,430 @@
+/* proc.c: schedinit, goroutine creation and the scheduler (Go: proc.go).
+ *
+ * One M (m0, the process's only thread) runs every goroutine; a goroutine
+ * runs until it blocks, yields or exits. GOMAXPROCS Ps are accounted for,
+ * but only P0 is materialised: with one M no other P could ever run, and
+ * GOMAXPROCS=2147483647 must still start in bounded memory. */
+#include "runtime.h"
+
+struct runtime_state rt;
+struct sched sched;
+struct m m0;
+struct g g0;
+#ifdef RT0_LINK_EXTERNAL
+_Thread_local struct g *rt0_tls_g; /* arch.h: g's home under libc */
+#endif
+
+/* Test hooks; a probe's strong definitions replace these. */
+__attribute__((weak)) void rt0_hook_schedinit(void)
+{
+}
+
+__attribute__((weak)) void rt0_hook_schedule(void)
+{
+}
+
+void rt0_go_started(uintptr_t entrysp)
+{
+	rt.entrysp = entrysp;
+	TRACE("runtime.rt0_go");
+}
+
+static bool bytes_eq(const char *a, size_t n, const char *lit)
+{
+	size_t i = 0;
+	while (i < n && lit[i] != '\0' && a[i] == lit[i])
+		i++;
+	return i == n && lit[i] == '\0';
+}
+
+/* Go's cpuinit reads GODEBUG straight from envp, before goenvs: the first
+ * "GODEBUG=" entry only, for its cpu.NAME=off and cpu.all=off options. */
+static void cpuinit(void)
+{
+	static const char *const names[] = {
+#define CPU_NAME(name) #name,
+	    ARCH_CPU_FEATURES(CPU_NAME)
+#undef CPU_NAME
+	};
+	rt.cpu = arch_cpu_detect();
+	const char *s = NULL;
+	for (char **e = rt.envp; *e != NULL && s == NULL; e++)
+		if (rt_strlen(*e) >= 8 && bytes_eq(*e, 8, "GODEBUG="))
+			s = *e + 8;
+	while (s != NULL && *s != '\0') {
+		const char *key = s, *eq = NULL;
+		for (; *s != '\0' && *s != ','; s++)
+			if (*s == '=' && eq == NULL)
+				eq = s;
+		const char *fieldend = s;
+		if (*s == ',')
+			s++;
+		if (eq == NULL || eq - key < 4 || !bytes_eq(key, 4, "cpu.") ||
+		    !bytes_eq(eq + 1, (size_t)(fieldend - eq - 1), "off"))
+			continue;
+		const char *name = key + 4;
+		size_t namelen = (size_t)(eq - name);
+		for (uint32_t f = 0; f < sizeof names / sizeof names[0]; f++)
+			if (bytes_eq(name, namelen, "all") ||
+			    bytes_eq(name, namelen, names[f]))
+				rt.cpu &= ~(1u << f);
+	}
+	TRACE("runtime.cpuinit");
+}
+
+/* Go's getRandomData: the kernel's 16 AT_RANDOM bytes, stretched when more
+ * are wanted; /dev/urandom only when there is no AT_RANDOM. */
+void get_random_data(uint8_t *buf, size_t n)
+{
+	size_t have = 0;
+	if (rt.random16 != NULL) {
+		for (; have < n && have < 16; have++)
+			buf[have] = rt.random16[have];
+	} else {
+		long fd = sys_openat("/dev/urandom", 0);
+		if (fd >= 0) {
+			long r = sys_read((int)fd, buf, n);
+			sys_close((int)fd);
+			have = r > 0 ? (size_t)r : 0;
+		}
+	}
+	uint64_t x = 0x9e3779b97f4a7c15ull ^ (uint64_t)nanotime();
+	for (size_t i = 0; i < have; i++)
+		x = (x ^ buf[i]) * 0x100000001b3ull;
+	for (size_t i = have; i < n; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		buf[i] = (uint8_t)(x >> 32);
+	}
+}
+
+static void alginit(void)
+{
+	rt.use_aeshash = (rt.cpu & ARCH_AESHASH_NEEDS) == ARCH_AESHASH_NEEDS;
+	get_random_data((uint8_t *)rt.hashkey, sizeof rt.hashkey);
+	rt.hashkey[0] |= 1; /* Go: hash keys must be odd */
+	TRACE("runtime.alginit");
+}
+
+static void fastrandinit(void)
+{
+	get_random_data((uint8_t *)&rt.fastrand, sizeof rt.fastrand);
+	TRACE("runtime.fastrandinit");
+}
+
+static void mcommoninit(struct m *mp)
+{
+	static int64_t mnext;
+	mp->id = mnext++;
+	TRACE("runtime.mcommoninit");
+}
+
+/* Go: procresize(n) with the world stopped. P0 goes to m0; the others
+ * would be idle, and are only counted. */
+static void procresize(int32_t n)
+{
+	if (n <= 0)
+		fatal("procresize: invalid arg");
+	rt.gomaxprocs = n;
+	struct p *pp = persistentalloc(sizeof *pp);
+	pp->id = 0;
+	pp->status = P_RUNNING;
+	pp->m = &m0;
+	m0.p = pp;
+	sched.p0 = pp;
+	sched.npidle = n - 1;
+	struct trace_kv kv[] = {KV_I("nprocs", n)};
+	trace_event("runtime.procresize", kv, 1);
+}
+
+void schedinit(void)
+{
+	TRACE("runtime.schedinit");
+	stackinit();
+	mallocinit();
+	cpuinit();
+	alginit();
+	fastrandinit();
+	mcommoninit(&m0);
+	rt0_hook_schedinit();
+	goargs();
+	goenvs();
+	parsedebugvars();
+	gcinit();
+	procresize(read_gomaxprocs());
+}
+
+static void runqput(struct p *pp, struct g *gp, bool next)
+{
+	if (next) {
+		struct g *old = pp->runnext;
+		pp->runnext = gp;
+		if (old == NULL)
+			return;
+		gp = old; /* the old runnext goes to the tail */
+	}
+	gp->schedlink = NULL;
+	if (pp->runqtail != NULL)
+		pp->runqtail->schedlink = gp;
+	else
+		pp->runqhead = gp;
+	pp->runqtail = gp;
+}
+
+static struct g *runqget(struct p *pp)
+{
+	struct g *gp = pp->runnext;
+	if (gp != NULL) {
+		pp->runnext = NULL;
+		return gp;
+	}
+	gp = pp->runqhead;
+	if (gp != NULL) {
+		pp->runqhead = gp->schedlink;
+		if (pp->runqhead == NULL)
+			pp->runqtail = NULL;
+	}
+	return gp;
+}
+
+/* Go's gostartcall: make the goroutine look as if its entry function had
+ * been called from buf->pc (goexit + PCQuantum), and start at fn. */
+static void gostartcall(struct gobuf *buf, rt0_fn fn, void *arg)
+{
+#if ARCH_LINK_REGISTER
+	buf->lr = buf->pc;
+#else
+	buf->sp -= ARCH_PTRSIZE;
+	*(uintptr_t *)buf->sp = buf->pc;
+#endif
+	buf->pc = (uintptr_t)fn;
+	buf->ctxt = (uintptr_t)arg;
+}
+
+struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
+{
+	if (fn == NULL)
+		fatal("go of nil func value");
+	struct p *pp = getg()->m->p;
+	struct g *gp = sched.gfree;
+	if (gp != NULL) {
+		sched.gfree = gp->schedlink;
+	} else {
+		gp = persistentalloc(sizeof *gp);
+		gp->alllink = sched.allg;
+		sched.allg = gp;
+	}
+	gp->stack = stackalloc(stacksize);
+	gp->stackguard0 = gp->stackguard1 = gp->stack.lo + STACK_GUARD;
+	uintptr_t frame =
+	    ALIGN_UP(4 * ARCH_PTRSIZE + ARCH_MINFRAMESIZE, ARCH_STACKALIGN);
+	gp->sched = (struct gobuf){
+	    .sp = gp->stack.hi - frame,
+	    .pc = (uintptr_t)goexit + ARCH_PCQUANTUM,
+	    .g = gp,
+	};
+	gostartcall(&gp->sched, fn, arg);
+	if (pp->goidcache == pp->goidcacheend) {
+		sched.goidgen += GOID_BATCH;
+		pp->goidcache = sched.goidgen - GOID_BATCH + 1;
+		pp->goidcacheend = pp->goidcache + GOID_BATCH;
+	}
+	gp->goid = pp->goidcache++;
+	gp->system = system;
+	gp->m = NULL;
+	gp->lockedm = NULL;
+	gp->waitreason = WAIT_NONE;
+	gp->status = G_RUNNABLE;
+	if (!system)
+		sched.nuser++;
+	runqput(pp, gp, true);
+	struct trace_kv kv[] = {
+	    KV_I("newg", gp->goid),      KV_X("newlo", gp->stack.lo),
+	    KV_X("newhi", gp->stack.hi), KV_X("newsp", gp->sched.sp),
+	    KV_X("newpc", gp->sched.pc),
+	};
+	trace_event("runtime.newproc", kv, 5);
+	return gp;
+}
+
+void newproc(rt0_fn fn, void *arg)
+{
+	newproc1(fn, arg, false, STACK_USER);
+}
+
+/* No goroutine can run: Go's checkdead. System goroutines do not count. */
+static _Noreturn void checkdead(void)
+{
+	int32_t waiting = 0;
+	for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
+		if (gp->system || gp->status == G_DEAD)
+			continue;
+		if (gp->status != G_WAITING)
+			fatal("checkdead: runnable g");
+		waiting++;
+	}
+	if (waiting == 0)
+		fatal("no goroutines (main called runtime.Goexit) - deadlock!");
+	fatal("all goroutines are asleep - deadlock!");
+}
+
+static _Noreturn void execute(struct g *gp)
+{
+	struct m *mp = getg()->m;
+	mp->curg = gp;
+	gp->m = mp;
+	gp->status = G_RUNNING;
+	struct trace_kv kv[] = {KV_I("next", gp->goid)};
+	trace_sched_event("runtime.execute", kv, 1);
+	gogo(&gp->sched);
+}
+
+_Noreturn void schedule(void)
+{
+	struct m *mp = getg()->m;
+	if (getg() != mp->g0)
+		fatal("schedule: not on g0");
+	rt0_hook_schedule();
+	struct g *gp = runqget(mp->p);
+	if (gp == NULL)
+		checkdead();
+	execute(gp);
+}
+
+void mstart0(void)
+{
+	struct g *gp = getg();
+	if (gp != gp->m->g0)
+		fatal("bad runtime·mstart");
+	TRACE("runtime.mstart");
+	schedule();
+}
+
+static void park_m(struct g *gp)
+{
+	gp->m->curg = NULL;
+	schedule();
+}
+
+void gopark(enum waitreason reason)
+{
+	struct g *gp = getg();
+	gp->status = G_WAITING;
+	gp->waitreason = reason;
+	struct trace_kv kv[] = {KV_I("reason", reason)};
+	trace_sched_event("runtime.gopark", kv, 1);
+	mcall(park_m);
+}
+
+void goready(struct g *gp)
+{
+	if (gp->status != G_WAITING)
+		fatal("goready: bad g status");
+	gp->status = G_RUNNABLE;
+	gp->waitreason = WAIT_NONE;
+	runqput(getg()->m->p, gp, true);
+}
+
+static void gosched_m(struct g *gp)
+{
+	gp->status = G_RUNNABLE;
+	gp->m->curg = NULL;
+	runqput(gp->m->p, gp, false);
+	schedule();
+}
+
+void rt0_gosched(void)
+{
+	mcall(gosched_m);
+}
+
+static void goexit0(struct g *gp)
+{
+	struct m *mp = gp->m;
+	gp->status = G_DEAD;
+	if (!gp->system)
+		sched.nuser--;
+	if (mp->lockedg == gp) {
+		mp->lockedg = NULL;
+		mp->locked_ext = mp->locked_int = 0;
+	}
+	gp->lockedm = NULL;
+	gp->m = NULL;
+	mp->curg = NULL;
+	stackfree(gp->stack);
+	gp->stack = (struct stack){0, 0};
+	gp->schedlink = sched.gfree;
+	sched.gfree = gp;
+	schedule();
+}
+
+_Noreturn void goexit1(void)
+{
+	mcall(goexit0);
+	arch_trap(); /* goexit0 never returns here */
+}
+
+int64_t rt0_go(rt0_fn fn, void *arg)
+{
+	return newproc1(fn, arg, false, STACK_USER)->goid;
+}
+
+_Noreturn void rt0_goexit(void)
+{
+	goexit1();
+}
+
+int64_t rt0_goid(void)
+{
+	return getg()->goid;
+}
+
+int32_t rt0_num_goroutine(void)
+{
+	return sched.nuser;
+}
+
+static void lock_update(struct g *gp)
+{
+	struct m *mp = gp->m;
+	bool locked = mp->locked_ext != 0 || mp->locked_int != 0;
+	mp->lockedg = locked ? gp : NULL;
+	gp->lockedm = locked ? mp : NULL;
+}
+
+void rt0_lock_os_thread(void)
+{
+	struct g *gp = getg();
+	gp->m->locked_ext++;
+	lock_update(gp);
+}
+
+void rt0_unlock_os_thread(void)
+{
+	struct g *gp = getg();
+	if (gp->m->locked_ext > 0)
+		gp->m->locked_ext--;
+	lock_update(gp);
+}
+
+void lock_os_thread_internal(void)
+{
+	struct g *gp = getg();
+	gp->m->locked_int++;
+	lock_update(gp);
+}
+
+void unlock_os_thread_internal(void)
+{
+	struct g *gp = getg();
+	if (gp->m->locked_int == 0)
+		fatal("unlockOSThread: not locked");
+	gp->m->locked_int--;
+	lock_update(gp);
+}
+
+void rt0_stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+	struct g *gp = getg();
+	*lo = gp->stack.lo;
+	*hi = gp->stack.hi;
+}

@@ -1,0 +1,258 @@
+/* runtime.h: the reference runtime's internal types and entry points.
+ * Assembly sees g, m and gobuf through asm_offsets.h, generated from these
+ * structs at build time (asm_offsets.c), so no offset is typed twice. */
+#ifndef RT0_RUNTIME_H
+#define RT0_RUNTIME_H
+
+#include "arch.h"
+#include "knobs.h"
+#include "rt0.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define G0_STACK_SIZE 65536     /* Go: 64 KiB carved from the OS stack */
+#define STACK_GUARD   928       /* Go's StackGuard: the guard words above lo */
+#define STACK_ORDERS  4         /* like Go's 4 orders, but for C frames: */
+#define STACK_MIN     16384     /* 16, 32, 64 and 128 KiB */
+#define STACK_SYSTEM  STACK_MIN /* the runtime's own goroutines */
+#define STACK_USER    65536     /* goroutine 1 and the program's goroutines */
+
+#define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~(uintptr_t)((a)-1))
+
+enum gstatus { G_IDLE, G_RUNNABLE, G_RUNNING, G_SYSCALL, G_WAITING, G_DEAD };
+
+enum waitreason {
+	WAIT_NONE,
+	WAIT_CHAN_RECEIVE,
+	WAIT_CHAN_SEND,
+	WAIT_FORCEGC_IDLE,
+	WAIT_GC_SWEEP,
+	WAIT_GC_SCAVENGE,
+};
+
+struct stack {
+	uintptr_t lo, hi;
+};
+
+/* A goroutine's saved context: what gogo restores. regs holds the
+ * callee-saved registers of the C ABI (arch.h lists them), since a
+ * goroutine may be switched out from the middle of C code. */
+struct gobuf {
+	uintptr_t sp;
+	uintptr_t pc;
+	struct g *g;
+	uintptr_t ctxt; /* first argument register when gogo starts a fn */
+	uintptr_t lr;   /* link-register arches: the return address */
+	uintptr_t regs[ARCH_NSAVED];
+};
+
+struct g {
+	struct stack stack;
+	uintptr_t stackguard0, stackguard1;
+	struct gobuf sched;
+	struct m *m;
+	struct m *lockedm;
+	int64_t goid;
+	uint32_t status;
+	uint32_t waitreason;
+	bool system;         /* the runtime's own: not counted, not deadlock */
+	struct g *schedlink; /* run queue, wait queue or free list */
+	struct g *alllink;   /* every g ever made */
+	uintptr_t param;     /* a channel value handed to a parked g */
+};
+
+struct m {
+	struct g *g0;
+	struct g *curg;
+	uintptr_t tls[4]; /* internal mode: FS points at tls[1], g in tls[0] */
+	int64_t id;
+	struct p *p;
+	struct g *lockedg;
+	uint32_t locked_ext; /* LockOSThread nesting by the program */
+	uint32_t locked_int; /* by the runtime (runtime.main during init) */
+};
+
+enum pstatus { P_IDLE, P_RUNNING };
+
+#define GOID_BATCH 16 /* Go hands out goids to each P in batches of 16 */
+
+struct p {
+	int32_t id;
+	uint32_t status;
+	struct m *m;
+	int64_t goidcache, goidcacheend;
+	struct g *runnext;
+	struct g *runqhead, *runqtail;
+};
+
+/* The choices that differ between Go releases, in one place (DESIGN 1):
+ * this runtime follows current Go. A Go 1.19 profile would use
+ * INITORDER_GO119 and, on amd64/386/arm, a g0 stack 104 bytes short. */
+#define INIT_ORDER_RULE INITORDER_GO121
+
+/* Everything schedinit and friends establish, in one place. */
+struct runtime_state {
+	int32_t argc;
+	char **argv, **envp;
+	uintptr_t entrysp;
+	uintptr_t pagesize, hugepagesize;
+	const uint8_t *random16; /* AT_RANDOM: 16 bytes from the kernel */
+	uintptr_t hwcap, hwcap2, vdso;
+	int32_t ncpu;
+	uint32_t cpu; /* 1 << CPU_x for each feature arch.h detects */
+	bool use_aeshash;
+	uint64_t hashkey[2];
+	uint64_t fastrand;
+	const char **args; /* goargs' verbatim copy */
+	int32_t nargs;
+	const char **envs; /* goenvs' verbatim copy */
+	int32_t nenvs;
+	bool envs_loaded;
+	struct godebug debug;
+	struct knob_traceback traceback;
+	int32_t gogc;
+	int64_t gomemlimit;
+	int32_t gomaxprocs;
+	bool main_started;
+	int64_t init_time;
+};
+
+struct sched {
+	int64_t goidgen;
+	struct g *allg;
+	struct g *gfree; /* dead gs, stacks already freed */
+	int32_t nuser;   /* live user goroutines (NumGoroutine) */
+	int32_t npidle;
+	struct p *p0;
+	struct g *maing;
+};
+
+enum cpu_feature {
+#define CPU_ENUM(name) CPU_##name,
+	ARCH_CPU_FEATURES(CPU_ENUM)
+#undef CPU_ENUM
+};
+
+extern struct runtime_state rt;
+extern struct sched sched;
+extern struct m m0;
+extern struct g g0;
+
+/* Assembly (arch/<arch>/asm.S). */
+void gogo(struct gobuf *buf) __attribute__((noreturn));
+void gosave(struct gobuf *buf);
+void mcall(void (*fn)(struct g *));
+void goexit(void);
+void mstart(void) __attribute__((noreturn));
+
+/* Start-up, called from rt0_go in this order. */
+void rt0_go_started(uintptr_t entrysp);
+void check(void);
+void args(int32_t argc, char **argv);
+void osinit(void);
+void schedinit(void);
+void newproc(rt0_fn fn, void *arg);
+void mstart0(void) __attribute__((noreturn));
+void runtime_main(void *unused);
+
+/* schedinit's steps that live outside proc.c. */
+void goargs(void);
+void goenvs(void);
+void parsedebugvars(void);
+void gcinit(void);
+int32_t read_gomaxprocs(void);
+void doinit_packages(void);
+void get_random_data(uint8_t *buf, size_t n);
+
+/* Scheduler. */
+struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize);
+_Noreturn void schedule(void);
+void gopark(enum waitreason reason);
+void goready(struct g *gp);
+_Noreturn void goexit1(void);
+void gcenable(void);
+void forcegc_start(void);
+
+/* Stacks and memory. */
+void stackinit(void);
+struct stack stackalloc(uintptr_t size);
+void stackfree(struct stack st);
+void mallocinit(void);
+void *persistentalloc(uintptr_t size);
+
+/* The initial process image (args.c), pure so it can be fuzzed. */
+struct startup_image {
+	int32_t argc;
+	char **argv;
+	char **envp;
+	int32_t envc;
+	uintptr_t *auxv; /* NULL when there is none: fall back to /proc */
+	uintptr_t pagesize, random, hwcap, hwcap2, sysinfo_ehdr;
+};
+bool parse_startup_image(int32_t argc, char **argv, uintptr_t *end,
+                         struct startup_image *out);
+size_t parse_auxv(const uintptr_t *auxv, size_t nwords,
+                  struct startup_image *out);
+
+/* Output, time, exits. */
+void print_str(const char *s);
+void print_bytes(const char *s, size_t n);
+void print_int(int64_t v);
+void print_hex(uintptr_t v);
+void print_encoded(const char *s, size_t n);
+void print_flush(void);
+_Noreturn void fatal(const char *msg);
+void lock_os_thread_internal(void);
+void unlock_os_thread_internal(void);
+_Noreturn void exit_process(int32_t code);
+int64_t nanotime(void);
+void vdso_init(uintptr_t ehdr);
+
+/* The start-up trace (conformance/TRACE.md). */
+enum kv_kind { KV_INT, KV_HEX, KV_STR };
+struct trace_kv {
+	const char *key;
+	enum kv_kind kind;
+	union {
+		int64_t i;
+		uintptr_t u;
+		const char *s;
+	} v;
+};
+#define KV_I(k, x) ((struct trace_kv){k, KV_INT, {.i = (int64_t)(x)}})
+#define KV_X(k, x) ((struct trace_kv){k, KV_HEX, {.u = (uintptr_t)(x)}})
+#define KV_S(k, x) ((struct trace_kv){k, KV_STR, {.s = (x)}})
+void trace_event(const char *phase, const struct trace_kv *kv, size_t nkv);
+void trace_sched_event(const char *phase, const struct trace_kv *kv,
+                       size_t nkv);
+void trace_env_known(void);
+#define TRACE(phase) trace_event(phase, NULL, 0)
+
+/* System calls (raw, through arch.h). */
+long sys_write(int fd, const void *p, size_t n);
+long sys_read(int fd, void *p, size_t n);
+long sys_openat(const char *path, int flags);
+long sys_close(int fd);
+void *sys_mmap(void *addr, size_t n, int prot, int flags);
+long sys_mprotect(void *addr, size_t n, int prot);
+long sys_sched_getaffinity(size_t n, void *mask);
+long sys_clock_gettime(int clk, void *ts);
+_Noreturn void sys_exit_group(int code);
+long sys_raise(int sig);
+
+/* Atomics that check() verifies. */
+bool cas32(uint32_t *p, uint32_t old, uint32_t new);
+void or8(uint8_t *p, uint8_t v);
+void and8(uint8_t *p, uint8_t v);
+bool cas64(uint64_t *p, uint64_t old, uint64_t new);
+uint64_t load64(uint64_t *p);
+void store64(uint64_t *p, uint64_t v);
+uint64_t xadd64(uint64_t *p, int64_t delta);
+uint64_t xchg64(uint64_t *p, uint64_t v);
+
+/* Small freestanding string helpers. */
+size_t rt_strlen(const char *s);
+bool rt_streq(const char *a, const char *b);
+
+#endif

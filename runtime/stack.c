@@ -1,0 +1,69 @@
+/* stack.c: goroutine stacks. Sizes are powers of two from STACK_ORDERS
+ * classes, page-aligned, each with an inaccessible guard page below it, so
+ * running off the end faults instead of corrupting a neighbour. Freed
+ * stacks wait in per-class pools. */
+#include "runtime.h"
+#include <linux/mman.h>
+
+static struct stack_pool {
+	struct free_stack *head;
+} pools[STACK_ORDERS];
+
+/* A free stack stores its link at its own low end. */
+struct free_stack {
+	struct free_stack *next;
+};
+
+void stackinit(void)
+{
+	for (int i = 0; i < STACK_ORDERS; i++)
+		pools[i].head = NULL;
+	TRACE("runtime.stackinit");
+}
+
+static int order_of(uintptr_t size)
+{
+	for (int order = 0; order < STACK_ORDERS; order++)
+		if ((uintptr_t)STACK_MIN << order == size)
+			return order;
+	return -1;
+}
+
+struct stack stackalloc(uintptr_t size)
+{
+	int order = order_of(size);
+	if (order < 0)
+		fatal("stackalloc: size is not a stack size class");
+	struct stack_pool *pool = &pools[order];
+	struct stack st;
+	if (pool->head != NULL) {
+		st.lo = (uintptr_t)pool->head;
+		pool->head = pool->head->next;
+	} else {
+		/* Reserve guard + stack inaccessible, then open the stack. */
+		uintptr_t page = rt.pagesize;
+		char *base =
+		    sys_mmap(NULL, size + page, PROT_NONE,
+		             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE);
+		if (base == NULL || sys_mprotect(base + page, size,
+		                                 PROT_READ | PROT_WRITE) != 0)
+			fatal("stackalloc: out of memory");
+		st.lo = (uintptr_t)base + page;
+	}
+	st.hi = st.lo + size;
+	struct trace_kv kv[] = {KV_I("size", size), KV_X("stacklo", st.lo),
+	                        KV_X("stackhi", st.hi),
+	                        KV_X("guard", st.lo - rt.pagesize)};
+	trace_event("runtime.stackalloc", kv, 4);
+	return st;
+}
+
+void stackfree(struct stack st)
+{
+	int order = order_of(st.hi - st.lo);
+	if (order < 0)
+		fatal("stackfree: bad stack size");
+	struct free_stack *f = (struct free_stack *)st.lo;
+	f->next = pools[order].head;
+	pools[order].head = f;
+}
