@@ -1,0 +1,169 @@
+/* goroutines: goids, NumGoroutine and Gosched interleaving, with one P
+ * (go-startup-facts.md F: with GOMAXPROCS=1 goids are deterministic; the
+ * runtime has the system goroutines 2, 3, 4 and no finalizer goroutine,
+ * so the first user goroutine is 5). */
+#include <stdio.h>
+#include <string.h>
+
+#include "suite.h"
+
+#define NWORKERS 3
+#define ROUNDS   4
+
+static struct run run;
+
+static void run_goroutines(void)
+{
+	run_probe(&run, "goroutines", NULL, env_trace);
+	CHECK_EXIT(&run, 0);
+}
+
+static void free_goroutines(void)
+{
+	run_free(&run);
+}
+
+TestSuite(goroutines, .init = run_goroutines, .fini = free_goroutines);
+
+static int64_t fact_i(const char *fmt, int i)
+{
+	char key[64];
+	snprintf(key, sizeof key, fmt, i);
+	return trace_fact_i64(&run.t, key);
+}
+
+static uint64_t fact_u(const char *fmt, int i)
+{
+	char key[64];
+	snprintf(key, sizeof key, fmt, i);
+	return trace_fact_u64(&run.t, key);
+}
+
+Test(goroutines, first_user_goroutine_is_5)
+{
+	for (int i = 0; i < NWORKERS; i++) {
+		int64_t goid = fact_i("spawn.%d.goid", i);
+		CHECK(&run, goid == 5 + i,
+		      "expected worker %d to get goid %d (after the runtime's "
+		      "2, 3, 4), got %lld",
+		      i, 5 + i, (long long)goid);
+	}
+}
+
+Test(goroutines, goroutine_sees_its_goid)
+{
+	for (int i = 0; i < NWORKERS; i++) {
+		int64_t spawned = fact_i("spawn.%d.goid", i);
+		int64_t self = fact_i("g.%d.goid", i);
+		CHECK(&run, self == spawned,
+		      "expected worker %d's rt0_goid()=%lld (what rt0_go "
+		      "returned), got %lld",
+		      i, (long long)spawned, (long long)self);
+	}
+}
+
+Test(goroutines, numgoroutine_counts_user_goroutines)
+{
+	int64_t before = trace_fact_i64(&run.t, "numgoroutine.before");
+	int64_t spawned = trace_fact_i64(&run.t, "numgoroutine.spawned");
+	int64_t after = trace_fact_i64(&run.t, "numgoroutine.after");
+	CHECK(&run, before == 1 && spawned == 1 + NWORKERS && after == 1,
+	      "expected NumGoroutine 1, then %d after spawning, then 1 when "
+	      "they finished; got %lld, %lld, %lld",
+	      1 + NWORKERS, (long long)before, (long long)spawned,
+	      (long long)after);
+}
+
+Test(goroutines, gosched_interleaves_round_robin)
+{
+	const char *il = need_fact(&run, "interleave");
+	CHECK(&run, strlen(il) == NWORKERS * ROUNDS,
+	      "expected %d rounds in all, got \"%s\"", NWORKERS * ROUNDS, il);
+	/* Each Gosched puts the worker behind the others: the rounds come in
+	 * blocks, each block the same order of all workers. */
+	for (int b = 0; b < ROUNDS; b++) {
+		bool seen[NWORKERS] = {false};
+		for (int k = 0; k < NWORKERS; k++) {
+			int w = il[b * NWORKERS + k] - '0';
+			CHECK(&run, w >= 0 && w < NWORKERS && !seen[w],
+			      "expected every block of %d rounds to hold each "
+			      "worker once (round-robin), got \"%s\"",
+			      NWORKERS, il);
+			seen[w] = true;
+			CHECK(&run, il[b * NWORKERS + k] == il[k],
+			      "expected every block in the same order as the "
+			      "first, got \"%s\"",
+			      il);
+		}
+	}
+}
+
+Test(goroutines, interleaving_is_deterministic)
+{
+	const char *first = need_fact(&run, "interleave");
+	for (int i = 0; i < 3; i++) {
+		struct run again;
+		run_probe(&again, "goroutines", NULL, env_trace);
+		const char *il = need_fact(&again, "interleave");
+		CHECK(&again, strcmp(il, first) == 0,
+		      "expected the same interleaving on every run, got \"%s\" "
+		      "then \"%s\"",
+		      first, il);
+		run_free(&again);
+	}
+}
+
+Test(goroutines, goroutine_sp_in_own_stack)
+{
+	for (int i = 0; i < NWORKERS; i++) {
+		uint64_t lo = fact_u("g.%d.stack.lo", i),
+		         hi = fact_u("g.%d.stack.hi", i),
+		         sp = fact_u("g.%d.sp", i);
+		CHECK(&run, sp >= lo && sp < hi,
+		      "expected worker %d's local at 0x%llx inside its stack "
+		      "[0x%llx, 0x%llx)",
+		      i, (unsigned long long)sp, (unsigned long long)lo,
+		      (unsigned long long)hi);
+	}
+}
+
+Test(goroutines, goroutine_stack_matches_newproc)
+{
+	for (int i = 0; i < NWORKERS; i++) {
+		int64_t goid = fact_i("g.%d.goid", i);
+		uint64_t lo = fact_u("g.%d.stack.lo", i),
+		         hi = fact_u("g.%d.stack.hi", i);
+		const struct trace_line *np = NULL, *ev;
+		for (size_t n = 0;
+		     (ev = trace_find_event(&run.t, "runtime.newproc", n)); n++)
+			if (trace_i64(ev, "newg") == goid)
+				np = ev;
+		CHECK(&run, np != NULL,
+		      "expected a runtime.newproc event with newg=%lld",
+		      (long long)goid);
+		CHECK(&run,
+		      trace_u64(np, "newlo") == lo &&
+		          trace_u64(np, "newhi") == hi,
+		      "expected worker %d's rt0_stack_bounds [0x%llx, 0x%llx) "
+		      "== newproc's [0x%llx, 0x%llx)",
+		      i, (unsigned long long)lo, (unsigned long long)hi,
+		      (unsigned long long)trace_u64(np, "newlo"),
+		      (unsigned long long)trace_u64(np, "newhi"));
+	}
+}
+
+Test(goroutines, newproc_records_the_creator)
+{
+	/* Workers are created by main (goroutine 1), not on g0. */
+	for (int i = 0; i < NWORKERS; i++) {
+		int64_t goid = fact_i("spawn.%d.goid", i);
+		const struct trace_line *ev;
+		for (size_t n = 0;
+		     (ev = trace_find_event(&run.t, "runtime.newproc", n)); n++)
+			if (trace_i64(ev, "newg") == goid)
+				break;
+		CHECK(&run, ev && trace_i64(ev, "goid") == 1,
+		      "expected goroutine %lld created by goroutine 1",
+		      (long long)goid);
+	}
+}

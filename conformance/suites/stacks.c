@@ -1,0 +1,167 @@
+/* stacks: goroutine stacks are powers of two from size classes, with a
+ * guard page right below each (go-startup-facts.md, "Shared constants";
+ * DESIGN.md section 1). Observed through the goroutines probe, which makes
+ * several goroutines besides the runtime's own. */
+#include <signal.h>
+#include <string.h>
+
+#include "suite.h"
+
+static struct run run;
+
+static void run_goroutines(void)
+{
+	run_probe(&run, "goroutines", NULL, env_trace);
+}
+
+static void free_goroutines(void)
+{
+	run_free(&run);
+}
+
+TestSuite(stacks, .init = run_goroutines, .fini = free_goroutines);
+
+/* goroutine 1, forcegc, bgsweep, bgscavenge and three workers */
+#define MIN_STACKS 7
+
+static size_t stackallocs(const struct trace_line **out, size_t cap)
+{
+	size_t n = 0;
+	const struct trace_line *ev;
+	while (n < cap &&
+	       (ev = trace_find_event(&run.t, "runtime.stackalloc", n)))
+		out[n++] = ev;
+	CHECK(&run, n >= MIN_STACKS,
+	      "expected at least %d runtime.stackalloc events (goroutines 1-4 "
+	      "and 3 workers), got %zu",
+	      MIN_STACKS, n);
+	return n;
+}
+
+Test(stacks, stackalloc_size_power_of_two)
+{
+	const struct trace_line *ev[256];
+	size_t n = stackallocs(ev, 256);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t size = trace_u64(ev[i], "size");
+		CHECK(&run, is_pow2(size),
+		      "expected stackalloc size a power of two, got %llu",
+		      (unsigned long long)size);
+	}
+}
+
+Test(stacks, stackalloc_bounds_match_size)
+{
+	const struct trace_line *ev[256];
+	size_t n = stackallocs(ev, 256);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t size = trace_u64(ev[i], "size"),
+		         lo = trace_u64(ev[i], "stacklo"),
+		         hi = trace_u64(ev[i], "stackhi");
+		CHECK(&run, hi > lo && hi - lo == size,
+		      "expected stackhi - stacklo == size=%llu, got [0x%llx, "
+		      "0x%llx)",
+		      (unsigned long long)size, (unsigned long long)lo,
+		      (unsigned long long)hi);
+	}
+}
+
+Test(stacks, stackalloc_guard_page_below)
+{
+	const struct trace_line *ev[256];
+	size_t n = stackallocs(ev, 256);
+	uint64_t ps = trace_header_u64(&run.t, "pagesize");
+	for (size_t i = 0; i < n; i++) {
+		uint64_t guard = trace_u64(ev[i], "guard"),
+		         lo = trace_u64(ev[i], "stacklo");
+		CHECK(&run, guard + ps == lo,
+		      "expected guard + pagesize == stacklo, got guard=0x%llx "
+		      "pagesize=%llu stacklo=0x%llx",
+		      (unsigned long long)guard, (unsigned long long)ps,
+		      (unsigned long long)lo);
+		CHECK(&run, lo % ps == 0,
+		      "expected stacklo=0x%llx page-aligned (a guard page can "
+		      "only protect whole pages)",
+		      (unsigned long long)lo);
+	}
+}
+
+Test(stacks, stackallocs_disjoint)
+{
+	const struct trace_line *ev[256];
+	size_t n = stackallocs(ev, 256);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			uint64_t alo = trace_u64(ev[i], "guard"),
+			         ahi = trace_u64(ev[i], "stackhi"),
+			         blo = trace_u64(ev[j], "guard"),
+			         bhi = trace_u64(ev[j], "stackhi");
+			CHECK(&run, ahi <= blo || bhi <= alo,
+			      "expected live stacks (with guards) not to "
+			      "overlap: [0x%llx, 0x%llx) and [0x%llx, 0x%llx)",
+			      (unsigned long long)alo, (unsigned long long)ahi,
+			      (unsigned long long)blo, (unsigned long long)bhi);
+		}
+}
+
+Test(stacks, goroutine_stacks_power_of_two)
+{
+	size_t n = trace_count_events(&run.t, "runtime.newproc");
+	CHECK(&run, n >= MIN_STACKS,
+	      "expected at least %d runtime.newproc events, got %zu",
+	      MIN_STACKS, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_line *ev =
+		    trace_find_event(&run.t, "runtime.newproc", i);
+		uint64_t lo = trace_u64(ev, "newlo"),
+		         hi = trace_u64(ev, "newhi");
+		CHECK(
+		    &run, hi > lo && is_pow2(hi - lo),
+		    "expected goroutine %lld's stack size a power of two, got "
+		    "[0x%llx, 0x%llx) = %llu bytes",
+		    (long long)trace_i64(ev, "newg"), (unsigned long long)lo,
+		    (unsigned long long)hi, (unsigned long long)(hi - lo));
+	}
+}
+
+Test(stacks, goroutine_stack_from_stackalloc)
+{
+	/* Every goroutine's stack is one the stack allocator handed out. */
+	size_t n = trace_count_events(&run.t, "runtime.newproc");
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_line *np =
+		    trace_find_event(&run.t, "runtime.newproc", i);
+		uint64_t lo = trace_u64(np, "newlo"),
+		         hi = trace_u64(np, "newhi");
+		bool found = false;
+		const struct trace_line *sa;
+		for (size_t k = 0;
+		     (sa = trace_find_event(&run.t, "runtime.stackalloc", k)) !=
+		     NULL;
+		     k++)
+			found |= trace_u64(sa, "stacklo") == lo &&
+			         trace_u64(sa, "stackhi") == hi;
+		CHECK(
+		    &run, found,
+		    "expected goroutine %lld's stack [0x%llx, 0x%llx) to come "
+		    "from a runtime.stackalloc event",
+		    (long long)trace_i64(np, "newg"), (unsigned long long)lo,
+		    (unsigned long long)hi);
+	}
+}
+
+Test(stacks, write_below_stack_lo_faults)
+{
+	struct run g;
+	const char *args[] = {"guard", NULL};
+	run_probe(&g, "goroutines", args, env_trace);
+	CHECK(&g, probe_killed_by(&g.r, SIGSEGV),
+	      "expected a write to the byte below a goroutine's stack lo to "
+	      "die by SIGSEGV (guard page)");
+	uint64_t lo = trace_fact_u64(&g.t, "guard.stack.lo");
+	uint64_t at = trace_fact_u64(&g.t, "guard.write");
+	CHECK(&g, at == lo - 1, "expected the probe to write at lo - 1");
+	CHECK(&g, !trace_fact(&g.t, "guard.survived"),
+	      "expected the write never to return");
+	run_free(&g);
+}
