@@ -46,7 +46,7 @@ static void cpuinit(void)
 	    ARCH_CPU_FEATURES(CPU_NAME)
 #undef CPU_NAME
 	};
-	rt.cpu = arch_cpu_detect();
+	rt.cpu = arch_cpu_detect(rt.hwcap, rt.hwcap2);
 	const char *s = NULL;
 	for (char **e = rt.envp; *e != NULL && s == NULL; e++)
 		if (rt_strlen(*e) >= 8 && bytes_eq(*e, 8, "GODEBUG="))

@@ -78,8 +78,9 @@ static inline long arch_syscall6(long nr, long a1, long a2, long a3, long a4,
 #define ARCH_CPU_FEATURES(X) X(aes) X(ssse3) X(sse41) X(avx2)
 #define ARCH_AESHASH_NEEDS   ((1u << 0) | (1u << 1) | (1u << 2))
 
-static inline uint32_t arch_cpu_detect(void)
+static inline uint32_t arch_cpu_detect(uintptr_t hwcap, uintptr_t hwcap2)
 {
+	(void)hwcap, (void)hwcap2; /* x86 asks the CPU itself */
 	uint32_t a, b, c, d, bits = 0, maxleaf;
 	__asm__ volatile("cpuid"
 	                 : "=a"(maxleaf), "=b"(b), "=c"(c), "=d"(d)
