@@ -9,7 +9,20 @@ set(RT0_INTERNAL_LINK -static -nostdlib -nostartfiles -no-pie
     "-Wl,-e,_rt0_${RT0_ARCH}_linux" -Wl,--build-id=none)
 set(RT0_EXTERNAL_FLAGS -DRT0_LINK_EXTERNAL)
 
-set(RT0_PROBE_ROOT "${CMAKE_BINARY_DIR}/probes/${RT0_ARCH}")
+# Host-side code (suites, unit tests, their library) can run under ASan and
+# UBSan; the probes cannot: they switch stacks under the sanitizers' feet and,
+# in internal mode, have no libc for the sanitizer runtimes.
+function(rt0_host_target t)
+  target_compile_options(${t} PRIVATE ${RT0_WARNINGS})
+  if(RT0_SANITIZE)
+    target_compile_options(${t} PRIVATE -fsanitize=address,undefined
+      -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    target_link_options(${t} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+set(RT0_PROBE_ROOT "${CMAKE_BINARY_DIR}/probes/${RT0_ARCH}" CACHE PATH
+  "Where this build puts its probes (<root>/<mode>/<name>)")
 
 # rt0_add_probe(NAME src...): builds probes/<arch>/<mode>/<NAME> for every link
 # mode, each linked with that mode's runtime.
@@ -33,7 +46,7 @@ function(rt0_add_suite name)
   cmake_parse_arguments(S "" "GROUP" "SOURCES" ${ARGN})
   add_executable(suite_${name} ${S_SOURCES})
   target_link_libraries(suite_${name} PRIVATE rt0conf PkgConfig::CRITERION)
-  target_compile_options(suite_${name} PRIVATE ${RT0_WARNINGS})
+  rt0_host_target(suite_${name})
   add_dependencies(suite_${name} rt0_probes)
   foreach(mode IN LISTS RT0_MODES)
     set(test ${name}.${RT0_ARCH}.${mode})
@@ -51,7 +64,7 @@ function(rt0_add_unit name)
   cmake_parse_arguments(S "" "GROUP" "SOURCES" ${ARGN})
   add_executable(unit_${name} ${S_SOURCES})
   target_link_libraries(unit_${name} PRIVATE rt0_pure PkgConfig::CRITERION)
-  target_compile_options(unit_${name} PRIVATE ${RT0_WARNINGS})
+  rt0_host_target(unit_${name})
   add_test(NAME unit.${name} COMMAND unit_${name}
     "--xml=${CMAKE_BINARY_DIR}/criterion/unit.${name}.xml")
   set_tests_properties(unit.${name} PROPERTIES LABELS "host;unit;${S_GROUP}")
