@@ -24,8 +24,9 @@ static void free_hello(void)
 
 TestSuite(startup, .init = run_hello, .fini = free_hello);
 
-/* The start-up phases in TRACE.md's order: rt0_go's steps, schedinit's
- * sub-steps in Go's order (proc.go:658-751), then runtime.main's. */
+/* The start-up phases on the main line, in TRACE.md's order: rt0_go's
+ * steps on g0, schedinit's sub-steps in Go's order (proc.go:658-751), then
+ * runtime.main's steps on goroutine 1. */
 static const char *const go_phases[] = {
     "runtime.rt0_go",
     "runtime.check",
@@ -47,15 +48,20 @@ static const char *const go_phases[] = {
     "runtime.mstart",
     "runtime.main",
     "runtime.init",
-    "runtime.forcegchelper",
     "runtime.gcenable",
-    "runtime.bgsweep",
-    "runtime.bgscavenge",
     "runtime.gcenable.done",
     /* runtime.doInit, once per program package: hello has none */
     "main.main",
 };
 #define NPHASES (sizeof go_phases / sizeof go_phases[0])
+
+/* The first run of each background goroutine. When they run is the
+ * scheduler's choice, not a fixed point on the main line: in Go the
+ * forcegc helper, created by runtime's init, first runs only once
+ * runtime.main blocks in gcenable, and with runnext bgscavenge (created
+ * last) runs before it. The checks below pin what Go does guarantee. */
+static const char *const background_phases[] = {
+    "runtime.forcegchelper", "runtime.bgsweep", "runtime.bgscavenge"};
 
 static bool is_table_phase(const char *p)
 {
@@ -180,11 +186,10 @@ Test(startup, pagesize_is_the_systems)
 
 Test(startup, phases_in_go_order)
 {
-	/* The table's phases in the order they happened; newproc only for
-	 * goroutine 1 (later goroutines add their own newproc events), and
-	 * doInit (one per program package) dropped, since hello has none
-	 * and the initorder suite checks them. Other phases (stackalloc,
-	 * user.*, exit) are not part of this order. */
+	/* The main line's phases in the order they happened; newproc only
+	 * for goroutine 1 (later goroutines add their own newproc events).
+	 * Other phases (the background goroutines', stackalloc, user.*,
+	 * exit) are not part of this order. */
 	const char *seen[256];
 	size_t n = 0;
 	char got[4096] = "";
@@ -212,6 +217,11 @@ Test(startup, phases_in_go_order)
 
 Test(startup, every_phase_once)
 {
+	for (size_t i = 0; i < 3; i++) {
+		size_t c = trace_count_events(&run.t, background_phases[i]);
+		CHECK(&run, c == 1, "expected phase %s exactly once, got %zu",
+		      background_phases[i], c);
+	}
 	for (size_t i = 0; i < NPHASES; i++) {
 		if (strcmp(go_phases[i], "runtime.newproc") == 0)
 			continue;
@@ -458,6 +468,36 @@ Test(startup, bgsweep_on_goroutine_3)
 Test(startup, bgscavenge_on_goroutine_4)
 {
 	check_system_goroutine("runtime.bgscavenge", 4);
+}
+
+Test(startup, forcegchelper_runs_after_runtime_init)
+{
+	/* runtime's own init creates it (proc.go init: go forcegchelper()); it
+	 * must have run by the time gcenable is done, because runtime.main
+	 * blocks there and lets the runnable goroutines run. */
+	size_t init =
+	    trace_event_index(&run.t, need_event(&run, "runtime.init", 0));
+	size_t helper = trace_event_index(
+	    &run.t, need_event(&run, "runtime.forcegchelper", 0));
+	size_t done = trace_event_index(
+	    &run.t, need_event(&run, "runtime.gcenable.done", 0));
+	CHECK(&run, init < helper && helper < done,
+	      "expected runtime.forcegchelper (event %zu) after runtime.init "
+	      "(%zu) and before gcenable.done (%zu)",
+	      helper, init, done);
+}
+
+Test(startup, bg_goroutines_run_inside_gcenable)
+{
+	size_t start =
+	    trace_event_index(&run.t, need_event(&run, "runtime.gcenable", 0));
+	for (size_t i = 1; i < 3; i++) {
+		size_t at = trace_event_index(
+		    &run.t, need_event(&run, background_phases[i], 0));
+		CHECK(&run, at > start,
+		      "expected %s (event %zu) after gcenable started (%zu)",
+		      background_phases[i], at, start);
+	}
 }
 
 Test(startup, gcenable_done_after_both)
