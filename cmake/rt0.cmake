@@ -39,23 +39,80 @@ function(rt0_add_probe name)
 endfunction()
 
 # rt0_add_suite(NAME GROUP g SOURCES src...): a Criterion suite on the host,
-# registered with ctest once per link mode as NAME.<arch>.<mode>, labelled
-# with the arch, the mode and the group. The suite finds its probes through
-# RT0_PROBE_DIR and learns what it is testing from RT0_ARCH and RT0_LINK.
+# registered with ctest once per runnable arch and link mode as
+# NAME.<arch>.<mode>, labelled with the arch, the mode and the group. The
+# suite finds its probes through RT0_PROBE_DIR, learns what it is testing
+# from RT0_ARCH and RT0_LINK, and runs foreign probes through RT0_QEMU
+# (with RT0_SYSROOT as qemu's -L).
 function(rt0_add_suite name)
   cmake_parse_arguments(S "" "GROUP" "SOURCES" ${ARGN})
   add_executable(suite_${name} ${S_SOURCES})
   target_link_libraries(suite_${name} PRIVATE rt0conf PkgConfig::CRITERION)
   rt0_host_target(suite_${name})
   add_dependencies(suite_${name} rt0_probes)
-  foreach(mode IN LISTS RT0_MODES)
-    set(test ${name}.${RT0_ARCH}.${mode})
-    add_test(NAME ${test} COMMAND suite_${name}
-      "--xml=${CMAKE_BINARY_DIR}/criterion/${test}.xml")
-    set_tests_properties(${test} PROPERTIES
-      LABELS "${RT0_ARCH};${mode};${S_GROUP}"
-      ENVIRONMENT "RT0_PROBE_DIR=${RT0_PROBE_ROOT}/${mode};RT0_ARCH=${RT0_ARCH};RT0_LINK=${mode}")
+  foreach(arch IN LISTS RT0_RUN_ARCHES)
+    foreach(mode IN LISTS RT0_MODES)
+      set(test ${name}.${arch}.${mode})
+      add_test(NAME ${test} COMMAND suite_${name}
+        "--xml=${CMAKE_BINARY_DIR}/criterion/${test}.xml")
+      set(env "RT0_PROBE_DIR=${CMAKE_BINARY_DIR}/probes/${arch}/${mode}"
+        "RT0_ARCH=${arch}" "RT0_LINK=${mode}")
+      set(labels ${arch} ${mode} ${S_GROUP})
+      if(RT0_QEMU_${arch})
+        list(APPEND env "RT0_QEMU=${RT0_QEMU_${arch}}"
+          "RT0_SYSROOT=${RT0_SYSROOT_${arch}}" "RT0_TIMEOUT_SCALE=10")
+        list(APPEND labels qemu)
+      endif()
+      set_tests_properties(${test} PROPERTIES LABELS "${labels}"
+        ENVIRONMENT "${env}")
+    endforeach()
   endforeach()
+endfunction()
+
+# rt0_foreign_arches(): decides which ported foreign arches can run here
+# (cross gcc, qemu-user and a sysroot from ci/setup), builds each one's
+# probes in a cross build of its own, and registers "not run" for the rest.
+# Sets RT0_RUN_ARCHES (native first) and RT0_QEMU_<arch>/RT0_SYSROOT_<arch>.
+function(rt0_foreign_arches)
+  include(ExternalProject)
+  set(run ${RT0_ARCH})
+  foreach(arch IN LISTS RT0_PORTS)
+    if(arch STREQUAL RT0_ARCH)
+      continue()
+    endif()
+    include("${PROJECT_SOURCE_DIR}/arch/${arch}/arch.cmake")
+    set(sysroot "${RT0_SYSROOTS}/${RT0_DEBIAN_ARCH}-${RT0_SYSROOT_SUITE}")
+    find_program(RT0_GCC_${arch} ${RT0_TRIPLE}-gcc)
+    find_program(RT0_QEMUBIN_${arch} ${RT0_QEMU})
+    set(reason "")
+    if(NOT RT0_GCC_${arch})
+      set(reason "no ${RT0_TRIPLE}-gcc: apt-get install gcc-${RT0_TRIPLE} libc6-dev-${RT0_DEBIAN_ARCH}-cross (or run ci/setup ${arch})")
+    elseif(NOT RT0_QEMUBIN_${arch})
+      set(reason "no ${RT0_QEMU}: apt-get install qemu-user (or run ci/setup ${arch})")
+    elseif(NOT EXISTS "${sysroot}/.rt0-ready")
+      set(reason "no ${arch} sysroot in ${sysroot}: run ci/setup ${arch}")
+    endif()
+    if(reason)
+      message(STATUS "rt0: ${arch}: not run: ${reason}")
+      add_test(NAME notrun.${arch} COMMAND sh -c "echo 'not run: ${arch}: ${reason}'; exit 77")
+      set_tests_properties(notrun.${arch} PROPERTIES SKIP_RETURN_CODE 77
+        LABELS "${arch};notrun")
+      continue()
+    endif()
+    ExternalProject_Add(target_${arch}
+      SOURCE_DIR "${PROJECT_SOURCE_DIR}"
+      BINARY_DIR "${CMAKE_BINARY_DIR}/target-${arch}"
+      CMAKE_ARGS -DRT0_ARCH=${arch} -DRT0_TARGET_ONLY=ON
+        "-DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/arch/${arch}/toolchain.cmake"
+        "-DRT0_PROBE_ROOT=${CMAKE_BINARY_DIR}/probes/${arch}"
+      BUILD_ALWAYS ON
+      INSTALL_COMMAND "")
+    add_dependencies(rt0_probes target_${arch})
+    list(APPEND run ${arch})
+    set(RT0_QEMU_${arch} ${RT0_QEMUBIN_${arch}} PARENT_SCOPE)
+    set(RT0_SYSROOT_${arch} ${sysroot} PARENT_SCOPE)
+  endforeach()
+  set(RT0_RUN_ARCHES ${run} PARENT_SCOPE)
 endfunction()
 
 # rt0_add_unit(NAME GROUP g SOURCES src...): an in-process Criterion test of
