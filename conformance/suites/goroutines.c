@@ -98,6 +98,18 @@ Test(goroutines, gosched_interleaves_round_robin)
 	}
 }
 
+Test(goroutines, newest_goroutine_runs_first)
+{
+	/* Go's newproc puts the new goroutine in runnext, pushing the
+	 * previous one to the run queue's tail (go-startup-facts.md F), and
+	 * Gosched sends the caller to the back: workers 0, 1, 2 spawned in a
+	 * row first run as 2, 0, 1, and keep that order. */
+	const char *il = need_fact(&run, "interleave");
+	CHECK(&run, strcmp(il, "201201201201") == 0,
+	      "expected Go's order with runnext, \"201201201201\", got \"%s\"",
+	      il);
+}
+
 Test(goroutines, interleaving_is_deterministic)
 {
 	const char *first = need_fact(&run, "interleave");

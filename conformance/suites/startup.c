@@ -500,6 +500,27 @@ Test(startup, bg_goroutines_run_inside_gcenable)
 	}
 }
 
+Test(startup, bg_goroutines_first_run_in_runnext_order)
+{
+	/* As Go schedules them with one P: forcegchelper, bgsweep and
+	 * bgscavenge are created in that order, each new one taking runnext
+	 * and pushing the previous to the run queue; when runtime.main
+	 * blocks in gcenable, runnext (bgscavenge) runs first, then the
+	 * queue in order. (TRACE.md's phase table lists them otherwise.) */
+	static const char *const want[] = {
+	    "runtime.bgscavenge", "runtime.forcegchelper", "runtime.bgsweep"};
+	size_t prev = 0;
+	for (size_t i = 0; i < 3; i++) {
+		size_t at =
+		    trace_event_index(&run.t, need_event(&run, want[i], 0));
+		CHECK(&run, i == 0 || at > prev,
+		      "expected %s to first run after %s (Go's runnext order: "
+		      "bgscavenge, forcegchelper, bgsweep)",
+		      want[i], want[i - (i > 0)]);
+		prev = at;
+	}
+}
+
 Test(startup, gcenable_done_after_both)
 {
 	size_t done = trace_event_index(

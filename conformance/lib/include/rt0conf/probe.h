@@ -5,7 +5,9 @@
  * no core files and, optionally, a bound on its address space. When
  * RT0_QEMU is set (e.g. "qemu-aarch64") the probe runs as
  * `$RT0_QEMU [-L $RT0_SYSROOT] <probe> args...`; qemu-user then supplies the
- * guest's argv[0] itself, so argc 0 cannot be reproduced under it. */
+ * guest's argv[0] itself, so argc 0 cannot be reproduced under it, and
+ * RLIMIT_AS bounds qemu and the guest together (a bound measured natively
+ * may be too small for qemu's own reservations). */
 #ifndef RT0CONF_PROBE_H
 #define RT0CONF_PROBE_H
 
