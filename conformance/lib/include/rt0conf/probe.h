@@ -7,7 +7,9 @@
  * `$RT0_QEMU [-L $RT0_SYSROOT] <probe> args...`; qemu-user then supplies the
  * guest's argv[0] itself, so argc 0 cannot be reproduced under it, and
  * RLIMIT_AS bounds qemu and the guest together (a bound measured natively
- * may be too small for qemu's own reservations). */
+ * may be too small for qemu's own reservations). qemu-user also rebuilds
+ * the guest's envp (drops entries without '=', keeps the last of duplicate
+ * keys, reverses the order), so env is not verbatim under it. */
 #ifndef RT0CONF_PROBE_H
 #define RT0CONF_PROBE_H
 
