@@ -99,7 +99,10 @@ void get_random_data(uint8_t *buf, size_t n)
 
 static void alginit(void)
 {
-	rt.use_aeshash = (rt.cpu & ARCH_AESHASH_NEEDS) == ARCH_AESHASH_NEEDS;
+	/* ARCH_AESHASH_NEEDS 0: the arch has no AES hash at all (Go's own
+	 * useAeshash is only ever set on 386, amd64 and arm64). */
+	rt.use_aeshash = ARCH_AESHASH_NEEDS != 0 &&
+	                 (rt.cpu & ARCH_AESHASH_NEEDS) == ARCH_AESHASH_NEEDS;
 	get_random_data((uint8_t *)rt.hashkey, sizeof rt.hashkey);
 	rt.hashkey[0] |= 1; /* Go: hash keys must be odd */
 	TRACE("runtime.alginit");
