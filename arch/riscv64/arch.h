@@ -1,0 +1,117 @@
+/* arch/riscv64/arch.h: the riscv64 (RV64GC, LP64D psABI) parameters of the
+ * runtime. Included by both C and assembly; C-only parts are guarded. */
+#ifndef RT0_ARCH_H
+#define RT0_ARCH_H
+
+#define ARCH_NAME               "riscv64"
+#define ARCH_PTRSIZE            8
+#define ARCH_PCQUANTUM          4 /* goexit is assembled without RVC: 4-byte steps */
+/* (A wrong PCQuantum: 2 returns into the zero upper half of goexit's nop,
+ * an illegal instruction; 1 goes unseen at run time, since jalr clears bit
+ * 0, and only the trace header's goexitret shows it.) */
+#define ARCH_MINFRAMESIZE       8 /* Go's: the saved-LR word of a frame */
+#define ARCH_STACKALIGN         16 /* psABI: sp is 16-aligned at all times */
+#define ARCH_LINK_REGISTER      1 /* ra holds the return address, not the stack */
+#define ARCH_BIG_ENDIAN         0
+#define ARCH_VDSO_CLOCK_GETTIME "__vdso_clock_gettime"
+
+/* Callee-saved registers a context switch must keep (psABI, "Integer and
+ * floating-point register convention"): s0-s11 and fs0-fs11. gobuf.regs
+ * holds them in that order: regs[0..11] = s0..s11, regs[12..23] =
+ * fs0..fs11 (the low 64 bits: D is the widest FLEN of LP64D). */
+#define ARCH_NSAVED 24
+
+/* How g is found: through the thread pointer, as on amd64, not in a
+ * reserved register. Go keeps g in X27 (s11), but here g must survive C
+ * code, which allocates s11 freely (and libc's too in external mode);
+ * reserving it would need -ffixed-s11 on every C file and still not cover
+ * libc. tp is never allocated by the compiler. In internal mode rt0_go sets
+ * tp to &m0.tls[0], so g lives at 0(tp) (variant I TLS: the block starts at
+ * tp). Under libc, tp belongs to the C library, and g is the thread-local
+ * rt0_tls_g, reached from assembly with local-exec TLS (the runtime is
+ * always part of the executable). */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct g;
+
+#ifdef RT0_LINK_EXTERNAL
+extern _Thread_local struct g *rt0_tls_g;
+static inline struct g *getg(void)
+{
+	return rt0_tls_g;
+}
+static inline void setg_tls(struct g *gp)
+{
+	rt0_tls_g = gp;
+}
+#else
+static inline struct g *getg(void)
+{
+	struct g *gp;
+	__asm__ volatile("ld %0, 0(tp)" : "=r"(gp));
+	return gp;
+}
+static inline void setg_tls(struct g *gp)
+{
+	__asm__ volatile("sd %0, 0(tp)" : : "r"(gp) : "memory");
+}
+#endif
+
+static inline uintptr_t arch_getsp(void)
+{
+	uintptr_t sp;
+	__asm__ volatile("mv %0, sp" : "=r"(sp));
+	return sp;
+}
+
+/* A raw system call: number in a7, arguments in a0-a5, result in a0
+ * (-errno on failure); ecall clobbers nothing else. */
+static inline long arch_syscall6(long nr, long a1, long a2, long a3, long a4,
+                                 long a5, long a6)
+{
+	register long r_a7 __asm__("a7") = nr;
+	register long r_a0 __asm__("a0") = a1;
+	register long r_a1 __asm__("a1") = a2;
+	register long r_a2 __asm__("a2") = a3;
+	register long r_a3 __asm__("a3") = a4;
+	register long r_a4 __asm__("a4") = a5;
+	register long r_a5 __asm__("a5") = a6;
+	__asm__ volatile("ecall"
+	                 : "+r"(r_a0)
+	                 : "r"(r_a7), "r"(r_a1), "r"(r_a2), "r"(r_a3),
+	                   "r"(r_a4), "r"(r_a5)
+	                 : "memory");
+	return r_a0;
+}
+
+/* CPU features cpuinit detects: AT_HWCAP has bit (letter - 'a') for each
+ * single-letter ISA extension (Linux's COMPAT_HWCAP_ISA_*); GODEBUG
+ * cpu.NAME=off turns one off. The list's order gives the bit numbers. */
+#define ARCH_CPU_FEATURES(X) X(a) X(c) X(d) X(f) X(m) X(v)
+
+/* No AES hash: Go's riscv64 uses the portable memhash (useAeshash is only
+ * ever set on amd64, 386 and arm64). 0 means "never"; alginit honours it. */
+#define ARCH_AESHASH_NEEDS 0u
+
+static inline uint32_t arch_cpu_detect(uintptr_t hwcap, uintptr_t hwcap2)
+{
+	(void)hwcap2; /* no multi-letter extensions are asked for */
+	uint32_t bits = 0, i = 0;
+#define RV_HWCAP_BIT(l) bits |= (uint32_t)(hwcap >> (#l[0] - 'a') & 1) << i++;
+	ARCH_CPU_FEATURES(RV_HWCAP_BIT)
+#undef RV_HWCAP_BIT
+	return bits;
+}
+
+/* A deliberate crash that no handler can mistake for anything else: an
+ * illegal instruction (SIGILL), like amd64's ud2. */
+static inline _Noreturn void arch_trap(void)
+{
+	__asm__ volatile("unimp");
+	__builtin_unreachable();
+}
+
+#endif /* __ASSEMBLER__ */
+#endif
