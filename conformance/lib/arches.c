@@ -14,11 +14,12 @@ static const struct arch_expect arches[] = {
     {"amd64", 8, 1, 0, 16, 65536, EM_X86_64, "_rt0_amd64_linux", true,
      "x86-64 psABI 3.2.2: rsp+8 is 16-aligned at entry; Go: PCQuantum 1, "
      "MinFrameSize 0"},
-    /* Foreign rows: NOT yet confirmed against a target (next issue). */
-    {"arm64", 8, 4, 8, 16, 65536, EM_AARCH64, "_rt0_arm64_linux", false,
+    /* Run under qemu-user against the arm64 and riscv64 ports. */
+    {"arm64", 8, 4, 8, 16, 65536, EM_AARCH64, "_rt0_arm64_linux", true,
      "AAPCS64 6.4.5.1: SP 16-aligned; Go: PCQuantum 4, MinFrameSize 8"},
-    {"riscv64", 8, 4, 8, 16, 65536, EM_RISCV, "_rt0_riscv64_linux", false,
+    {"riscv64", 8, 4, 8, 16, 65536, EM_RISCV, "_rt0_riscv64_linux", true,
      "RISC-V psABI: sp 16-aligned; Go: PCQuantum 4, MinFrameSize 8"},
+    /* Foreign rows NOT yet run against a target (a later issue). */
     {"386", 4, 1, 0, 16, 65536, EM_386, "_rt0_386_linux", false,
      "i386 psABI (Linux, gcc >= 4.5): esp 16-aligned at calls; Go: "
      "PCQuantum 1"},
