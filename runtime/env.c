@@ -2,23 +2,24 @@
  * knobs read from them (parsedebugvars, GOGC, GOMEMLIMIT, GOMAXPROCS). */
 #include "runtime.h"
 
-static const char *copy_string(const char *s)
+/* Verbatim copies, in order, empty strings and entries without '='
+ * included: os.Args and os.Environ see exactly what the kernel gave. The
+ * copying is copy_strings (startup_image.c), the code the fuzzers check. */
+static const char **copy_all(char **src, int32_t n)
 {
-	size_t n = rt_strlen(s);
-	char *p = persistentalloc(n + 1);
-	for (size_t i = 0; i <= n; i++)
-		p[i] = s[i];
-	return p;
+	size_t bytes = strings_size(src, (size_t)n);
+	const char **dst = persistentalloc(sizeof(char *) * ((size_t)n + 1));
+
+	if (bytes == SIZE_MAX)
+		fatal("argv or environment too large");
+	copy_strings(src, (size_t)n, dst, persistentalloc(bytes));
+	return dst;
 }
 
-/* Verbatim copies, in order, empty strings and entries without '='
- * included: os.Args and os.Environ see exactly what the kernel gave. */
 void goargs(void)
 {
 	rt.nargs = rt.argc;
-	rt.args = persistentalloc(sizeof(char *) * (size_t)(rt.argc + 1));
-	for (int32_t i = 0; i < rt.argc; i++)
-		rt.args[i] = copy_string(rt.argv[i]);
+	rt.args = copy_all(rt.argv, rt.argc);
 	TRACE("runtime.goargs");
 }
 
@@ -27,9 +28,7 @@ void goenvs(void)
 	int32_t n = 0;
 	while (rt.envp[n] != NULL)
 		n++;
-	rt.envs = persistentalloc(sizeof(char *) * (size_t)(n + 1));
-	for (int32_t i = 0; i < n; i++)
-		rt.envs[i] = copy_string(rt.envp[i]);
+	rt.envs = copy_all(rt.envp, n);
 	rt.nenvs = n;
 	rt.envs_loaded = true;
 	TRACE("runtime.goenvs");

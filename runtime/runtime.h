@@ -194,6 +194,12 @@ bool parse_startup_image(int32_t argc, char **argv, uintptr_t *end,
                          struct startup_image *out);
 size_t parse_auxv(const uintptr_t *auxv, size_t nwords,
                   struct startup_image *out);
+/* Verbatim copies of argv or envp (env.c), pure so they can be fuzzed:
+ * strings_size is the bytes copy_strings needs (SIZE_MAX if that does not
+ * fit); copy_strings packs src[0..n) into buf in order, NULs included,
+ * points dst[i] at the copy of src[i] and sets dst[n] = NULL. */
+size_t strings_size(char *const *src, size_t n);
+void copy_strings(char *const *src, size_t n, const char **dst, char *buf);
 
 /* Output, time, exits. */
 void print_str(const char *s);
