@@ -83,6 +83,17 @@ _Noreturn void fatal(const char *msg)
 	die(true);
 }
 
+/* For failures before g can be trusted (the TLS self-test): no traceback,
+ * no trace event, nothing that calls getg. */
+_Noreturn void fatal_nog(const char *msg)
+{
+	print_str("fatal error: ");
+	print_str(msg);
+	print_str("\n");
+	print_flush();
+	sys_exit_group(2);
+}
+
 _Noreturn void rt0_panic(const char *msg)
 {
 	print_str("panic: ");

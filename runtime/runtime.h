@@ -209,6 +209,7 @@ void print_hex(uintptr_t v);
 void print_encoded(const char *s, size_t n);
 void print_flush(void);
 _Noreturn void fatal(const char *msg);
+_Noreturn void fatal_nog(const char *msg);
 void lock_os_thread_internal(void);
 void unlock_os_thread_internal(void);
 _Noreturn void exit_process(int32_t code);

@@ -117,9 +117,9 @@ runtime_rt0_go:
 	call	mstart
 	ud2				/* mstart never returns */
 
-bad_tls:
+bad_tls:				/* g is unusable: report without it */
 	leaq	bad_tls_msg(%rip), %rdi
-	call	fatal
+	call	fatal_nog
 	ud2
 	.cfi_endproc
 	.size	runtime_rt0_go, . - runtime_rt0_go
