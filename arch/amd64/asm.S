@@ -193,9 +193,12 @@ mcall:
 	je	bad_mcall
 	SET_G(%rdx)
 	movq	G_SCHED+GOBUF_SP(%rdx), %rsp
-	/* Now on g0: the slot above SP is mstart's return address, so an
-	 * unwinder walks from fn through here into runtime_rt0_go. g0's own
+	/* Now on g0, at the SP mstart saved. Push mstart's saved pc as this
+	 * frame's return address, so an unwinder walks fn -> mcall -> mstart
+	 * -> runtime_rt0_go, as on the link-register arches; g0's own
 	 * callee-saved registers make the frames above consistent. */
+	pushq	G_SCHED+GOBUF_PC(%rdx)
+	subq	$8, %rsp		/* 16-byte alignment at the call */
 	.cfi_def_cfa rsp, 16
 	LOAD_REGS %rdx, G_SCHED
 	movq	%rdi, %rcx
