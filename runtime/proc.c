@@ -240,12 +240,22 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	if (!system)
 		sched.nuser++;
 	runqput(pp, gp, true);
+	/* Where the entry function will find its return address: in the link
+	 * register, or at SP (conformance/TRACE.md). */
+#if ARCH_LINK_REGISTER
+	uintptr_t ret = gp->sched.lr;
+	const char *retloc = "lr";
+#else
+	uintptr_t ret = *(uintptr_t *)gp->sched.sp;
+	const char *retloc = "stack";
+#endif
 	struct trace_kv kv[] = {
 	    KV_I("newg", gp->goid),      KV_X("newlo", gp->stack.lo),
 	    KV_X("newhi", gp->stack.hi), KV_X("newsp", gp->sched.sp),
-	    KV_X("newpc", gp->sched.pc),
+	    KV_X("newpc", gp->sched.pc), KV_X("newret", ret),
+	    KV_S("newretloc", retloc),
 	};
-	trace_event("runtime.newproc", kv, 5);
+	trace_event("runtime.newproc", kv, sizeof kv / sizeof kv[0]);
 	return gp;
 }
 

@@ -4,7 +4,7 @@
 #include "runtime.h"
 
 #define EARLY_EVENTS 48
-#define MAX_KV       6
+#define MAX_KV       8
 
 struct event {
 	const char *phase;
@@ -92,6 +92,8 @@ static void record(int level, const char *phase, const struct trace_kv *kv,
 {
 	if (!wanted(level))
 		return;
+	if (nkv > MAX_KV)
+		fatal("trace: an event has more fields than MAX_KV");
 	struct g *gp = getg();
 	struct event e = {
 	    .phase = phase,
@@ -103,7 +105,7 @@ static void record(int level, const char *phase, const struct trace_kv *kv,
 	    .sp = arch_getsp(),
 	    .lo = gp->stack.lo,
 	    .hi = gp->stack.hi,
-	    .nkv = nkv < MAX_KV ? nkv : MAX_KV,
+	    .nkv = nkv,
 	};
 	for (size_t i = 0; i < e.nkv; i++)
 		e.kv[i] = kv[i];
