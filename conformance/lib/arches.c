@@ -10,28 +10,126 @@
  * ABI, since the runtime's frames are C frames (Go's own StackAlign is 8 on
  * amd64 because Go's ABI does not need more). g0stack: 64 KiB everywhere,
  * as newer Go and issue 2 require. */
-static const struct arch_expect arches[] = {
-    {"amd64", 8, 1, 0, 16, 65536, EM_X86_64, "_rt0_amd64_linux", true,
-     "x86-64 psABI 3.2.2: rsp+8 is 16-aligned at entry; Go: PCQuantum 1, "
-     "MinFrameSize 0"},
-    /* Run under qemu-user against the arm64 and riscv64 ports. */
-    {"arm64", 8, 4, 8, 16, 65536, EM_AARCH64, "_rt0_arm64_linux", true,
-     "AAPCS64 6.4.5.1: SP 16-aligned; Go: PCQuantum 4, MinFrameSize 8"},
-    {"riscv64", 8, 4, 8, 16, 65536, EM_RISCV, "_rt0_riscv64_linux", true,
-     "RISC-V psABI: sp 16-aligned; Go: PCQuantum 4, MinFrameSize 8"},
-    /* Foreign rows NOT yet run against a target (a later issue). */
-    {"386", 4, 1, 0, 16, 65536, EM_386, "_rt0_386_linux", false,
-     "i386 psABI (Linux, gcc >= 4.5): esp 16-aligned at calls; Go: "
-     "PCQuantum 1"},
-    {"arm", 4, 4, 4, 8, 65536, EM_ARM, "_rt0_arm_linux", false,
-     "AAPCS 5.2.1.2: SP 8-aligned at public interfaces; Go: PCQuantum 4, "
-     "MinFrameSize 4"},
-    {"ppc64le", 8, 4, 32, 16, 65536, EM_PPC64, "_rt0_ppc64le_linux", false,
-     "ELFv2 ABI 2.2.2: 16-aligned, 32-byte minimum frame; Go: PCQuantum 4, "
-     "MinFrameSize 32"},
-    {"s390x", 8, 2, 8, 8, 65536, EM_S390, "_rt0_s390x_linux", false,
-     "s390x ELF ABI: SP 8-aligned; Go: PCQuantum 2, MinFrameSize 8"},
+const char *const abi_type_names[ABI_NTYPES] = {
+    "short",  "int",   "long",   "llong",   "ptr",
+    "size_t", "float", "double", "ldouble",
 };
+
+/* Type layouts: the psABI documents' tables of fundamental types (x86-64
+ * psABI 3.1.2, i386 psABI 2.1.2 with GCC's 4-byte member alignment of
+ * 8-byte types, AAPCS64 5.1, AAPCS 5.1, RISC-V psABI "C/C++ type sizes",
+ * ELFv2 ABI 2.1.2, s390x ELF ABI 1.2.2); char is unsigned everywhere but
+ * x86. long double: 80-bit x87 in 16 (amd64) or 12 (386) bytes, IEEE quad
+ * (arm64, riscv64, s390x), IBM double-double (ppc64le), double (arm). */
+/* One field per line, types on one line. */
+// clang-format off
+static const struct arch_expect arches[] = {
+    {.goarch = "amd64",
+     .ptrsize = 8,
+     .pcquantum = 1,
+     .minframe = 0,
+     .stackalign = 16,
+     .g0stack = 65536,
+     .elf_machine = EM_X86_64,
+     .entry_symbol = "_rt0_amd64_linux",
+     .retloc = "stack",
+     .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 16}},
+     .char_signed = true,
+     .big_endian = false,
+     .confirmed = true,
+     .source = "x86-64 psABI 3.2.2: rsp+8 is 16-aligned at entry; Go: "
+               "PCQuantum 1, MinFrameSize 0"},
+    {.goarch = "arm64",
+     .ptrsize = 8,
+     .pcquantum = 4,
+     .minframe = 8,
+     .stackalign = 16,
+     .g0stack = 65536,
+     .elf_machine = EM_AARCH64,
+     .entry_symbol = "_rt0_arm64_linux",
+     .retloc = "lr",
+     .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 16}},
+     .char_signed = false,
+     .big_endian = false,
+     .confirmed = true,
+     .source =
+         "AAPCS64 6.4.5.1: SP 16-aligned; Go: PCQuantum 4, MinFrameSize 8"},
+    {.goarch = "riscv64",
+     .ptrsize = 8,
+     .pcquantum = 4,
+     .minframe = 8,
+     .stackalign = 16,
+     .g0stack = 65536,
+     .elf_machine = EM_RISCV,
+     .entry_symbol = "_rt0_riscv64_linux",
+     .retloc = "lr",
+     .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 16}},
+     .char_signed = false,
+     .big_endian = false,
+     .confirmed = true,
+     .source = "RISC-V psABI: sp 16-aligned; Go: PCQuantum 4, MinFrameSize 8"},
+    /* Not yet run against a target (the rows below wait for their ports). */
+    {.goarch = "386",
+     .ptrsize = 4,
+     .pcquantum = 1,
+     .minframe = 0,
+     .stackalign = 16,
+     .g0stack = 65536,
+     .elf_machine = EM_386,
+     .entry_symbol = "_rt0_386_linux",
+     .retloc = "stack",
+     .types = {{2, 2}, {4, 4}, {4, 4}, {8, 4}, {4, 4}, {4, 4}, {4, 4}, {8, 4}, {12, 4}},
+     .char_signed = true,
+     .big_endian = false,
+     .confirmed = false,
+     .source = "i386 psABI (Linux, gcc >= 4.5): esp 16-aligned at calls; Go: "
+               "PCQuantum 1"},
+    {.goarch = "arm",
+     .ptrsize = 4,
+     .pcquantum = 4,
+     .minframe = 4,
+     .stackalign = 8,
+     .g0stack = 65536,
+     .elf_machine = EM_ARM,
+     .entry_symbol = "_rt0_arm_linux",
+     .retloc = "lr",
+     .types = {{2, 2}, {4, 4}, {4, 4}, {8, 8}, {4, 4}, {4, 4}, {4, 4}, {8, 8}, {8, 8}},
+     .char_signed = false,
+     .big_endian = false,
+     .confirmed = false,
+     .source = "AAPCS 5.2.1.2: SP 8-aligned at public interfaces; Go: "
+               "PCQuantum 4, MinFrameSize 4"},
+    {.goarch = "ppc64le",
+     .ptrsize = 8,
+     .pcquantum = 4,
+     .minframe = 32,
+     .stackalign = 16,
+     .g0stack = 65536,
+     .elf_machine = EM_PPC64,
+     .entry_symbol = "_rt0_ppc64le_linux",
+     .retloc = "lr",
+     .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 16}},
+     .char_signed = false,
+     .big_endian = false,
+     .confirmed = false,
+     .source = "ELFv2 ABI 2.2.2: 16-aligned, 32-byte minimum frame; Go: "
+               "PCQuantum 4, MinFrameSize 32"},
+    {.goarch = "s390x",
+     .ptrsize = 8,
+     .pcquantum = 2,
+     .minframe = 8,
+     .stackalign = 8,
+     .g0stack = 65536,
+     .elf_machine = EM_S390,
+     .entry_symbol = "_rt0_s390x_linux",
+     .retloc = "lr",
+     .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 8}},
+     .char_signed = false,
+     .big_endian = true,
+     .confirmed = false,
+     .source = "s390x ELF ABI: SP 8-aligned; Go: PCQuantum 2, MinFrameSize 8"},
+};
+// clang-format on
 
 const struct arch_expect *arch_expect_find(const char *goarch)
 {

@@ -7,6 +7,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* C types whose layout the target reports (probe abi): size, and alignment
+ * as a struct member (offset after a char), which is what breaks 64-bit
+ * atomics on 386. */
+enum abi_type {
+	ABI_SHORT,
+	ABI_INT,
+	ABI_LONG,
+	ABI_LLONG,
+	ABI_PTR,
+	ABI_SIZE_T,
+	ABI_FLOAT,
+	ABI_DOUBLE,
+	ABI_LDOUBLE,
+	ABI_NTYPES
+};
+extern const char *const abi_type_names[ABI_NTYPES]; /* fact key parts */
+
+struct abi_layout {
+	unsigned size, align;
+};
+
 struct arch_expect {
 	const char *goarch;
 	unsigned ptrsize;
@@ -16,6 +37,11 @@ struct arch_expect {
 	unsigned g0stack;    /* g0's stack, hi - lo (newer Go: 64 KiB) */
 	uint16_t elf_machine;
 	const char *entry_symbol; /* the internal-mode ELF entry */
+	const char *retloc; /* where a new goroutine's entry finds goexitret:
+	                       "stack" (at SP) or "lr" (link register) */
+	struct abi_layout types[ABI_NTYPES];
+	bool char_signed;
+	bool big_endian;
 	/* false: the row is the best reading of the documents but has not
 	 * been run against a target yet (the next issue confirms it). */
 	bool confirmed;
