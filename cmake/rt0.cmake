@@ -6,7 +6,7 @@ set(RT0_TARGET_FLAGS -O2 -g -fasynchronous-unwind-tables -fno-omit-frame-pointer
 set(RT0_INTERNAL_FLAGS -ffreestanding -fno-pie -fno-stack-protector
     -fno-builtin-printf -DRT0_LINK_INTERNAL)
 set(RT0_INTERNAL_LINK -static -nostdlib -nostartfiles -no-pie
-    "-Wl,-e,_rt0_${RT0_ARCH}_linux" -Wl,--build-id=none)
+    "-Wl,-e,_rt0_${RT0_ARCH}_linux" -Wl,--build-id=none -Wl,-z,separate-code)
 set(RT0_EXTERNAL_FLAGS -DRT0_LINK_EXTERNAL)
 
 # Host-side code (suites, unit tests, their library) can run under ASan and
