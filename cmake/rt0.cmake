@@ -105,6 +105,7 @@ function(rt0_foreign_arches)
       CMAKE_ARGS -DRT0_ARCH=${arch} -DRT0_TARGET_ONLY=ON
         "-DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/arch/${arch}/toolchain.cmake"
         "-DRT0_PROBE_ROOT=${CMAKE_BINARY_DIR}/probes/${arch}"
+        "-DRT0_FAULT=${RT0_FAULT}"
       BUILD_ALWAYS ON
       INSTALL_COMMAND "")
     add_dependencies(rt0_probes target_${arch})
