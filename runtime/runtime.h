@@ -11,6 +11,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Under libc the thread pointer belongs to the C library on every arch, so
+ * g is a C thread-local (asm reaches it with local-exec TLS); in internal
+ * mode arch.h reads it through the thread pointer. */
+#ifdef RT0_LINK_EXTERNAL
+extern _Thread_local struct g *rt0_tls_g;
+static inline struct g *getg(void)
+{
+	return rt0_tls_g;
+}
+static inline void setg_tls(struct g *gp)
+{
+	rt0_tls_g = gp;
+}
+#endif
+
 #define G0_STACK_SIZE 65536     /* Go: 64 KiB carved from the OS stack */
 #define STACK_GUARD   928       /* Go's StackGuard: the guard words above lo */
 #define STACK_ORDERS  4         /* like Go's 4 orders, but for C frames: */

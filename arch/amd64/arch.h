@@ -25,17 +25,7 @@
 
 struct g;
 
-#ifdef RT0_LINK_EXTERNAL
-extern _Thread_local struct g *rt0_tls_g;
-static inline struct g *getg(void)
-{
-	return rt0_tls_g;
-}
-static inline void setg_tls(struct g *gp)
-{
-	rt0_tls_g = gp;
-}
-#else
+#ifndef RT0_LINK_EXTERNAL /* under libc: runtime.h */
 static inline struct g *getg(void)
 {
 	struct g *gp;
