@@ -122,4 +122,11 @@ void rt0_print_knobs(void)
 	rt0_fact_int("knob.godebug." #name, rt.debug.name);
 	GODEBUG_KEYS(PRINT_GODEBUG)
 #undef PRINT_GODEBUG
+	/* cpuinit's feature bits (after GODEBUG cpu.NAME=off) and alginit's
+	 * choice of hash that depends on them. */
+#define PRINT_CPU(name)                                                        \
+	rt0_fact_int("knob.cpu." #name, (rt.cpu >> CPU_##name) & 1);
+	ARCH_CPU_FEATURES(PRINT_CPU)
+#undef PRINT_CPU
+	rt0_fact_int("knob.aeshash", rt.use_aeshash);
 }

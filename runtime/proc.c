@@ -26,7 +26,10 @@ __attribute__((weak)) void rt0_hook_schedule(void)
 void rt0_go_started(uintptr_t entrysp)
 {
 	rt.entrysp = entrysp;
-	TRACE("runtime.rt0_go");
+	/* g0's guards, as rt0_go set them (Go: mstart0, lo + StackGuard). */
+	struct trace_kv kv[] = {KV_X("guard0", g0.stackguard0),
+	                        KV_X("guard1", g0.stackguard1)};
+	trace_event("runtime.rt0_go", kv, 2);
 }
 
 static bool bytes_eq(const char *a, size_t n, const char *lit)
@@ -253,7 +256,7 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	    KV_I("newg", gp->goid),      KV_X("newlo", gp->stack.lo),
 	    KV_X("newhi", gp->stack.hi), KV_X("newsp", gp->sched.sp),
 	    KV_X("newpc", gp->sched.pc), KV_X("newret", ret),
-	    KV_S("newretloc", retloc),
+	    KV_S("newretloc", retloc),   KV_X("newguard", gp->stackguard0),
 	};
 	trace_event("runtime.newproc", kv, sizeof kv / sizeof kv[0]);
 	return gp;

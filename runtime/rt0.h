@@ -54,7 +54,9 @@ void rt0_stack_bounds(uintptr_t *lo, uintptr_t *hi);
 
 /* Prints the parsed knobs as facts: knob.ncpu, knob.gomaxprocs, knob.gogc,
  * knob.gomemlimit, knob.traceback.level, knob.traceback.all,
- * knob.traceback.crash, and knob.godebug.KEY for every known GODEBUG key. */
+ * knob.traceback.crash, knob.godebug.KEY for every known GODEBUG key,
+ * knob.cpu.NAME (0 or 1) for every CPU feature the arch detects (GODEBUG
+ * cpu.NAME=off clears it) and knob.aeshash (alginit chose the AES hash). */
 void rt0_print_knobs(void);
 
 /* Packages: an import path, the paths it imports, and its init functions in

@@ -164,6 +164,7 @@ void mstart(void) __attribute__((noreturn));
 /* Start-up, called from rt0_go in this order. */
 void rt0_go_started(uintptr_t entrysp);
 void check(void);
+void check_report(void); /* the passed checks as facts (check.c) */
 void args(int32_t argc, char **argv);
 void osinit(void);
 void schedinit(void);

@@ -135,6 +135,7 @@ void trace_env_known(void)
 	print_header();
 	for (size_t i = 0; i < nearly; i++)
 		print_event(&early[i]);
+	check_report();
 }
 
 void rt0_mark(const char *name)
