@@ -5,8 +5,12 @@
 set(RT0_TARGET_FLAGS -O2 -g -fasynchronous-unwind-tables -fno-omit-frame-pointer)
 set(RT0_INTERNAL_FLAGS -ffreestanding -fno-pie -fno-stack-protector
     -fno-builtin-printf -DRT0_LINK_INTERNAL)
+# --eh-frame-hdr: gcc asks for the .eh_frame index only when linking
+# dynamically, and unwinders (libunwind over ptrace) find the CFI through it;
+# without it they fall back to frame pointers and walk past mcall wrongly.
 set(RT0_INTERNAL_LINK -static -nostdlib -nostartfiles -no-pie
-    "-Wl,-e,_rt0_${RT0_ARCH}_linux" -Wl,--build-id=none -Wl,-z,separate-code)
+    "-Wl,-e,_rt0_${RT0_ARCH}_linux" -Wl,--build-id=none -Wl,-z,separate-code
+    -Wl,--eh-frame-hdr)
 set(RT0_EXTERNAL_FLAGS -DRT0_LINK_EXTERNAL)
 
 # Host-side code (suites, unit tests, their library) can run under ASan and
@@ -28,14 +32,50 @@ set(RT0_PROBE_ROOT "${CMAKE_BINARY_DIR}/probes/${RT0_ARCH}" CACHE PATH
 # mode, each linked with that mode's runtime.
 function(rt0_add_probe name)
   foreach(mode IN LISTS RT0_MODES)
-    set(t probe_${name}_${mode})
-    add_executable(${t} ${ARGN})
-    target_link_libraries(${t} PRIVATE rt0_${mode})
-    set_target_properties(${t} PROPERTIES
-      OUTPUT_NAME ${name}
-      RUNTIME_OUTPUT_DIRECTORY "${RT0_PROBE_ROOT}/${mode}")
-    add_dependencies(rt0_probes ${t})
+    rt0_add_probe_in(${name} ${mode} ${ARGN})
   endforeach()
+endfunction()
+
+# rt0_add_probe_in(NAME MODE src...): the same, for one link mode only
+# (target probe_<NAME>_<MODE>).
+function(rt0_add_probe_in name mode)
+  set(t probe_${name}_${mode})
+  add_executable(${t} ${ARGN})
+  target_link_libraries(${t} PRIVATE rt0_${mode})
+  set_target_properties(${t} PROPERTIES
+    OUTPUT_NAME ${name}
+    RUNTIME_OUTPUT_DIRECTORY "${RT0_PROBE_ROOT}/${mode}")
+  add_dependencies(rt0_probes ${t})
+endfunction()
+
+# rt0_add_unwind_probe(NAME src...): an external-mode-only probe that walks
+# its own stack with libunwind (local unwinding). Natively it links the
+# system's libunwind (ci/deps: libunwind-dev). A cross build links the
+# sysroot's (RT0_SYSROOT, from ci/setup), dynamically: the suites already
+# run external probes as `qemu-<arch> -L <sysroot>`, so the guest loads the
+# very libunwind.so.8 (and libc) the probe was linked against. Headers,
+# crt files and libc come from the sysroot as well, so a trixie sysroot
+# (riscv64) is not mixed with the cross gcc's older bookworm libc:
+# -B/-L put the sysroot's libraries first (else e.g.
+# __isoc23_strtol@GLIBC_2.38, which its libunwind needs, is undefined), and
+# the linker's --sysroot makes the absolute paths in the sysroot's libc.so
+# script (/lib/<triple>/libc.so.6) resolve inside it.
+function(rt0_add_unwind_probe name)
+  rt0_add_probe_in(${name} external ${ARGN})
+  set(t probe_${name}_external)
+  target_compile_options(${t} PRIVATE ${RT0_WARNINGS})
+  if(CMAKE_CROSSCOMPILING)
+    if(NOT RT0_SYSROOT OR NOT EXISTS "${RT0_SYSROOT}/usr/include/${RT0_TRIPLE}/libunwind.h")
+      message(FATAL_ERROR "rt0: probe ${name} needs libunwind from a ${RT0_ARCH} sysroot "
+        "(RT0_SYSROOT='${RT0_SYSROOT}'): run ci/setup ${RT0_ARCH}")
+    endif()
+    set(lib "${RT0_SYSROOT}/usr/lib/${RT0_TRIPLE}")
+    target_include_directories(${t} SYSTEM PRIVATE
+      "${RT0_SYSROOT}/usr/include/${RT0_TRIPLE}" "${RT0_SYSROOT}/usr/include")
+    target_link_options(${t} PRIVATE "-B${lib}/" "-L${lib}"
+      "-Wl,--sysroot=${RT0_SYSROOT}")
+  endif()
+  target_link_libraries(${t} PRIVATE unwind)
 endfunction()
 
 # rt0_add_suite(NAME GROUP g SOURCES src...): a Criterion suite on the host,
@@ -106,6 +146,7 @@ function(rt0_foreign_arches)
         "-DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/arch/${arch}/toolchain.cmake"
         "-DRT0_PROBE_ROOT=${CMAKE_BINARY_DIR}/probes/${arch}"
         "-DRT0_FAULT=${RT0_FAULT}"
+        "-DRT0_SYSROOT=${sysroot}" # libunwind for the walk probes
       BUILD_ALWAYS ON
       INSTALL_COMMAND "")
     add_dependencies(rt0_probes target_${arch})
