@@ -26,6 +26,10 @@ __attribute__((weak)) void rt0_hook_schedule(void)
 void rt0_go_started(uintptr_t entrysp)
 {
 	rt.entrysp = entrysp;
+#ifdef RT0_FAULT_g0_bounds_off_by_page
+	/* FAULT (DESIGN 6): g0's recorded bounds a page below its stack */
+	g0.stack.lo -= 4096, g0.stack.hi -= 4096;
+#endif
 	/* g0's guards, as rt0_go set them (Go: mstart0, lo + StackGuard). */
 	struct trace_kv kv[] = {KV_X("guard0", g0.stackguard0),
 	                        KV_X("guard1", g0.stackguard1)};
@@ -228,6 +232,9 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	    .pc = (uintptr_t)goexit + ARCH_PCQUANTUM,
 	    .g = gp,
 	};
+#ifdef RT0_FAULT_goexit_ret_no_pcquantum
+	gp->sched.pc = (uintptr_t)goexit; /* FAULT (DESIGN 6): no +PCQuantum */
+#endif
 	gostartcall(&gp->sched, fn, arg);
 	if (pp->goidcache == pp->goidcacheend) {
 		sched.goidgen += GOID_BATCH;
@@ -299,7 +306,9 @@ _Noreturn void schedule(void)
 	struct m *mp = getg()->m;
 	if (getg() != mp->g0)
 		fatal("schedule: not on g0");
+#ifndef RT0_FAULT_schedule_hook_on_g1 /* FAULT: see rt0_gosched */
 	rt0_hook_schedule();
+#endif
 	struct g *gp = runqget(mp->p);
 	if (gp == NULL)
 		checkdead();
@@ -350,6 +359,12 @@ static void gosched_m(struct g *gp)
 
 void rt0_gosched(void)
 {
+#ifdef RT0_FAULT_schedule_hook_on_g1
+	/* FAULT (DESIGN 6): the scheduler hook runs on goroutine 1 as it
+	 * yields, instead of on g0 in schedule */
+	if (getg()->goid == 1)
+		rt0_hook_schedule();
+#endif
 	mcall(gosched_m);
 }
 

@@ -268,7 +268,10 @@ bad_mcall:
 	.type	goexit, %function
 goexit:
 	.cfi_startproc
+	// FAULT (DESIGN 6) goexit_no_unwind_marker drops the marker
+#ifndef RT0_FAULT_goexit_no_unwind_marker
 	.cfi_undefined x30
+#endif
 	nop
 	bl	goexit1
 	nop

@@ -291,7 +291,10 @@ bad_mcall:
 	.balign	4
 goexit:
 	.cfi_startproc
+	/* FAULT (DESIGN 6) goexit_no_unwind_marker drops the marker */
+#ifndef RT0_FAULT_goexit_no_unwind_marker
 	.cfi_undefined ra
+#endif
 	.option	push
 	.option	norvc
 	.option	norelax
