@@ -1,0 +1,161 @@
+"""What the build registered with ctest, read from `ctest --show-only=json-v1`
+(the source of truth for each suite run's command and environment; see
+rt0_add_suite and rt0_foreign_arches in cmake/rt0.cmake):
+
+  <suite>.<arch>.<mode>  a Criterion suite, environment RT0_PROBE_DIR, RT0_ARCH,
+                         RT0_LINK (+ RT0_QEMU, RT0_SYSROOT, RT0_TIMEOUT_SCALE)
+  unit.<name>            an in-process Criterion test of host code: arch "host"
+  notrun.<arch>          prints "not run: <arch>: <install step>", exits 77
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import subprocess
+from pathlib import Path
+
+HOST = "host"  # the column of the in-process unit tests
+UNIT = "unit"  # their "link mode"
+
+
+@dataclasses.dataclass
+class SuiteRun:
+    name: str  # the ctest name: startup.amd64.internal, unit.knobs
+    suite: str  # startup, unit.knobs: one executable
+    arch: str
+    mode: str
+    command: list[str]
+    env: dict[str, str]
+    cwd: str | None
+    labels: list[str]
+    group: str  # the suite's group label (rt0_add_suite GROUP)
+
+    @property
+    def executable(self) -> str:
+        return self.command[0]
+
+    @property
+    def foreign(self) -> bool:
+        return bool(self.env.get("RT0_QEMU"))
+
+
+@dataclasses.dataclass
+class NotRun:
+    arch: str
+    command: list[str]
+    cwd: str | None = None
+    _message: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The test's own words: 'not run: <arch>: <install step>'."""
+        if self._message is None:
+            try:
+                p = subprocess.run(self.command, cwd=self.cwd, capture_output=True,
+                                   text=True, timeout=30)
+                self._message = p.stdout.strip()
+            except (OSError, subprocess.SubprocessError):
+                self._message = ""
+            if not self._message:
+                m = re.search(r"echo '([^']*)'", " ".join(self.command))
+                self._message = m.group(1) if m else f"not run: {self.arch}"
+        return self._message
+
+
+@dataclasses.dataclass
+class CtestInfo:
+    runs: list[SuiteRun]
+    notrun: dict[str, NotRun]
+
+    @property
+    def run_arches(self) -> list[str]:
+        """Arches whose suites run, in ctest's order (native first), host last."""
+        seen: list[str] = []
+        for r in self.runs:
+            if r.arch != HOST and r.arch not in seen:
+                seen.append(r.arch)
+        if any(r.arch == HOST for r in self.runs):
+            seen.append(HOST)
+        return seen
+
+    @property
+    def arches(self) -> list[str]:
+        """Every column of the matrix: run arches, then not-run ones, host last."""
+        run = [a for a in self.run_arches if a != HOST]
+        out = run + [a for a in self.notrun if a not in run]
+        if HOST in self.run_arches:
+            out.append(HOST)
+        return out
+
+    @property
+    def modes(self) -> list[str]:
+        """The link modes the suites run in (internal, external)."""
+        seen: list[str] = []
+        for r in self.runs:
+            if r.arch != HOST and r.mode not in seen:
+                seen.append(r.mode)
+        return seen
+
+    def modes_of(self, arch: str) -> list[str]:
+        return [UNIT] if arch == HOST else self.modes
+
+    def suites(self) -> dict[str, str]:
+        """suite name -> its executable."""
+        out: dict[str, str] = {}
+        for r in self.runs:
+            out.setdefault(r.suite, r.executable)
+        return out
+
+    def run_for(self, suite: str, arch: str, mode: str) -> SuiteRun | None:
+        for r in self.runs:
+            if r.suite == suite and r.arch == arch and r.mode == mode:
+                return r
+        return None
+
+    def is_qemu(self, arch: str) -> bool:
+        """Whether arch runs (or would run) under qemu-user: its suite runs
+        have RT0_QEMU; a not-run arch is always a foreign one."""
+        return arch in self.notrun or any(r.arch == arch and r.foreign for r in self.runs)
+
+    def is_unit_suite(self, suite: str) -> bool:
+        return any(r.suite == suite and r.arch == HOST for r in self.runs)
+
+
+def _props(test: dict) -> dict:
+    return {p["name"]: p["value"] for p in test.get("properties", [])}
+
+
+def parse(doc: dict) -> CtestInfo:
+    runs: list[SuiteRun] = []
+    notrun: dict[str, NotRun] = {}
+    for t in doc.get("tests", []):
+        name, cmd = t.get("name", ""), t.get("command") or []
+        props = _props(t)
+        env = dict(e.split("=", 1) for e in props.get("ENVIRONMENT", []) if "=" in e)
+        labels = list(props.get("LABELS", []))
+        cwd = props.get("WORKING_DIRECTORY")
+        if name.startswith("notrun."):
+            arch = name.split(".", 1)[1]
+            notrun[arch] = NotRun(arch, cmd, cwd)
+        elif "RT0_ARCH" in env and "RT0_LINK" in env and cmd:
+            arch, mode = env["RT0_ARCH"], env["RT0_LINK"]
+            suite = name[: -len(f".{arch}.{mode}")] if name.endswith(f".{arch}.{mode}") else name.split(".")[0]
+            rest = [l for l in labels if l not in (arch, mode, "qemu")]
+            runs.append(SuiteRun(name, suite, arch, mode, cmd, env, cwd, labels,
+                                 rest[0] if rest else suite))
+        elif name.startswith("unit.") and cmd:
+            rest = [l for l in labels if l not in (HOST, UNIT)]
+            runs.append(SuiteRun(name, name, HOST, UNIT, cmd, env, cwd, labels,
+                                 rest[0] if rest else name.split(".", 1)[1]))
+    return CtestInfo(runs, notrun)
+
+
+def load(build_dir: Path, json_file: Path | None = None) -> CtestInfo:
+    if json_file is not None:
+        return parse(json.loads(Path(json_file).read_text()))
+    p = subprocess.run(["ctest", "--test-dir", str(build_dir), "--show-only=json-v1"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"ctest --show-only=json-v1 in {build_dir} failed:\n{p.stderr}")
+    return parse(json.loads(p.stdout))
