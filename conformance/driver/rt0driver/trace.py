@@ -61,8 +61,11 @@ def stages(events: list[dict]) -> list[dict]:
     end = events[-1]["ns"]
     marks = []
     for phase, label, color in STAGES:
-        for e in events:
-            if e.get("phase") == phase:
+        for i, e in enumerate(events):
+            p = e.get("phase")
+            # goroutine 1's stack is allocated just before newproc records it
+            if p == phase or (phase == "runtime.newproc" and p == "runtime.stackalloc"
+                              and _after_schedinit(events, i)):
                 marks.append((e["ns"] - t0, phase, label, color))
                 break
     marks.sort()
@@ -72,6 +75,12 @@ def stages(events: list[dict]) -> list[dict]:
         out.append({"name": phase, "label": label, "color": color,
                     "start": start, "end": max(stop, start)})
     return out
+
+
+def _after_schedinit(events: list[dict], i: int) -> bool:
+    """Whether events[i] comes after schedinit's last step (procresize)."""
+    seen = [j for j, e in enumerate(events) if e.get("phase") == "runtime.procresize"]
+    return bool(seen) and i > seen[0]
 
 
 def slices(events: list[dict]) -> list[dict]:
