@@ -27,8 +27,10 @@ void rt0_go_started(uintptr_t entrysp)
 {
 	rt.entrysp = entrysp;
 #ifdef RT0_FAULT_g0_bounds_off_by_page
-	/* FAULT (DESIGN 6): g0's recorded bounds a page below its stack */
+	/* FAULT (DESIGN 6): g0's recorded bounds a page below its stack (the
+	 * guards move with lo, so only the bounds are wrong) */
 	g0.stack.lo -= 4096, g0.stack.hi -= 4096;
+	g0.stackguard0 -= 4096, g0.stackguard1 -= 4096;
 #endif
 	/* g0's guards, as rt0_go set them (Go: mstart0, lo + StackGuard). */
 	struct trace_kv kv[] = {KV_X("guard0", g0.stackguard0),
