@@ -177,6 +177,13 @@ bool elf_needs_shared_libs(const struct elf_info *e)
 
 bool elf_symbol(const struct elf_info *e, const char *name, uint64_t *value)
 {
+	uint64_t size;
+	return elf_symbol_sized(e, name, value, &size);
+}
+
+bool elf_symbol_sized(const struct elf_info *e, const char *name,
+                      uint64_t *value, uint64_t *symsize)
+{
 	if (!e->map)
 		return false;
 	uint64_t shoff = EH(e, e_shoff), shentsize = EH(e, e_shentsize),
@@ -209,6 +216,7 @@ bool elf_symbol(const struct elf_info *e, const char *name, uint64_t *value)
 			    strnlen(n, strsz - nameoff) == strlen(name) &&
 			    SYM(e, sym, st_shndx) != SHN_UNDEF) {
 				*value = SYM(e, sym, st_value);
+				*symsize = SYM(e, sym, st_size);
 				return true;
 			}
 		}

@@ -6,7 +6,8 @@
  *   goexit          main calls Goexit with nothing else left
  *   goexitwait      main calls Goexit while a worker still runs a while
  *   deadlock        main receives on a channel nobody sends on
- *   chan            unbuffered and buffered channels between goroutines */
+ *   chan            unbuffered and buffered channels between goroutines
+ *   gonil           go of a nil function */
 #include "probe_util.h"
 #include "rt0.h"
 
@@ -160,6 +161,13 @@ void main_main(void)
 	}
 	if (pu_streq(s, "chan")) {
 		channels();
+		return;
+	}
+	if (pu_streq(s, "gonil")) {
+		/* volatile: not a constant the compiler could see through */
+		rt0_fn volatile nil = NULL;
+		rt0_go(nil, NULL);
+		rt0_fact_int("main.survived", 1);
 		return;
 	}
 	rt0_panic("exits: unknown scenario");

@@ -7,7 +7,9 @@
  *                  in the order their rounds ran), numgoroutine.before/
  *                  spawned/after.
  *   guard          a goroutine writes the byte just below its stack's lo;
- *                  a guard page is there, so it must die by SIGSEGV. */
+ *                  a guard page is there, so it must die by SIGSEGV.
+ *   reuse          goroutine A runs and exits, then B is created: facts
+ *                  reuse.<a|b>.goid and reuse.<a|b>.stack.lo. */
 #include "probe_util.h"
 #include "rt0.h"
 
@@ -57,6 +59,17 @@ static void guard(void *arg)
 	rt0_fact_int("guard.survived", 1);
 }
 
+static void report(void *arg)
+{
+	char key[64];
+	const char *who = arg;
+	uintptr_t lo, hi;
+
+	rt0_stack_bounds(&lo, &hi);
+	rt0_fact_int(pu_key(key, who, -1, ".goid"), rt0_goid());
+	rt0_fact_hex(pu_key(key, who, -1, ".stack.lo"), lo);
+}
+
 static void wait_until_alone(void)
 {
 	for (int t = 0; t < MAX_TURNS && rt0_num_goroutine() > 1; t++)
@@ -69,6 +82,13 @@ void main_main(void)
 
 	if (pu_streq(PU_SCENARIO(), "guard")) {
 		rt0_go(guard, NULL);
+		wait_until_alone();
+		return;
+	}
+	if (pu_streq(PU_SCENARIO(), "reuse")) {
+		rt0_go(report, "reuse.a");
+		wait_until_alone(); /* A has exited: its g and stack are free */
+		rt0_go(report, "reuse.b");
 		wait_until_alone();
 		return;
 	}

@@ -5,7 +5,7 @@
 
 #include "suite.h"
 
-Test(schedinit, getenv_before_env_init_is_fatal)
+Test(schedinit, schedinit_getenv_before_env_fatal)
 {
 	struct run r;
 	const char *env[] = {"HOME=/root", "GODEBUG=rt0trace=1", NULL};

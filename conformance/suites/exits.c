@@ -1,6 +1,8 @@
 /* exits: how a program ends, as Go's runtime ends it (go-startup-facts.md
  * G): main returning exits 0 at once; a panic prints "panic: <msg>", then
- * "goroutine N [status]:" and exits 2; fatal errors exit 2. */
+ * "goroutine N [status]:" and exits 2; fatal errors exit 2. Each test is
+ * named after its invariant (conformance/invariants.toml). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,13 +32,15 @@ static void check_panic(struct run *r, const char *msg, const char *header)
 	snprintf(want, sizeof want, "panic: %s", msg);
 	long at = other_line(r, want);
 	CHECK(r, at >= 0, "expected the line \"%s\"", want);
+	if (header == NULL)
+		return;
 	const char *next = next_text_line(r, at);
 	CHECK(r, next && strcmp(next, header) == 0,
 	      "expected \"%s\" right after \"%s\", got \"%s\"", header, want,
 	      next ? next : "(nothing)");
 }
 
-Test(exits, main_return_exits_0_while_goroutines_run)
+Test(exits, exits_main_return_ends_goroutines)
 {
 	/* A goroutine that yields forever must not keep the process alive:
 	 * the runner's timeout turns "it waited" into a failure. */
@@ -52,7 +56,7 @@ Test(exits, main_return_exits_0_while_goroutines_run)
 	run_free(&r);
 }
 
-Test(exits, panic_in_main_exits_2)
+Test(exits, exits_panic_main)
 {
 	struct run r;
 	run_exits(&r, "panicmain");
@@ -60,14 +64,16 @@ Test(exits, panic_in_main_exits_2)
 	run_free(&r);
 }
 
-Test(exits, panic_in_init_exits_2)
+Test(exits, exits_panic_init)
 {
-	/* Inits run locked to m0, and Go's goroutineheader says so:
-	 * traceback.go prints ", locked to thread" when gp.lockedm != 0. */
 	struct run r;
 	run_exits(&r, "panicinit");
-	check_panic(&r, "boom in init",
-	            "goroutine 1 [running, locked to thread]:");
+	check_panic(&r, "boom in init", NULL);
+	const char *next =
+	    next_text_line(&r, other_line(&r, "panic: boom in init"));
+	CHECK(&r, next && strncmp(next, "goroutine 1 [running", 20) == 0,
+	      "expected goroutine 1's header after the panic, got \"%s\"",
+	      next ? next : "(nothing)");
 	CHECK(&r, trace_fact_i64(&r.t, "init.goid") == 1,
 	      "expected the init on goroutine 1");
 	CHECK(&r, !trace_fact(&r.t, "main.ran"),
@@ -75,7 +81,30 @@ Test(exits, panic_in_init_exits_2)
 	run_free(&r);
 }
 
-Test(exits, panic_in_goroutine_exits_2)
+Test(exits, main_init_locked_to_thread)
+{
+	/* Inits run locked to m0, and Go's goroutineheader says so:
+	 * traceback.go prints ", locked to thread" when gp.lockedm != 0. */
+	struct run r;
+	run_exits(&r, "panicinit");
+	check_panic(&r, "boom in init",
+	            "goroutine 1 [running, locked to thread]:");
+	run_free(&r);
+}
+
+Test(exits, main_main_unlocked)
+{
+	/* runtime.main unlocks the thread before main.main. */
+	struct run r;
+	run_exits(&r, "panicmain");
+	CHECK_EXIT(&r, 2);
+	CHECK(&r, other_line_prefix(&r, "goroutine 1 [running, locked") < 0,
+	      "expected main.main not locked to the thread");
+	check_panic(&r, "boom in main", "goroutine 1 [running]:");
+	run_free(&r);
+}
+
+Test(exits, exits_panic_goroutine)
 {
 	struct run r;
 	run_exits(&r, "panicgoroutine");
@@ -89,7 +118,7 @@ Test(exits, panic_in_goroutine_exits_2)
 	run_free(&r);
 }
 
-Test(exits, goexit_in_main_alone_is_fatal)
+Test(exits, exits_goexit_main_alone)
 {
 	struct run r;
 	run_exits(&r, "goexit");
@@ -101,7 +130,7 @@ Test(exits, goexit_in_main_alone_is_fatal)
 	run_free(&r);
 }
 
-Test(exits, goexit_in_main_waits_for_goroutines)
+Test(exits, exits_goexit_main_waits)
 {
 	struct run r;
 	run_exits(&r, "goexitwait");
@@ -125,7 +154,7 @@ Test(exits, goexit_in_main_waits_for_goroutines)
 	run_free(&r);
 }
 
-Test(exits, all_asleep_is_fatal_deadlock)
+Test(exits, exits_deadlock)
 {
 	struct run r;
 	run_exits(&r, "deadlock");
@@ -138,17 +167,36 @@ Test(exits, all_asleep_is_fatal_deadlock)
 	run_free(&r);
 }
 
-Test(exits, channels_rendezvous_and_buffer)
+static void run_chan(struct run *r)
+{
+	run_exits(r, "chan");
+	CHECK_EXIT(r, 0);
+}
+
+Test(exits, main_chan_rendezvous)
 {
 	struct run r;
-	run_exits(&r, "chan");
-	CHECK_EXIT(&r, 0);
+	run_chan(&r);
 	int64_t ok = trace_fact_i64(&r.t, "chan.unbuffered.ok");
 	CHECK(&r, ok == 50,
 	      "expected 50 unbuffered ping-pong rounds to answer v+1, got %lld",
 	      (long long)ok);
+	run_free(&r);
+}
+
+Test(exits, main_chan_buffered_nonblocking)
+{
+	struct run r;
+	run_chan(&r);
 	CHECK(&r, trace_fact_i64(&r.t, "chan.buffered.nonblocking") == 1,
 	      "expected sends up to the capacity not to block");
+	run_free(&r);
+}
+
+Test(exits, main_chan_buffered_fifo)
+{
+	struct run r;
+	run_chan(&r);
 	const char *fifo = need_fact(&r, "chan.buffered.fifo");
 	CHECK(&r, strcmp(fifo, "100,101,102,103") == 0,
 	      "expected a buffered channel to be FIFO: 100,101,102,103, got "
@@ -157,5 +205,101 @@ Test(exits, channels_rendezvous_and_buffer)
 	const char *order = need_fact(&r, "chan.buffered.order");
 	CHECK(&r, strcmp(order, "1,2,3,4,5,6,7,8,9,10") == 0,
 	      "expected values from a producer in order 1..10, got %s", order);
+	run_free(&r);
+}
+
+Test(exits, newproc_nil_func_fatal)
+{
+	struct run r;
+	run_exits(&r, "gonil");
+	CHECK_EXIT(&r, 2);
+	static const char want[] = "fatal error: go of nil func value";
+	CHECK(&r, other_line(&r, want) >= 0, "expected the line \"%s\"", want);
+	CHECK(&r, !trace_fact(&r.t, "main.survived"),
+	      "expected the go statement never to return");
+	run_free(&r);
+}
+
+/* GOTRACEBACK and a panic in goroutine 5, while goroutine 1 is runnable
+ * and the runtime's 2, 3 and 4 are parked. */
+static void run_traceback(struct run *r, const char *level)
+{
+	char tb[64];
+	snprintf(tb, sizeof tb, "GOTRACEBACK=%s", level);
+	const char *env[] = {"GODEBUG=rt0trace=1", "GOMAXPROCS=1",
+	                     level[0] ? tb : NULL, NULL};
+	const char *args[] = {"panicgoroutine", NULL};
+	run_probe(r, "exits", args, env);
+}
+
+static const char *const system_headers[] = {
+    "goroutine 2 [force gc (idle)]:",
+    "goroutine 3 [GC sweep wait]:",
+    "goroutine 4 [GC scavenge wait]:",
+};
+
+static void expect_headers(struct run *r, const char *level, bool self,
+                           bool user, bool system)
+{
+	CHECK(r, other_line(r, "panic: boom in goroutine") >= 0,
+	      "with GOTRACEBACK=%s expected the panic message", level);
+	CHECK(r, (other_line(r, "goroutine 5 [running]:") >= 0) == self,
+	      "with GOTRACEBACK=%s expected %s header of the panicking "
+	      "goroutine",
+	      level, self ? "the" : "no");
+	CHECK(r, (other_line(r, "goroutine 1 [runnable]:") >= 0) == user,
+	      "with GOTRACEBACK=%s expected %s \"goroutine 1 [runnable]:\"",
+	      level, user ? "the line" : "no line");
+	for (int i = 0; i < 3; i++)
+		CHECK(r, (other_line(r, system_headers[i]) >= 0) == system,
+		      "with GOTRACEBACK=%s expected %s \"%s\"", level,
+		      system ? "the line" : "no line", system_headers[i]);
+}
+
+Test(exits, exits_traceback_single)
+{
+	struct run r;
+	run_traceback(&r, "");
+	CHECK_EXIT(&r, 2);
+	expect_headers(&r, "(unset)", true, false, false);
+	run_free(&r);
+}
+
+Test(exits, exits_traceback_none)
+{
+	struct run r;
+	run_traceback(&r, "none");
+	CHECK_EXIT(&r, 2);
+	expect_headers(&r, "none", false, false, false);
+	CHECK(&r, other_line_prefix(&r, "goroutine ") < 0,
+	      "expected no goroutine header at all with GOTRACEBACK=none");
+	run_free(&r);
+}
+
+Test(exits, exits_traceback_all)
+{
+	struct run r;
+	run_traceback(&r, "all");
+	CHECK_EXIT(&r, 2);
+	expect_headers(&r, "all", true, true, false);
+	run_free(&r);
+}
+
+Test(exits, exits_traceback_system)
+{
+	struct run r;
+	run_traceback(&r, "system");
+	CHECK_EXIT(&r, 2);
+	expect_headers(&r, "system", true, true, true);
+	run_free(&r);
+}
+
+Test(exits, exits_traceback_crash)
+{
+	struct run r;
+	run_traceback(&r, "crash");
+	CHECK(&r, probe_killed_by(&r.r, SIGABRT),
+	      "expected GOTRACEBACK=crash to end the panic with SIGABRT");
+	expect_headers(&r, "crash", true, true, true);
 	run_free(&r);
 }

@@ -1,7 +1,8 @@
 /* goroutines: goids, NumGoroutine and Gosched interleaving, with one P
  * (go-startup-facts.md F: with GOMAXPROCS=1 goids are deterministic; the
  * runtime has the system goroutines 2, 3, 4 and no finalizer goroutine,
- * so the first user goroutine is 5). */
+ * so the first user goroutine is 5). Each test is named after its
+ * invariant (conformance/invariants.toml). */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,10 +13,11 @@
 
 static struct run run;
 
+/* No assertion here: a failure in .init would be reported as a crash of
+ * every test, not as each test's own failure. */
 static void run_goroutines(void)
 {
-	run_probe(&run, "goroutines", NULL, env_trace);
-	CHECK_EXIT(&run, 0);
+	run_probe_shared(&run, "goroutines", NULL, env_trace);
 }
 
 static void free_goroutines(void)
@@ -39,8 +41,9 @@ static uint64_t fact_u(const char *fmt, int i)
 	return trace_fact_u64(&run.t, key);
 }
 
-Test(goroutines, first_user_goroutine_is_5)
+Test(goroutines, goid_first_user_is_5)
 {
+	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NWORKERS; i++) {
 		int64_t goid = fact_i("spawn.%d.goid", i);
 		CHECK(&run, goid == 5 + i,
@@ -50,8 +53,9 @@ Test(goroutines, first_user_goroutine_is_5)
 	}
 }
 
-Test(goroutines, goroutine_sees_its_goid)
+Test(goroutines, goid_self_matches_spawn)
 {
+	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NWORKERS; i++) {
 		int64_t spawned = fact_i("spawn.%d.goid", i);
 		int64_t self = fact_i("g.%d.goid", i);
@@ -62,8 +66,9 @@ Test(goroutines, goroutine_sees_its_goid)
 	}
 }
 
-Test(goroutines, numgoroutine_counts_user_goroutines)
+Test(goroutines, newproc_counted)
 {
+	CHECK_EXIT(&run, 0);
 	int64_t before = trace_fact_i64(&run.t, "numgoroutine.before");
 	int64_t spawned = trace_fact_i64(&run.t, "numgoroutine.spawned");
 	int64_t after = trace_fact_i64(&run.t, "numgoroutine.after");
@@ -74,8 +79,9 @@ Test(goroutines, numgoroutine_counts_user_goroutines)
 	      (long long)after);
 }
 
-Test(goroutines, gosched_interleaves_round_robin)
+Test(goroutines, mstart_gosched_round_robin)
 {
+	CHECK_EXIT(&run, 0);
 	const char *il = need_fact(&run, "interleave");
 	CHECK(&run, strlen(il) == NWORKERS * ROUNDS,
 	      "expected %d rounds in all, got \"%s\"", NWORKERS * ROUNDS, il);
@@ -98,8 +104,9 @@ Test(goroutines, gosched_interleaves_round_robin)
 	}
 }
 
-Test(goroutines, newest_goroutine_runs_first)
+Test(goroutines, newproc_runnext)
 {
+	CHECK_EXIT(&run, 0);
 	/* Go's newproc puts the new goroutine in runnext, pushing the
 	 * previous one to the run queue's tail (go-startup-facts.md F), and
 	 * Gosched sends the caller to the back: workers 0, 1, 2 spawned in a
@@ -110,8 +117,9 @@ Test(goroutines, newest_goroutine_runs_first)
 	      il);
 }
 
-Test(goroutines, interleaving_is_deterministic)
+Test(goroutines, mstart_deterministic)
 {
+	CHECK_EXIT(&run, 0);
 	const char *first = need_fact(&run, "interleave");
 	for (int i = 0; i < 3; i++) {
 		struct run again;
@@ -125,8 +133,9 @@ Test(goroutines, interleaving_is_deterministic)
 	}
 }
 
-Test(goroutines, goroutine_sp_in_own_stack)
+Test(goroutines, newproc_locals_on_own_stack)
 {
+	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NWORKERS; i++) {
 		uint64_t lo = fact_u("g.%d.stack.lo", i),
 		         hi = fact_u("g.%d.stack.hi", i),
@@ -139,8 +148,9 @@ Test(goroutines, goroutine_sp_in_own_stack)
 	}
 }
 
-Test(goroutines, goroutine_stack_matches_newproc)
+Test(goroutines, newproc_stack_reported)
 {
+	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NWORKERS; i++) {
 		int64_t goid = fact_i("g.%d.goid", i);
 		uint64_t lo = fact_u("g.%d.stack.lo", i),
@@ -164,8 +174,9 @@ Test(goroutines, goroutine_stack_matches_newproc)
 	}
 }
 
-Test(goroutines, newproc_records_the_creator)
+Test(goroutines, newproc_by_creator)
 {
+	CHECK_EXIT(&run, 0);
 	/* Workers are created by main (goroutine 1), not on g0. */
 	for (int i = 0; i < NWORKERS; i++) {
 		int64_t goid = fact_i("spawn.%d.goid", i);
@@ -178,4 +189,59 @@ Test(goroutines, newproc_records_the_creator)
 		      "expected goroutine %lld created by goroutine 1",
 		      (long long)goid);
 	}
+	/* So are the runtime's own (runtime's init and gcenable run on
+	 * goroutine 1). */
+	for (int64_t goid = 2; goid <= 4; goid++) {
+		const struct trace_line *ev;
+		for (size_t n = 0;
+		     (ev = trace_find_event(&run.t, "runtime.newproc", n)); n++)
+			if (trace_i64(ev, "newg") == goid)
+				break;
+		CHECK(&run,
+		      ev && trace_i64(ev, "goid") == 1 &&
+		          trace_i64(ev, "g0") == 0,
+		      "expected goroutine %lld created on goroutine 1",
+		      (long long)goid);
+	}
+}
+
+Test(goroutines, goid_dense_one_p)
+{
+	CHECK_EXIT(&run, 0);
+	size_t n = trace_count_events(&run.t, "runtime.newproc");
+	CHECK(&run, n >= 4 + NWORKERS,
+	      "expected newproc events for goroutines 1-4 and %d workers, got "
+	      "%zu",
+	      NWORKERS, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_line *ev =
+		    trace_find_event(&run.t, "runtime.newproc", i);
+		int64_t goid = trace_i64(ev, "newg");
+		CHECK(
+		    &run, goid == (int64_t)i + 1,
+		    "expected the goroutine created #%zu to get goid %zu (one "
+		    "P: consecutive ids), got %lld",
+		    i + 1, i + 1, (long long)goid);
+	}
+}
+
+/* goroutine A runs and exits, then B is created (the probe's "reuse"). */
+static void run_reuse(struct run *r)
+{
+	const char *args[] = {"reuse", NULL};
+	run_probe(r, "goroutines", args, env_trace);
+	CHECK_EXIT(r, 0);
+}
+
+Test(goroutines, goid_not_reused)
+{
+	struct run r;
+	run_reuse(&r);
+	int64_t a = trace_fact_i64(&r.t, "reuse.a.goid");
+	int64_t b = trace_fact_i64(&r.t, "reuse.b.goid");
+	CHECK(&r, a == 5 && b == 6,
+	      "expected the goroutine created after goroutine %lld exited to "
+	      "get a new id (5 then 6), got %lld then %lld",
+	      (long long)a, (long long)a, (long long)b);
+	run_free(&r);
 }

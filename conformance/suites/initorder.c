@@ -1,6 +1,7 @@
 /* initorder: package initialisation by Go 1.21's rule, on goroutine 1,
  * and refusal of import cycles and missing packages
- * (go-startup-facts.md G, H; probes/initorder.c explains the packages). */
+ * (go-startup-facts.md G, H; probes/initorder.c explains the packages).
+ * Each test is named after its invariant (conformance/invariants.toml). */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,10 +9,11 @@
 
 static struct run run;
 
+/* No assertion here: a failure in .init would be reported as a crash of
+ * every test, not as each test's own failure. */
 static void run_initorder(void)
 {
-	run_probe(&run, "initorder", NULL, env_trace);
-	CHECK_EXIT(&run, 0);
+	run_probe_shared(&run, "initorder", NULL, env_trace);
 }
 
 static void free_initorder(void)
@@ -36,8 +38,9 @@ static const char *init_at(int n)
 	return need_fact(&run, key);
 }
 
-Test(initorder, go121_order)
+Test(initorder, initorder_go121_order)
 {
+	CHECK_EXIT(&run, 0);
 	char want[NINITS][32], got[1024] = "";
 	int n = 0;
 	for (int p = 0; p < NPKG; p++)
@@ -62,8 +65,9 @@ Test(initorder, go121_order)
 		      i, want[i], init_at(i), got);
 }
 
-Test(initorder, inits_in_declared_order_within_package)
+Test(initorder, initorder_inits_in_declared_order)
 {
+	CHECK_EXIT(&run, 0);
 	/* Whatever the package order, a package's inits run in the order
 	 * they are declared, one after another. */
 	for (int i = 0; i < NINITS; i++) {
@@ -82,8 +86,9 @@ Test(initorder, inits_in_declared_order_within_package)
 	}
 }
 
-Test(initorder, inits_on_goroutine_1)
+Test(initorder, initorder_on_goroutine_1)
 {
+	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NINITS; i++) {
 		char key[64];
 		snprintf(key, sizeof key, "init.%d.goid", i);
@@ -93,8 +98,9 @@ Test(initorder, inits_on_goroutine_1)
 	}
 }
 
-Test(initorder, numgoroutine_1_in_init)
+Test(initorder, initorder_numgoroutine_1)
 {
+	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NINITS; i++) {
 		char key[64];
 		snprintf(key, sizeof key, "init.%d.numgoroutine", i);
@@ -106,8 +112,9 @@ Test(initorder, numgoroutine_1_in_init)
 	}
 }
 
-Test(initorder, doinit_events_in_package_order)
+Test(initorder, initorder_doinit_events)
 {
+	CHECK_EXIT(&run, 0);
 	size_t n = trace_count_events(&run.t, "runtime.doInit");
 	CHECK(&run, n == NPKG, "expected %d runtime.doInit events, got %zu",
 	      NPKG, n);
@@ -128,24 +135,126 @@ Test(initorder, doinit_events_in_package_order)
 	}
 }
 
-Test(initorder, inits_after_gcenable_before_main)
+Test(initorder, main_inits_after_gcenable)
 {
+	CHECK_EXIT(&run, 0);
 	size_t done = trace_event_index(
 	    &run.t, need_event(&run, "runtime.gcenable.done", 0));
+	for (int p = 0; p < NPKG; p++) {
+		size_t at = trace_event_index(
+		    &run.t, need_event(&run, "runtime.doInit", (size_t)p));
+		CHECK(&run, at > done,
+		      "expected doInit of %s after gcenable.done (event %zu), "
+		      "it is event %zu",
+		      go121_packages[p], done, at);
+	}
+}
+
+Test(initorder, main_main_after_inits)
+{
+	CHECK_EXIT(&run, 0);
 	size_t mainev =
 	    trace_event_index(&run.t, need_event(&run, "main.main", 0));
 	for (int p = 0; p < NPKG; p++) {
 		size_t at = trace_event_index(
 		    &run.t, need_event(&run, "runtime.doInit", (size_t)p));
-		CHECK(&run, at > done && at < mainev,
-		      "expected doInit of %s between gcenable.done (event %zu) "
-		      "and main.main (event %zu), it is event %zu",
-		      go121_packages[p], done, mainev, at);
+		CHECK(&run, at < mainev,
+		      "expected doInit of %s before main.main (event %zu), it "
+		      "is event %zu",
+		      go121_packages[p], mainev, at);
 	}
 	int64_t seen = trace_fact_i64(&run.t, "init.count");
 	CHECK(&run, seen == NINITS,
 	      "expected main_main to see all %d inits done, saw %lld", NINITS,
 	      (long long)seen);
+	/* Without packages main.main directly follows gcenable: hello's
+	 * next event of the main line after gcenable.done is main.main. */
+	struct run h;
+	run_probe_shared(&h, "hello", NULL, env_trace);
+	size_t done =
+	    trace_event_index(&h.t, need_event(&h, "runtime.gcenable.done", 0));
+	size_t m = trace_event_index(&h.t, need_event(&h, "main.main", 0));
+	for (size_t i = done + 1; i < m; i++) {
+		const char *ph = trace_field(h.t.events[i], "phase");
+		CHECK(&h, ph && strncmp(ph, "runtime.", 8) != 0,
+		      "expected main.main right after gcenable.done in hello, "
+		      "got %s between them",
+		      ph ? ph : "?");
+	}
+	run_free(&h);
+}
+
+/* Position of package pkg's first init in the order the inits ran. */
+static int first_init_of(const char *pkg)
+{
+	size_t n = strlen(pkg);
+	for (int i = 0; i < NINITS; i++) {
+		const char *v = init_at(i);
+		if (strncmp(v, pkg, n) == 0 && v[n] == '.')
+			return i;
+	}
+	CHECK(&run, false, "expected an init of package %s", pkg);
+	return -1;
+}
+
+/* Position of package pkg's last init. */
+static int last_init_of(const char *pkg)
+{
+	size_t n = strlen(pkg);
+	int last = -1;
+	for (int i = 0; i < NINITS; i++) {
+		const char *v = init_at(i);
+		if (strncmp(v, pkg, n) == 0 && v[n] == '.')
+			last = i;
+	}
+	CHECK(&run, last >= 0, "expected an init of package %s", pkg);
+	return last;
+}
+
+Test(initorder, initorder_imports_first)
+{
+	CHECK_EXIT(&run, 0);
+	/* The probe's imports (probes/initorder.c). */
+	static const char *const edges[][2] = {
+	    {"main", "zeta"},    {"main", "alpha"}, {"main", "tie/c"},
+	    {"main", "tie/a"},   {"main", "tie/b"}, {"zeta", "common"},
+	    {"alpha", "common"},
+	};
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		int importer = first_init_of(edges[i][0]);
+		int imported = last_init_of(edges[i][1]);
+		CHECK(&run, imported < importer,
+		      "expected every init of %s (imported) before %s's, got "
+		      "%s's last init at #%d and %s's first at #%d",
+		      edges[i][1], edges[i][0], edges[i][1], imported,
+		      edges[i][0], importer);
+	}
+}
+
+Test(initorder, initorder_tie_by_path)
+{
+	CHECK_EXIT(&run, 0);
+	/* main imports tie/c, tie/a, tie/b in that order, declared in yet
+	 * another; all three are ready together. */
+	int a = first_init_of("tie/a"), b = first_init_of("tie/b"),
+	    c = first_init_of("tie/c");
+	CHECK(&run, a < b && b < c,
+	      "expected the ready packages in path order tie/a, tie/b, tie/c, "
+	      "got their first inits at #%d, #%d, #%d",
+	      a, b, c);
+}
+
+Test(initorder, initorder_runtime_first)
+{
+	CHECK_EXIT(&run, 0);
+	size_t rt =
+	    trace_event_index(&run.t, need_event(&run, "runtime.init", 0));
+	size_t first =
+	    trace_event_index(&run.t, need_event(&run, "runtime.doInit", 0));
+	CHECK(&run, rt < first,
+	      "expected the runtime's own init (event %zu) before the first "
+	      "program package (event %zu)",
+	      rt, first);
 }
 
 /* A fatal error line, its text after "fatal error: ", or NULL. */
@@ -155,7 +264,7 @@ static const char *fatal_text(struct run *r)
 	return i < 0 ? NULL : r->t.other[i] + strlen("fatal error: ");
 }
 
-Test(initorder_errors, import_cycle_is_fatal)
+Test(initorder_errors, initorder_cycle_fatal)
 {
 	struct run r;
 	run_probe(&r, "initcycle", NULL, env_trace);
@@ -180,7 +289,7 @@ Test(initorder_errors, import_cycle_is_fatal)
 	run_free(&r);
 }
 
-Test(initorder_errors, missing_import_is_fatal)
+Test(initorder_errors, initorder_missing_fatal)
 {
 	struct run r;
 	run_probe(&r, "initmissing", NULL, env_trace);

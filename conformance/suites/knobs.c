@@ -1,8 +1,10 @@
-/* knobs: Go's start-up knobs and the verbatim argv/env copies, row by row
- * as measured on Go 1.19 (go-startup-facts.md E), through the knobs probe.
- * Parameters are self-contained char arrays: Criterion runs each in a
- * fresh exec of this (PIE) binary, where pointers to literals would dangle.
- */
+/* knobs: Go's start-up knobs, one test per parsing rule with the table of
+ * its cases, as measured on Go 1.19 (go-startup-facts.md E), and the
+ * verbatim argv/env copies, osinit's CPU count and cpuinit's GODEBUG, all
+ * through the knobs probe's facts. Each test is named after its invariant
+ * (conformance/invariants.toml). Parameters are self-contained char arrays:
+ * Criterion runs each in a fresh exec of this (PIE) binary, where pointers
+ * to literals would dangle. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdio.h>
@@ -13,17 +15,6 @@
 #include "suite.h"
 
 #include <criterion/parameterized.h>
-
-/* qemu-user does not pass envp through: it rebuilds it (util/envlist.c),
- * dropping entries without '=', keeping only the last of duplicate keys and
- * reversing the order. Tests of exactly those properties cannot run under
- * it; they say so rather than fail for the emulator's reasons. */
-#define NEEDS_VERBATIM_ENVP()                                                  \
-	do {                                                                   \
-		if (probe_emulator())                                          \
-			cr_skip_test("qemu-user rebuilds envp (drops NOEQ, "   \
-			             "dedups keys, reverses order)");          \
-	} while (0)
 
 /* One row: up to two environment entries ("" = none), up to three facts
  * and their expected values. A value "ncpu" stands for the probe's own
@@ -69,196 +60,53 @@ static void check_row(const struct knob_row *row)
 	run_free(&r);
 }
 
-#define ROWS(arr)                                                              \
-	cr_make_param_array(struct knob_row, arr, sizeof arr / sizeof arr[0])
-
-/* GOMAXPROCS: an int32 > 0, else ncpu. */
-ParameterizedTestParameters(knobs, gomaxprocs_table)
-{
-	static struct knob_row rows[] = {
-	    {{""}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS=1"}, {"knob.gomaxprocs"}, {"1"}},
-	    {{"GOMAXPROCS=3"}, {"knob.gomaxprocs"}, {"3"}},
-	    {{"GOMAXPROCS="}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS=0"}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS=-3"}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS=abc"}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS= 2"}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS=+2"}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS=-"}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS=3x"}, {"knob.gomaxprocs"}, {"ncpu"}},
-	    {{"GOMAXPROCS=2147483648"}, {"knob.gomaxprocs"}, {"ncpu"}},
-	};
-	return ROWS(rows);
-}
-
-ParameterizedTest(struct knob_row *row, knobs, gomaxprocs_table)
-{
-	check_row(row);
-}
-
-/* GOGC: "off" -> -1; an int32, negatives -> -1; else 100. */
-ParameterizedTestParameters(knobs, gogc_table)
-{
-	static struct knob_row rows[] = {
-	    {{""}, {"knob.gogc"}, {"100"}},
-	    {{"GOGC=off"}, {"knob.gogc"}, {"-1"}},
-	    {{"GOGC=50"}, {"knob.gogc"}, {"50"}},
-	    {{"GOGC=-5"}, {"knob.gogc"}, {"-1"}},
-	    {{"GOGC=OFF"}, {"knob.gogc"}, {"100"}},
-	    {{"GOGC=abc"}, {"knob.gogc"}, {"100"}},
-	    {{"GOGC="}, {"knob.gogc"}, {"100"}},
-	    {{"GOGC=2147483648"}, {"knob.gogc"}, {"100"}},
-	    {{"GOGC= 75"}, {"knob.gogc"}, {"100"}},
-	    {{"GOGC=050"}, {"knob.gogc"}, {"50"}},
-	    {{"GOGC=0"}, {"knob.gogc"}, {"0"}},
-	    {{"GOGC=-"}, {"knob.gogc"}, {"0"}},
-	    {{"GOGC=2147483647"}, {"knob.gogc"}, {"2147483647"}},
-	};
-	return ROWS(rows);
-}
-
-ParameterizedTest(struct knob_row *row, knobs, gogc_table)
-{
-	check_row(row);
-}
-
-/* GOMEMLIMIT: "" or "off" -> max int64; a byte count with an optional
- * unit. */
-ParameterizedTestParameters(knobs, gomemlimit_table)
-{
-	static struct knob_row rows[] = {
-	    {{""}, {"knob.gomemlimit"}, {"9223372036854775807"}},
-	    {{"GOMEMLIMIT="}, {"knob.gomemlimit"}, {"9223372036854775807"}},
-	    {{"GOMEMLIMIT=off"}, {"knob.gomemlimit"}, {"9223372036854775807"}},
-	    {{"GOMEMLIMIT=1GiB"}, {"knob.gomemlimit"}, {"1073741824"}},
-	    {{"GOMEMLIMIT=100MiB"}, {"knob.gomemlimit"}, {"104857600"}},
-	    {{"GOMEMLIMIT=12345"}, {"knob.gomemlimit"}, {"12345"}},
-	};
-	return ROWS(rows);
-}
-
-ParameterizedTest(struct knob_row *row, knobs, gomemlimit_table)
-{
-	check_row(row);
-}
-
-/* A malformed GOMEMLIMIT: Go prints "GOMEMLIMIT=<value>", then a fatal
- * error (mgcpacer.go readGOMEMLIMIT), exit 2. */
-struct bad_value {
-	char value[32];
-};
-
-ParameterizedTestParameters(knobs, gomemlimit_malformed_is_fatal)
-{
-	static struct bad_value rows[] = {{"1GB"}, {"abc"}};
-	return cr_make_param_array(struct bad_value, rows,
-	                           sizeof rows / sizeof rows[0]);
-}
-
-ParameterizedTest(struct bad_value *bad, knobs, gomemlimit_malformed_is_fatal)
-{
-	char env0[64], line[64];
-	snprintf(env0, sizeof env0, "GOMEMLIMIT=%s", bad->value);
-	const char *env[] = {env0, NULL};
-	struct run r;
-	run_probe(&r, "knobs", NULL, env);
-	CHECK_EXIT(&r, 2);
-	snprintf(line, sizeof line, "GOMEMLIMIT=%s", bad->value);
-	CHECK(&r, other_line(&r, line) >= 0,
-	      "expected the value printed as the line \"%s\"", line);
-	long fatal = other_line_prefix(&r, "fatal error: ");
-	CHECK(&r, fatal >= 0 && strstr(r.t.other[fatal], "GOMEMLIMIT"),
-	      "expected a \"fatal error: \" line naming GOMEMLIMIT");
-	CHECK(&r, !trace_fact(&r.t, "argc"), "expected main.main not to run");
-	run_free(&r);
-}
-
-/* GODEBUG: key=value fields left to right, last wins; fields without '=',
- * unknown keys and non-int32 values ignored; case-sensitive; only the
- * first GODEBUG entry counts (cpuinit reads it straight from envp). */
-ParameterizedTestParameters(knobs, godebug_table)
-{
-	static struct knob_row rows[] = {
-	    {{""}, {"knob.godebug.gctrace"}, {"0"}},
-	    {{"GODEBUG=gctrace=1"}, {"knob.godebug.gctrace"}, {"1"}},
-	    {{"GODEBUG=gctrace=1,gctrace=2"}, {"knob.godebug.gctrace"}, {"2"}},
-	    {{"GODEBUG=gctrace=2,gctrace"}, {"knob.godebug.gctrace"}, {"2"}},
-	    {{"GODEBUG=gctrace"}, {"knob.godebug.gctrace"}, {"0"}},
-	    {{"GODEBUG=nosuchkey=5,gctrace=3"},
-	     {"knob.godebug.gctrace"},
-	     {"3"}},
-	    {{"GODEBUG=gctrace=abc"}, {"knob.godebug.gctrace"}, {"0"}},
-	    {{"GODEBUG=gctrace=1,gctrace=abc"},
-	     {"knob.godebug.gctrace"},
-	     {"1"}},
-	    {{"GODEBUG=GCTRACE=1"}, {"knob.godebug.gctrace"}, {"0"}},
-	    {{"GODEBUG=gctrace=1 "}, {"knob.godebug.gctrace"}, {"0"}},
-	    {{"GODEBUG=gctrace=2147483648"}, {"knob.godebug.gctrace"}, {"0"}},
-	    {{"GODEBUG=gctrace=-1"}, {"knob.godebug.gctrace"}, {"-1"}},
-	    {{"GODEBUG=,,gctrace=4,,"}, {"knob.godebug.gctrace"}, {"4"}},
-	    {{"GODEBUG=schedtrace=5,scheddetail=1,inittrace=1"},
-	     {"knob.godebug.schedtrace", "knob.godebug.scheddetail",
-	      "knob.godebug.inittrace"},
-	     {"5", "1", "1"}},
-	    {{""},
-	     {"knob.godebug.cgocheck", "knob.godebug.invalidptr",
-	      "knob.godebug.madvdontneed"},
-	     {"1", "1", "1"}},
-	};
-	return ROWS(rows);
-}
-
-ParameterizedTest(struct knob_row *row, knobs, godebug_table)
-{
-	check_row(row);
-}
-
-Test(knobs, godebug_first_entry_wins)
-{
-	/* cpuinit reads the first GODEBUG entry straight from envp; a second
-	 * one is ignored. */
-	NEEDS_VERBATIM_ENVP();
-	static const struct knob_row row = {
-	    {"GODEBUG=gctrace=1", "GODEBUG=gctrace=2"},
-	    {"knob.godebug.gctrace"},
-	    {"1"}};
-	check_row(&row);
-}
-
-/* GOTRACEBACK, as Go's setTraceback. */
-ParameterizedTestParameters(knobs, gotraceback_table)
-{
-#define TB(e, level, all, crash)                                               \
+/* KNOB_TABLE(test, rows...): the table test of one rule. */
+#define KNOB_TABLE(test, ...)                                                  \
+	ParameterizedTestParameters(knobs, test)                               \
 	{                                                                      \
-		{e},                                                           \
-		    {"knob.traceback.level", "knob.traceback.all",             \
-		     "knob.traceback.crash"},                                  \
+		static struct knob_row rows[] = {__VA_ARGS__};                 \
+		return cr_make_param_array(struct knob_row, rows,              \
+		                           sizeof rows / sizeof rows[0]);      \
+	}                                                                      \
+	ParameterizedTest(struct knob_row *row, knobs, test)                   \
+	{                                                                      \
+		check_row(row);                                                \
+	}
+
+/* A row setting one variable and checking one fact. */
+#define ONE(e, f, w)                                                           \
+	{                                                                      \
+		{e}, {f},                                                      \
 		{                                                              \
-			level, all, crash                                      \
+			w                                                      \
 		}                                                              \
 	}
-	static struct knob_row rows[] = {
-	    TB("", "1", "0", "0"),
-	    TB("GOTRACEBACK=none", "0", "0", "0"),
-	    TB("GOTRACEBACK=single", "1", "0", "0"),
-	    TB("GOTRACEBACK=", "1", "0", "0"),
-	    TB("GOTRACEBACK=all", "1", "1", "0"),
-	    TB("GOTRACEBACK=system", "2", "1", "0"),
-	    TB("GOTRACEBACK=crash", "2", "1", "1"),
-	    TB("GOTRACEBACK=5", "5", "1", "0"),
-	    TB("GOTRACEBACK=0", "0", "1", "0"),
-	    TB("GOTRACEBACK=abc", "0", "1", "0"),
-	    TB("GOTRACEBACK=ALL", "0", "1", "0"),
-	};
-#undef TB
-	return ROWS(rows);
-}
 
-ParameterizedTest(struct knob_row *row, knobs, gotraceback_table)
-{
-	check_row(row);
-}
+/* ---- GOMAXPROCS: an int32 > 0, else ncpu ------------------------------- */
+
+#define MAXPROCS(e, w) ONE(e, "knob.gomaxprocs", w)
+
+KNOB_TABLE(knobs_gomaxprocs_default_ncpu, MAXPROCS("", "ncpu"),
+           MAXPROCS("GOMAXPROCS=", "ncpu"))
+
+KNOB_TABLE(knobs_gomaxprocs_positive, MAXPROCS("GOMAXPROCS=1", "1"),
+           MAXPROCS("GOMAXPROCS=3", "3"), MAXPROCS("GOMAXPROCS=007", "7"))
+
+KNOB_TABLE(knobs_gomaxprocs_nonpositive_ignored,
+           MAXPROCS("GOMAXPROCS=0", "ncpu"), MAXPROCS("GOMAXPROCS=-3", "ncpu"),
+           MAXPROCS("GOMAXPROCS=-", "ncpu"))
+
+KNOB_TABLE(knobs_gomaxprocs_malformed_ignored,
+           MAXPROCS("GOMAXPROCS=abc", "ncpu"),
+           MAXPROCS("GOMAXPROCS= 2", "ncpu"), MAXPROCS("GOMAXPROCS=+2", "ncpu"),
+           MAXPROCS("GOMAXPROCS=3x", "ncpu"), MAXPROCS("GOMAXPROCS=2 ", "ncpu"))
+
+KNOB_TABLE(knobs_gomaxprocs_overflow_ignored,
+           MAXPROCS("GOMAXPROCS=2147483648", "ncpu"),
+           MAXPROCS("GOMAXPROCS=99999999999999999999", "ncpu"))
+
+KNOB_TABLE(knobs_gomaxprocs_no_clamp, MAXPROCS("GOMAXPROCS=99999", "99999"),
+           MAXPROCS("GOMAXPROCS=2147483647", "2147483647"))
 
 /* Huge GOMAXPROCS: Go takes it verbatim (no upper clamp) but then
  * allocates a P each, 13.5 GB for 1e6. The runtime must report the value
@@ -270,14 +118,14 @@ struct huge {
 	char value[16];
 };
 
-ParameterizedTestParameters(knobs, gomaxprocs_huge_starts_bounded)
+ParameterizedTestParameters(knobs, knobs_gomaxprocs_huge_bounded)
 {
 	static struct huge rows[] = {{"99999"}, {"2147483647"}};
 	return cr_make_param_array(struct huge, rows,
 	                           sizeof rows / sizeof rows[0]);
 }
 
-ParameterizedTest(struct huge *h, knobs, gomaxprocs_huge_starts_bounded)
+ParameterizedTest(struct huge *h, knobs, knobs_gomaxprocs_huge_bounded)
 {
 	char env0[64];
 	snprintf(env0, sizeof env0, "GOMAXPROCS=%s", h->value);
@@ -299,7 +147,241 @@ ParameterizedTest(struct huge *h, knobs, gomaxprocs_huge_starts_bounded)
 	run_free(&r);
 }
 
-Test(knobs, ncpu_is_the_affinity_count)
+/* ---- GOGC: "off" -> -1; an int32, negatives -> -1; else 100 ------------ */
+
+#define GOGC(e, w) ONE(e, "knob.gogc", w)
+
+KNOB_TABLE(knobs_gogc_default_100, GOGC("", "100"))
+
+KNOB_TABLE(knobs_gogc_off, GOGC("GOGC=off", "-1"), GOGC("GOGC=OFF", "100"),
+           GOGC("GOGC=Off", "100"))
+
+KNOB_TABLE(knobs_gogc_int32, GOGC("GOGC=50", "50"), GOGC("GOGC=050", "50"),
+           GOGC("GOGC=0", "0"), GOGC("GOGC=2147483647", "2147483647"))
+
+KNOB_TABLE(knobs_gogc_negative_off, GOGC("GOGC=-5", "-1"),
+           GOGC("GOGC=-1", "-1"), GOGC("GOGC=-2147483648", "-1"))
+
+KNOB_TABLE(knobs_gogc_malformed_100, GOGC("GOGC=", "100"),
+           GOGC("GOGC=abc", "100"), GOGC("GOGC= 75", "100"),
+           GOGC("GOGC=75 ", "100"), GOGC("GOGC=2147483648", "100"))
+
+KNOB_TABLE(knobs_gogc_dash_is_0, GOGC("GOGC=-", "0"))
+
+/* ---- GOMEMLIMIT: "" or "off" -> max int64; a byte count and unit --------- */
+
+#define MEMLIMIT(e, w) ONE(e, "knob.gomemlimit", w)
+
+KNOB_TABLE(knobs_gomemlimit_default_max, MEMLIMIT("", "9223372036854775807"),
+           MEMLIMIT("GOMEMLIMIT=", "9223372036854775807"))
+
+KNOB_TABLE(knobs_gomemlimit_off,
+           MEMLIMIT("GOMEMLIMIT=off", "9223372036854775807"))
+
+KNOB_TABLE(knobs_gomemlimit_bytes, MEMLIMIT("GOMEMLIMIT=12345", "12345"),
+           MEMLIMIT("GOMEMLIMIT=12345B", "12345"),
+           MEMLIMIT("GOMEMLIMIT=0", "0"))
+
+KNOB_TABLE(knobs_gomemlimit_units, MEMLIMIT("GOMEMLIMIT=1GiB", "1073741824"),
+           MEMLIMIT("GOMEMLIMIT=100MiB", "104857600"),
+           MEMLIMIT("GOMEMLIMIT=1KiB", "1024"),
+           MEMLIMIT("GOMEMLIMIT=1TiB", "1099511627776"))
+
+/* A malformed GOMEMLIMIT: Go prints "GOMEMLIMIT=<value>", then a fatal
+ * error (mgcpacer.go readGOMEMLIMIT), exit 2. */
+struct bad_value {
+	char value[32];
+};
+
+ParameterizedTestParameters(knobs, knobs_gomemlimit_malformed_fatal)
+{
+	static struct bad_value rows[] = {{"1GB"}, {"abc"}, {"1KB"}};
+	return cr_make_param_array(struct bad_value, rows,
+	                           sizeof rows / sizeof rows[0]);
+}
+
+ParameterizedTest(struct bad_value *bad, knobs,
+                  knobs_gomemlimit_malformed_fatal)
+{
+	char env0[64], line[64];
+	snprintf(env0, sizeof env0, "GOMEMLIMIT=%s", bad->value);
+	const char *env[] = {env0, NULL};
+	struct run r;
+	run_probe(&r, "knobs", NULL, env);
+	CHECK_EXIT(&r, 2);
+	snprintf(line, sizeof line, "GOMEMLIMIT=%s", bad->value);
+	CHECK(&r, other_line(&r, line) >= 0,
+	      "expected the value printed as the line \"%s\"", line);
+	long fatal = other_line_prefix(&r, "fatal error: ");
+	CHECK(&r, fatal >= 0 && strstr(r.t.other[fatal], "GOMEMLIMIT"),
+	      "expected a \"fatal error: \" line naming GOMEMLIMIT");
+	CHECK(&r, !trace_fact(&r.t, "argc"), "expected main.main not to run");
+	run_free(&r);
+}
+
+/* ---- GODEBUG ----------------------------------------------------------- */
+
+#define GCTRACE(e, w) ONE(e, "knob.godebug.gctrace", w)
+
+KNOB_TABLE(knobs_godebug_defaults,
+           {{""},
+            {"knob.godebug.gctrace", "knob.godebug.inittrace",
+             "knob.godebug.schedtrace"},
+            {"0", "0", "0"}},
+           {{""},
+            {"knob.godebug.scheddetail", "knob.godebug.rt0trace",
+             "knob.godebug.cgocheck"},
+            {"0", "0", "1"}},
+           {{""},
+            {"knob.godebug.cgocheck", "knob.godebug.invalidptr",
+             "knob.godebug.madvdontneed"},
+            {"1", "1", "1"}})
+
+KNOB_TABLE(knobs_godebug_key_value, GCTRACE("GODEBUG=gctrace=1", "1"),
+           {{"GODEBUG=schedtrace=5,scheddetail=1,inittrace=1"},
+            {"knob.godebug.schedtrace", "knob.godebug.scheddetail",
+             "knob.godebug.inittrace"},
+            {"5", "1", "1"}},
+           GCTRACE("GODEBUG=gctrace=-1", "-1"),
+           GCTRACE("GODEBUG=gctrace=2147483647", "2147483647"))
+
+KNOB_TABLE(knobs_godebug_last_wins, GCTRACE("GODEBUG=gctrace=1,gctrace=2", "2"),
+           GCTRACE("GODEBUG=gctrace=3,inittrace=1,gctrace=4", "4"))
+
+KNOB_TABLE(knobs_godebug_no_eq_ignored, GCTRACE("GODEBUG=gctrace", "0"),
+           GCTRACE("GODEBUG=gctrace=2,gctrace", "2"))
+
+KNOB_TABLE(knobs_godebug_empty_fields, GCTRACE("GODEBUG=,,gctrace=4,,", "4"),
+           GCTRACE("GODEBUG=,", "0"))
+
+KNOB_TABLE(knobs_godebug_unknown_key_ignored,
+           GCTRACE("GODEBUG=nosuchkey=5,gctrace=3", "3"),
+           GCTRACE("GODEBUG=memprofilerate=1,gctrace=2", "2"))
+
+KNOB_TABLE(knobs_godebug_bad_value_ignored, GCTRACE("GODEBUG=gctrace=abc", "0"),
+           GCTRACE("GODEBUG=gctrace=1,gctrace=abc", "1"),
+           GCTRACE("GODEBUG=gctrace=1 ", "0"),
+           GCTRACE("GODEBUG=gctrace=2147483648", "0"),
+           GCTRACE("GODEBUG=gctrace=1=2", "0"))
+
+KNOB_TABLE(knobs_godebug_case_sensitive, GCTRACE("GODEBUG=GCTRACE=1", "0"),
+           GCTRACE("GODEBUG=GcTrace=1", "0"))
+
+Test(knobs, knobs_godebug_first_entry)
+{
+	/* cpuinit reads the first GODEBUG entry straight from envp, and
+	 * gogetenv returns the first match: a second one is ignored. */
+	SKIP_IF_EXCEPTION("KNOBS-GODEBUG-FIRST-ENTRY");
+	static const struct knob_row row = {
+	    {"GODEBUG=gctrace=1", "GODEBUG=gctrace=2"},
+	    {"knob.godebug.gctrace"},
+	    {"1"}};
+	check_row(&row);
+}
+
+/* The knob.cpu.* facts of one run, in order: names and values. */
+struct cpu_facts {
+	size_t n;
+	char name[16][24];
+	int val[16];
+	int aeshash;
+};
+
+static void cpu_facts(const char *const *env, struct cpu_facts *cf)
+{
+	struct run r;
+	run_probe(&r, "knobs", NULL, env);
+	CHECK_EXIT(&r, 0);
+	size_t cur = 0;
+	const struct trace_field *f;
+	cf->n = 0;
+	while ((f = trace_fact_next(&r.t, "knob.cpu.", &cur)) != NULL &&
+	       cf->n < 16) {
+		snprintf(cf->name[cf->n], sizeof cf->name[0], "%s",
+		         f->key + strlen("knob.cpu."));
+		cf->val[cf->n++] = strcmp(f->value, "1") == 0;
+	}
+	cf->aeshash = (int)trace_fact_i64(&r.t, "knob.aeshash");
+	CHECK(&r, cf->n > 0, "expected knob.cpu.* facts from the knobs probe");
+	run_free(&r);
+}
+
+Test(knobs, knobs_godebug_cpu_off)
+{
+	struct cpu_facts base, off;
+	cpu_facts(NULL, &base);
+	for (size_t i = 0; i < base.n; i++) {
+		char env0[64];
+		snprintf(env0, sizeof env0, "GODEBUG=cpu.%s=off", base.name[i]);
+		const char *env[] = {env0, NULL};
+		cpu_facts(env, &off);
+		cr_assert_eq(off.n, base.n);
+		for (size_t k = 0; k < base.n; k++) {
+			int want = k == i ? 0 : base.val[k];
+			cr_assert_eq(off.val[k], want,
+			             "with %s expected knob.cpu.%s=%d, got %d",
+			             env0, base.name[k], want, off.val[k]);
+		}
+		/* Anything but "off" changes nothing. */
+		snprintf(env0, sizeof env0, "GODEBUG=cpu.%s=on", base.name[i]);
+		cpu_facts(env, &off);
+		for (size_t k = 0; k < base.n; k++)
+			cr_assert_eq(
+			    off.val[k], base.val[k],
+			    "with %s expected knob.cpu.%s=%d as without "
+			    "it, got %d",
+			    env0, base.name[k], base.val[k], off.val[k]);
+	}
+}
+
+Test(knobs, knobs_godebug_cpu_all_off)
+{
+	static const char *const env[] = {"GODEBUG=cpu.all=off", NULL};
+	struct cpu_facts cf;
+	cpu_facts(env, &cf);
+	for (size_t k = 0; k < cf.n; k++)
+		cr_assert_eq(cf.val[k], 0,
+		             "with GODEBUG=cpu.all=off expected knob.cpu.%s=0",
+		             cf.name[k]);
+	cr_assert_eq(cf.aeshash, 0,
+	             "with GODEBUG=cpu.all=off expected no AES hash");
+}
+
+/* ---- GOTRACEBACK, as Go's setTraceback ---------------------------------- */
+
+#define TB(e, level, all, crash)                                               \
+	{                                                                      \
+		{e},                                                           \
+		    {"knob.traceback.level", "knob.traceback.all",             \
+		     "knob.traceback.crash"},                                  \
+		{                                                              \
+			level, all, crash                                      \
+		}                                                              \
+	}
+
+KNOB_TABLE(knobs_gotraceback_default_single, TB("", "1", "0", "0"),
+           TB("GOTRACEBACK=", "1", "0", "0"),
+           TB("GOTRACEBACK=single", "1", "0", "0"))
+
+KNOB_TABLE(knobs_gotraceback_none, TB("GOTRACEBACK=none", "0", "0", "0"))
+
+KNOB_TABLE(knobs_gotraceback_all, TB("GOTRACEBACK=all", "1", "1", "0"))
+
+KNOB_TABLE(knobs_gotraceback_system, TB("GOTRACEBACK=system", "2", "1", "0"))
+
+KNOB_TABLE(knobs_gotraceback_crash, TB("GOTRACEBACK=crash", "2", "1", "1"))
+
+KNOB_TABLE(knobs_gotraceback_number, TB("GOTRACEBACK=5", "5", "1", "0"),
+           TB("GOTRACEBACK=0", "0", "1", "0"))
+
+KNOB_TABLE(knobs_gotraceback_other, TB("GOTRACEBACK=abc", "0", "1", "0"),
+           TB("GOTRACEBACK=ALL", "0", "1", "0"),
+           TB("GOTRACEBACK=-1", "0", "1", "0"))
+
+/* ---- osinit ---------------------------------------------------------------
+ */
+
+Test(osinit, osinit_ncpu_affinity)
 {
 	cpu_set_t set;
 	cr_assert_eq(sched_getaffinity(0, sizeof set, &set), 0, "%m");
@@ -314,7 +396,120 @@ Test(knobs, ncpu_is_the_affinity_count)
 	run_free(&r);
 }
 
-/* argv and env verbatim. */
+Test(osinit, osinit_ncpu_follows_mask)
+{
+	/* Criterion runs this test in a process of its own: narrowing its
+	 * mask narrows the probe's, which inherits it. */
+	cpu_set_t set, one;
+	cr_assert_eq(sched_getaffinity(0, sizeof set, &set), 0, "%m");
+	int cpu = 0;
+	while (!CPU_ISSET(cpu, &set))
+		cpu++;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof one, &one), 0, "%m");
+	struct run r;
+	run_probe(&r, "knobs", NULL, NULL);
+	CHECK_EXIT(&r, 0);
+	int64_t ncpu = trace_fact_i64(&r.t, "knob.ncpu");
+	int64_t procs = trace_fact_i64(&r.t, "knob.gomaxprocs");
+	CHECK(&r, ncpu == 1 && procs == 1,
+	      "expected ncpu=1 and gomaxprocs=1 on a mask of CPU %d alone, got "
+	      "%lld and %lld",
+	      cpu, (long long)ncpu, (long long)procs);
+	run_free(&r);
+	sched_setaffinity(0, sizeof set, &set);
+}
+
+/* ---- schedinit: procresize and cpuinit ------------------------------------
+ */
+
+Test(schedinit, schedinit_procresize_nprocs)
+{
+	static const char *const envs[][3] = {
+	    {"GODEBUG=rt0trace=1", "GOMAXPROCS=3", NULL},
+	    {"GODEBUG=rt0trace=1", NULL, NULL},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct run r;
+		run_probe(&r, "knobs", NULL, envs[i]);
+		CHECK_EXIT(&r, 0);
+		const struct trace_line *ev =
+		    need_event(&r, "runtime.procresize", 0);
+		int64_t n = trace_i64(ev, "nprocs");
+		int64_t want = trace_fact_i64(&r.t, "knob.gomaxprocs");
+		CHECK(&r, n == want && (i == 1 || n == 3),
+		      "with %s expected procresize(nprocs=%lld), got %lld",
+		      envs[i][1] ? envs[i][1] : "GOMAXPROCS unset",
+		      (long long)want, (long long)n);
+		run_free(&r);
+	}
+}
+
+Test(schedinit, schedinit_cpuinit_first_godebug)
+{
+	SKIP_IF_EXCEPTION("SCHEDINIT-CPUINIT-FIRST-GODEBUG");
+	struct cpu_facts base, first, second;
+	cpu_facts(NULL, &base);
+	static const char *const off_first[] = {"GODEBUG=cpu.all=off",
+	                                        "GODEBUG=gctrace=1", NULL};
+	static const char *const off_second[] = {"GODEBUG=gctrace=1",
+	                                         "GODEBUG=cpu.all=off", NULL};
+	cpu_facts(off_first, &first);
+	cpu_facts(off_second, &second);
+	for (size_t k = 0; k < base.n; k++) {
+		cr_assert_eq(first.val[k], 0,
+		             "with cpu.all=off in the first GODEBUG entry "
+		             "expected knob.cpu.%s=0",
+		             base.name[k]);
+		cr_assert_eq(second.val[k], base.val[k],
+		             "with cpu.all=off in a second GODEBUG entry "
+		             "expected knob.cpu.%s=%d as without it, got %d",
+		             base.name[k], base.val[k], second.val[k]);
+	}
+}
+
+/* What alginit needs for the AES hash, per arch (Go's alg.go:311-340). */
+static const struct {
+	char arch[16];
+	char needs[3][8]; /* "" ends; none at all: no AES hash */
+} aes_needs[] = {
+    {"amd64", {"aes", "ssse3", "sse41"}},
+    {"386", {"aes", "ssse3", "sse41"}},
+    {"arm64", {"aes"}},
+};
+
+Test(schedinit, schedinit_aeshash_needs_cpu)
+{
+	const char *arch = want_arch();
+	struct cpu_facts cf;
+	cpu_facts(NULL, &cf);
+	int want = 0;
+	for (size_t i = 0; i < sizeof aes_needs / sizeof aes_needs[0]; i++) {
+		if (strcmp(aes_needs[i].arch, arch) != 0)
+			continue;
+		want = 1;
+		for (int k = 0; k < 3 && aes_needs[i].needs[k][0]; k++) {
+			bool have = false;
+			for (size_t f = 0; f < cf.n; f++)
+				if (strcmp(cf.name[f], aes_needs[i].needs[k]) ==
+				    0)
+					have = cf.val[f];
+			want &= have;
+		}
+	}
+	cr_assert_eq(cf.aeshash, want,
+	             "%s: expected knob.aeshash=%d from the CPU features, got "
+	             "%d",
+	             arch, want, cf.aeshash);
+	static const char *const env[] = {"GODEBUG=cpu.aes=off", NULL};
+	cpu_facts(env, &cf);
+	cr_assert_eq(cf.aeshash, 0,
+	             "%s: expected no AES hash with GODEBUG=cpu.aes=off", arch);
+}
+
+/* ---- args: argv and env verbatim -------------------------------------------
+ */
 
 static void check_argv(struct run *r, const char *const *args, size_t nargs)
 {
@@ -350,7 +545,7 @@ static void check_env(struct run *r, const char *const *env, size_t n)
 	}
 }
 
-Test(args, argv_verbatim)
+Test(args, args_argv_verbatim)
 {
 	const char *args[] = {
 	    "", "NOEQ",  "=v", "a b", "tab\there", "100%", "\xc3\xa9\xff\x01",
@@ -358,17 +553,23 @@ Test(args, argv_verbatim)
 	struct run r;
 	run_probe(&r, "knobs", args, NULL);
 	check_argv(&r, args, sizeof args / sizeof args[0] - 1);
-	char path[4096];
-	const char *argv0 = need_fact(&r, "argv.0");
-	CHECK(&r,
-	      probe_emulator() ||
-	          strcmp(argv0, probe_path("knobs", path, sizeof path)) == 0,
-	      "expected argv.0 to be the path the probe was run by, got %s",
-	      argv0);
 	run_free(&r);
 }
 
-Test(args, argv_131071_byte_argument)
+Test(args, args_argv0_as_executed)
+{
+	struct run r;
+	run_probe(&r, "knobs", NULL, NULL);
+	CHECK_EXIT(&r, 0);
+	char path[4096];
+	const char *argv0 = need_fact(&r, "argv.0");
+	CHECK(&r, strcmp(argv0, probe_path("knobs", path, sizeof path)) == 0,
+	      "expected argv.0 to be the path the probe was run by, %s, got %s",
+	      path, argv0);
+	run_free(&r);
+}
+
+Test(args, args_arg_131071_bytes)
 {
 	/* MAX_ARG_STRLEN is 32 pages including the NUL: 131071 bytes is the
 	 * longest single argument Linux takes. */
@@ -385,16 +586,14 @@ Test(args, argv_131071_byte_argument)
 	free(big);
 }
 
-Test(args, argc_0_becomes_empty_argv0)
+Test(args, args_argc0_starts)
 {
 	/* execve with an empty argv: since Linux 5.18 (commit dcd46d897adb,
 	 * "exec: Force single empty string when argv is empty") the kernel
 	 * passes argc 1 with argv[0] = "", so no program sees argc 0; older
 	 * kernels pass argc 0. Either way the runtime must copy what it got
 	 * and start. */
-	if (probe_emulator())
-		cr_skip_test("qemu-user supplies argv[0] itself: argc 0 cannot "
-		             "reach the guest");
+	SKIP_IF_EXCEPTION("ARGS-ARGC0-STARTS");
 	struct utsname u;
 	cr_assert_eq(uname(&u), 0);
 	int major = 0, minor = 0;
@@ -421,9 +620,9 @@ Test(args, argc_0_becomes_empty_argv0)
 	run_free(&r);
 }
 
-Test(env, env_verbatim_in_order)
+Test(env, args_env_verbatim)
 {
-	NEEDS_VERBATIM_ENVP();
+	SKIP_IF_EXCEPTION("ARGS-ENV-VERBATIM");
 	const char *env[] = {"A=1",          "NOEQ",   "=v",  "",  "B=x=y",
 	                     "UTF=\xc3\xa9", "SP=a b", "A=2", NULL};
 	struct run r;
@@ -432,13 +631,15 @@ Test(env, env_verbatim_in_order)
 	run_free(&r);
 }
 
-Test(env, env_200kb)
+Test(env, args_env_200kb)
 {
-	/* 2000 variables of 100 bytes: 200 KB, well within ARG_MAX. */
+	/* 2000 variables of 100 bytes: 200 KB, well within ARG_MAX. Every
+	 * entry must arrive, once; their order is ARGS-ENV-VERBATIM's. */
 	enum { N = 2000, LEN = 100 };
 	char *storage = malloc((size_t)N * (LEN + 1));
 	const char **env = calloc(N + 1, sizeof *env);
-	cr_assert(storage && env);
+	bool *seen = calloc(N, sizeof *seen);
+	cr_assert(storage && env && seen);
 	for (int i = 0; i < N; i++) {
 		char *e = storage + (size_t)i * (LEN + 1);
 		int w = snprintf(e, LEN + 1, "V%04d=", i);
@@ -452,33 +653,33 @@ Test(env, env_200kb)
 	const char *args[] = {arg, NULL};
 	struct run r;
 	run_probe(&r, "knobs", args, env);
-	if (!probe_emulator()) {
-		check_env(&r, env, N);
-	} else {
-		/* Every entry arrives, in qemu's (reversed) order. */
-		CHECK_EXIT(&r, 0);
-		CHECK(&r, trace_fact_i64(&r.t, "envc") == N, "expected envc=%d",
-		      N);
-		for (int i = 0; i < N; i++) {
-			char key[32];
-			snprintf(key, sizeof key, "env.%d", N - 1 - i);
-			const char *got = need_fact(&r, key);
-			CHECK(&r, strcmp(got, env[i]) == 0,
-			      "expected %s=\"%.20s...\", got \"%.20s...\"", key,
-			      env[i], got);
-		}
+	CHECK_EXIT(&r, 0);
+	CHECK(&r, trace_fact_i64(&r.t, "envc") == N, "expected envc=%d", N);
+	for (int i = 0; i < N; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "env.%d", i);
+		const char *got = need_fact(&r, key);
+		int v = -1;
+		if (sscanf(got, "V%04d=", &v) != 1 || v < 0 || v >= N ||
+		    seen[v] || strcmp(got, env[v]) != 0)
+			CHECK(&r, false,
+			      "expected %s to be one of the %d entries, each "
+			      "once, intact: got \"%.20s...\"",
+			      key, N, got);
+		seen[v] = true;
 	}
 	const char *last = need_fact(&r, "getenv.1");
 	CHECK(&r, strcmp(last, env[N - 1] + 6) == 0,
 	      "expected getenv(V%04d) to find the last variable", N - 1);
 	run_free(&r);
+	free(seen);
 	free(env);
 	free(storage);
 }
 
-Test(env, getenv_first_match)
+Test(env, args_getenv_first_match)
 {
-	NEEDS_VERBATIM_ENVP();
+	SKIP_IF_EXCEPTION("ARGS-GETENV-FIRST-MATCH");
 	const char *env[] = {"DUP=first", "DUP=second", NULL};
 	const char *args[] = {"--getenv=DUP", NULL};
 	struct run r;
@@ -492,23 +693,71 @@ Test(env, getenv_first_match)
 	run_free(&r);
 }
 
-Test(env, getenv_exact_key)
+/* Runs knobs with env and one --getenv=KEY per key; getenv.<i> (i from 1)
+ * is the value, getenv.<i>.missing=1 when there is none. */
+static void run_getenv(struct run *r, const char *const *env,
+                       const char *const *args)
 {
-	/* Case-sensitive; "NOEQ" has no value and is never a match; a
-	 * prefix of a key is not the key. */
-	const char *env[] = {"NOEQ", "noeq=lower", "KEYLONG=x", "=v", NULL};
-	const char *args[] = {"--getenv=NOEQ", "--getenv=noeq", "--getenv=KEY",
-	                      NULL};
+	run_probe(r, "knobs", args, env);
+	CHECK_EXIT(r, 0);
+}
+
+Test(env, args_getenv_case_sensitive)
+{
+	const char *env[] = {"NOEQ=upper", "noeq=lower", "Mixed=m", NULL};
+	const char *args[] = {"--getenv=noeq", "--getenv=NOEQ",
+	                      "--getenv=MIXED", NULL};
 	struct run r;
-	run_probe(&r, "knobs", args, env);
-	CHECK_EXIT(&r, 0);
+	run_getenv(&r, env, args);
+	const char *lower = need_fact(&r, "getenv.1");
+	CHECK(&r, strcmp(lower, "lower") == 0,
+	      "expected getenv(noeq)=\"lower\", got \"%s\"", lower);
+	const char *upper = need_fact(&r, "getenv.2");
+	CHECK(&r, strcmp(upper, "upper") == 0,
+	      "expected getenv(NOEQ)=\"upper\", got \"%s\"", upper);
+	CHECK(&r, trace_fact(&r.t, "getenv.3.missing"),
+	      "expected getenv(MIXED) not to find Mixed, got \"%s\"",
+	      trace_fact(&r.t, "getenv.3"));
+	run_free(&r);
+}
+
+Test(env, args_getenv_whole_key)
+{
+	const char *env[] = {"KEYLONG=x", "K=short", NULL};
+	const char *args[] = {"--getenv=KEY", "--getenv=KEYLONGER", NULL};
+	struct run r;
+	run_getenv(&r, env, args);
+	CHECK(&r, trace_fact(&r.t, "getenv.1.missing"),
+	      "expected getenv(KEY) not to match KEYLONG, got \"%s\"",
+	      trace_fact(&r.t, "getenv.1"));
+	CHECK(&r, trace_fact(&r.t, "getenv.2.missing"),
+	      "expected getenv(KEYLONGER) not to match KEYLONG, got \"%s\"",
+	      trace_fact(&r.t, "getenv.2"));
+	run_free(&r);
+}
+
+Test(env, args_getenv_noeq_never_matches)
+{
+	/* Under qemu-user "NOEQ" never arrives; the answer is the same. */
+	const char *env[] = {"NOEQ", "=v", NULL};
+	const char *args[] = {"--getenv=NOEQ", NULL};
+	struct run r;
+	run_getenv(&r, env, args);
 	CHECK(&r, trace_fact(&r.t, "getenv.1.missing"),
 	      "expected getenv(NOEQ) to find nothing, got \"%s\"",
 	      trace_fact(&r.t, "getenv.1"));
-	const char *lower = need_fact(&r, "getenv.2");
-	CHECK(&r, strcmp(lower, "lower") == 0,
-	      "expected getenv(noeq)=\"lower\", got \"%s\"", lower);
-	CHECK(&r, trace_fact(&r.t, "getenv.3.missing"),
-	      "expected getenv(KEY) not to match KEYLONG");
+	run_free(&r);
+}
+
+Test(env, args_getenv_empty_value)
+{
+	const char *env[] = {"EMPTY=", NULL};
+	const char *args[] = {"--getenv=EMPTY", NULL};
+	struct run r;
+	run_getenv(&r, env, args);
+	const char *v = trace_fact(&r.t, "getenv.1");
+	CHECK(&r, v != NULL && v[0] == '\0',
+	      "expected getenv(EMPTY) to find the empty value, got %s%s",
+	      v ? "" : "nothing", v ? v : "");
 	run_free(&r);
 }

@@ -1,7 +1,8 @@
 /* stacks: goroutine stacks are powers of two from size classes, with a
  * guard page right below each (go-startup-facts.md, "Shared constants";
  * DESIGN.md section 1). Observed through the goroutines probe, which makes
- * several goroutines besides the runtime's own. */
+ * several goroutines besides the runtime's own. Each test is named after
+ * its invariant (conformance/invariants.toml). */
 #include <signal.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@ static struct run run;
 
 static void run_goroutines(void)
 {
-	run_probe(&run, "goroutines", NULL, env_trace);
+	run_probe_shared(&run, "goroutines", NULL, env_trace);
 }
 
 static void free_goroutines(void)
@@ -38,7 +39,7 @@ static size_t stackallocs(const struct trace_line **out, size_t cap)
 	return n;
 }
 
-Test(stacks, stackalloc_size_power_of_two)
+Test(stacks, stacks_size_pow2)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -50,7 +51,7 @@ Test(stacks, stackalloc_size_power_of_two)
 	}
 }
 
-Test(stacks, stackalloc_bounds_match_size)
+Test(stacks, stacks_bounds_match_size)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -66,7 +67,7 @@ Test(stacks, stackalloc_bounds_match_size)
 	}
 }
 
-Test(stacks, stackalloc_guard_page_below)
+Test(stacks, stacks_guard_page_below)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -79,6 +80,16 @@ Test(stacks, stackalloc_guard_page_below)
 		      "pagesize=%llu stacklo=0x%llx",
 		      (unsigned long long)guard, (unsigned long long)ps,
 		      (unsigned long long)lo);
+	}
+}
+
+Test(stacks, stacks_page_aligned)
+{
+	const struct trace_line *ev[256];
+	size_t n = stackallocs(ev, 256);
+	uint64_t ps = trace_header_u64(&run.t, "pagesize");
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lo = trace_u64(ev[i], "stacklo");
 		CHECK(&run, lo % ps == 0,
 		      "expected stacklo=0x%llx page-aligned (a guard page can "
 		      "only protect whole pages)",
@@ -86,7 +97,75 @@ Test(stacks, stackalloc_guard_page_below)
 	}
 }
 
-Test(stacks, stackallocs_disjoint)
+Test(stacks, stacks_size_classes)
+{
+	const struct trace_line *ev[256];
+	size_t n = stackallocs(ev, 256);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t size = trace_u64(ev[i], "size");
+		bool ok = false;
+		for (int order = 0; order < 4; order++)
+			ok |= size == (uint64_t)16384 << order;
+		CHECK(
+		    &run, ok,
+		    "expected a stack size of 16, 32, 64 or 128 KiB, got %llu",
+		    (unsigned long long)size);
+	}
+}
+
+/* The size of goroutine goid's stack, from its newproc event. */
+static uint64_t stack_size_of(int64_t goid)
+{
+	const struct trace_line *ev;
+	for (size_t n = 0;
+	     (ev = trace_find_event(&run.t, "runtime.newproc", n)) != NULL; n++)
+		if (trace_i64(ev, "newg") == goid)
+			return trace_u64(ev, "newhi") - trace_u64(ev, "newlo");
+	CHECK(&run, false, "expected a runtime.newproc event with newg=%lld",
+	      (long long)goid);
+	return 0;
+}
+
+Test(stacks, stacks_system_16k)
+{
+	for (int64_t goid = 2; goid <= 4; goid++) {
+		uint64_t size = stack_size_of(goid);
+		CHECK(
+		    &run, size == 16384,
+		    "expected the runtime's goroutine %lld on a 16 KiB stack, "
+		    "got %llu bytes",
+		    (long long)goid, (unsigned long long)size);
+	}
+}
+
+Test(stacks, stacks_user_64k)
+{
+	static const int64_t goids[] = {1, 5, 6, 7};
+	for (size_t i = 0; i < 4; i++) {
+		uint64_t size = stack_size_of(goids[i]);
+		CHECK(
+		    &run, size == 65536,
+		    "expected goroutine %lld on a 64 KiB stack, got %llu bytes",
+		    (long long)goids[i], (unsigned long long)size);
+	}
+}
+
+Test(stacks, stacks_reused)
+{
+	struct run r;
+	const char *args[] = {"reuse", NULL};
+	run_probe(&r, "goroutines", args, env_trace);
+	CHECK_EXIT(&r, 0);
+	uint64_t a = trace_fact_u64(&r.t, "reuse.a.stack.lo");
+	uint64_t b = trace_fact_u64(&r.t, "reuse.b.stack.lo");
+	CHECK(&r, a == b,
+	      "expected the goroutine created after another exited to reuse "
+	      "its stack at 0x%llx, got 0x%llx",
+	      (unsigned long long)a, (unsigned long long)b);
+	run_free(&r);
+}
+
+Test(stacks, stacks_disjoint)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -104,35 +183,25 @@ Test(stacks, stackallocs_disjoint)
 		}
 }
 
-Test(stacks, goroutine_stacks_power_of_two)
+Test(stacks, stacks_goroutine_from_stackalloc)
 {
+	/* Every goroutine's stack is one the stack allocator handed out, so
+	 * a power of two in size. */
 	size_t n = trace_count_events(&run.t, "runtime.newproc");
 	CHECK(&run, n >= MIN_STACKS,
 	      "expected at least %d runtime.newproc events, got %zu",
 	      MIN_STACKS, n);
 	for (size_t i = 0; i < n; i++) {
-		const struct trace_line *ev =
-		    trace_find_event(&run.t, "runtime.newproc", i);
-		uint64_t lo = trace_u64(ev, "newlo"),
-		         hi = trace_u64(ev, "newhi");
-		CHECK(
-		    &run, hi > lo && is_pow2(hi - lo),
-		    "expected goroutine %lld's stack size a power of two, got "
-		    "[0x%llx, 0x%llx) = %llu bytes",
-		    (long long)trace_i64(ev, "newg"), (unsigned long long)lo,
-		    (unsigned long long)hi, (unsigned long long)(hi - lo));
-	}
-}
-
-Test(stacks, goroutine_stack_from_stackalloc)
-{
-	/* Every goroutine's stack is one the stack allocator handed out. */
-	size_t n = trace_count_events(&run.t, "runtime.newproc");
-	for (size_t i = 0; i < n; i++) {
 		const struct trace_line *np =
 		    trace_find_event(&run.t, "runtime.newproc", i);
 		uint64_t lo = trace_u64(np, "newlo"),
 		         hi = trace_u64(np, "newhi");
+		CHECK(
+		    &run, hi > lo && is_pow2(hi - lo),
+		    "expected goroutine %lld's stack size a power of two, got "
+		    "[0x%llx, 0x%llx) = %llu bytes",
+		    (long long)trace_i64(np, "newg"), (unsigned long long)lo,
+		    (unsigned long long)hi, (unsigned long long)(hi - lo));
 		bool found = false;
 		const struct trace_line *sa;
 		for (size_t k = 0;
@@ -150,7 +219,7 @@ Test(stacks, goroutine_stack_from_stackalloc)
 	}
 }
 
-Test(stacks, write_below_stack_lo_faults)
+Test(stacks, stacks_guard_faults)
 {
 	struct run g;
 	const char *args[] = {"guard", NULL};

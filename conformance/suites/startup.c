@@ -1,6 +1,7 @@
 /* startup: the start-up contract as hello's trace, ELF file and system
  * calls show it (conformance/TRACE.md; shared/notes/go-startup-facts.md A,
- * D, F, G). */
+ * C, D, F, G). Each test checks one invariant of the catalogue
+ * (conformance/invariants.toml) and is named after its id. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@ static struct run run;
 
 static void run_hello(void)
 {
-	run_probe(&run, "hello", NULL, env_trace);
+	run_probe_shared(&run, "hello", NULL, env_trace);
 }
 
 static void free_hello(void)
@@ -59,7 +60,7 @@ static const char *const go_phases[] = {
  * scheduler's choice, not a fixed point on the main line: in Go the
  * forcegc helper, created by runtime's init, first runs only once
  * runtime.main blocks in gcenable, and with runnext bgscavenge (created
- * last) runs before it. The checks below pin what Go does guarantee. */
+ * last) runs before it. */
 static const char *const background_phases[] = {
     "runtime.forcegchelper", "runtime.bgsweep", "runtime.bgscavenge"};
 
@@ -78,6 +79,51 @@ static const char *phase(const struct trace_line *ev)
 	return p;
 }
 
+/* The main line: the table's phases in the order they happened; newproc
+ * only for goroutine 1 (later goroutines add their own newproc events).
+ * Other phases (the background goroutines', stackalloc, user.*, exit) are
+ * not part of it. */
+struct mainline {
+	const char *seen[256];
+	size_t n;
+	char all[4096];
+};
+
+static void mainline(struct mainline *ml)
+{
+	ml->n = 0;
+	ml->all[0] = '\0';
+	for (size_t i = 0; i < run.t.nevents && ml->n < 256; i++) {
+		const struct trace_line *ev = run.t.events[i];
+		const char *p = phase(ev);
+		if (!is_table_phase(p))
+			continue;
+		if (strcmp(p, "runtime.newproc") == 0 &&
+		    trace_u64(ev, "newg") != 1)
+			continue;
+		ml->seen[ml->n++] = p;
+		strncat(ml->all, p, sizeof ml->all - strlen(ml->all) - 1);
+		strncat(ml->all, " ", sizeof ml->all - strlen(ml->all) - 1);
+	}
+}
+
+/* On the main line, step `next` directly follows step `prev`. */
+static void expect_follows(const char *prev, const char *next)
+{
+	struct mainline ml;
+	mainline(&ml);
+	size_t i = 0;
+	while (i < ml.n && strcmp(ml.seen[i], prev) != 0)
+		i++;
+	CHECK(&run, i < ml.n,
+	      "expected step %s on the main line\n  whole "
+	      "order: %s",
+	      prev, ml.all);
+	CHECK(&run, i + 1 < ml.n && strcmp(ml.seen[i + 1], next) == 0,
+	      "expected %s directly after %s, got %s\n  whole order: %s", next,
+	      prev, i + 1 < ml.n ? ml.seen[i + 1] : "(end of trace)", ml.all);
+}
+
 /* g0's stack is the one rt0_go runs on. */
 static void g0_bounds(uint64_t *lo, uint64_t *hi)
 {
@@ -86,136 +132,93 @@ static void g0_bounds(uint64_t *lo, uint64_t *hi)
 	*hi = trace_u64(ev, "hi");
 }
 
-/* Goroutine 1's stack, as newproc made it. */
-static const struct trace_line *newproc_of(uint64_t goid)
+/* The newproc event that created goroutine goid. */
+static const struct trace_line *newproc_of(struct run *r, uint64_t goid)
 {
 	const struct trace_line *ev;
 	for (size_t n = 0;
-	     (ev = trace_find_event(&run.t, "runtime.newproc", n)) != NULL; n++)
+	     (ev = trace_find_event(&r->t, "runtime.newproc", n)) != NULL; n++)
 		if (trace_u64(ev, "newg") == goid)
 			return ev;
 	cr_assert_fail("expected a runtime.newproc event with newg=%llu\n"
 	               "  -- %s",
-	               (unsigned long long)goid, probe_why(&run.r));
+	               (unsigned long long)goid, probe_why(&r->r));
 	return NULL;
 }
 
-Test(startup, hello_prints_and_exits_0)
-{
-	CHECK_EXIT(&run, 0);
-	CHECK(&run, strcmp(run.r.out, "hello, world\n") == 0,
-	      "expected stdout \"hello, world\\n\", got \"%s\"", run.r.out);
-}
-
-Test(startup, header_present_v1)
-{
-	CHECK(&run, run.t.header != NULL,
-	      "expected a header line \"rt0 trace v=1 ...\" with "
-	      "GODEBUG=rt0trace=1, found none");
-	const char *v = trace_header(&run.t, "v");
-	CHECK(&run, v && strcmp(v, "1") == 0, "expected header v=1, got v=%s",
-	      v ? v : "(missing)");
-	CHECK(&run, run.t.header == &run.t.lines[0],
-	      "expected the header before any other protocol line, it is "
-	      "line %zu",
-	      run.t.header->lineno);
-}
-
-Test(startup, header_arch_matches)
-{
-	const char *a = trace_header(&run.t, "arch");
-	CHECK(&run, a && strcmp(a, want_arch()) == 0,
-	      "expected header arch=%s, got arch=%s", want_arch(),
-	      a ? a : "(missing)");
-}
-
-Test(startup, header_link_matches)
-{
-	const char *l = trace_header(&run.t, "link");
-	CHECK(&run, l && strcmp(l, want_link()) == 0,
-	      "expected header link=%s, got link=%s", want_link(),
-	      l ? l : "(missing)");
-}
-
-Test(startup, header_constants_match_arch_table)
+static const struct arch_expect *expect(void)
 {
 	const struct arch_expect *x = arch_expect_find(want_arch());
 	cr_assert_not_null(x,
 	                   "no host-side expectations for arch %s in "
 	                   "conformance/lib/arches.c",
 	                   want_arch());
-	struct {
-		const char *key;
-		unsigned want;
-	} rows[] = {{"ptrsize", x->ptrsize},
-	            {"pcquantum", x->pcquantum},
-	            {"minframe", x->minframe},
-	            {"stackalign", x->stackalign},
-	            {"g0stack", x->g0stack}};
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		uint64_t got = trace_header_u64(&run.t, rows[i].key);
-		CHECK(&run, got == rows[i].want,
-		      "expected header %s=%u for %s (%s), got %llu",
-		      rows[i].key, rows[i].want, x->goarch, x->source,
-		      (unsigned long long)got);
-	}
+	return x;
 }
 
-Test(startup, goexitret_is_goexit_plus_pcquantum)
+static size_t index_of(const char *ph)
 {
-	const struct arch_expect *x = arch_expect_find(want_arch());
-	cr_assert_not_null(x, "no expectations for arch %s", want_arch());
-	uint64_t goexit = trace_header_u64(&run.t, "goexit");
-	uint64_t ret = trace_header_u64(&run.t, "goexitret");
-	CHECK(&run, ret == goexit + x->pcquantum,
-	      "expected goexitret == goexit + %u = 0x%llx, got 0x%llx",
-	      x->pcquantum, (unsigned long long)(goexit + x->pcquantum),
-	      (unsigned long long)ret);
+	return trace_event_index(&run.t, need_event(&run, ph, 0));
 }
 
-Test(startup, pagesize_is_the_systems)
+/* ---- entry ------------------------------------------------------------ */
+
+Test(startup, entry_rt0_go_first)
 {
-	uint64_t ps = trace_header_u64(&run.t, "pagesize");
-	CHECK(&run, is_pow2(ps), "expected a power-of-two pagesize, got %llu",
-	      (unsigned long long)ps);
-	if (!probe_emulator())
-		CHECK(&run, ps == (uint64_t)sysconf(_SC_PAGESIZE),
-		      "expected pagesize=%ld (the host's AT_PAGESZ), got %llu",
-		      sysconf(_SC_PAGESIZE), (unsigned long long)ps);
+	CHECK(&run, run.t.nevents > 0, "expected events, got none");
+	const struct trace_line *ev = run.t.events[0];
+	CHECK(&run, strcmp(phase(ev), "runtime.rt0_go") == 0,
+	      "expected the first event to be runtime.rt0_go, got %s",
+	      phase(ev));
+	CHECK(&run, trace_i64(ev, "seq") == 0,
+	      "expected runtime.rt0_go to have seq=0, got %lld",
+	      (long long)trace_i64(ev, "seq"));
 }
 
-Test(startup, phases_in_go_order)
+Test(startup, entry_check_first)
 {
-	/* The main line's phases in the order they happened; newproc only
-	 * for goroutine 1 (later goroutines add their own newproc events).
-	 * Other phases (the background goroutines', stackalloc, user.*,
-	 * exit) are not part of this order. */
-	const char *seen[256];
-	size_t n = 0;
-	char got[4096] = "";
-	for (size_t i = 0; i < run.t.nevents && n < 256; i++) {
+	expect_follows("runtime.rt0_go", "runtime.check");
+}
+
+Test(startup, entry_args_after_check)
+{
+	expect_follows("runtime.check", "runtime.args");
+}
+
+Test(startup, entry_osinit_after_args)
+{
+	expect_follows("runtime.args", "runtime.osinit");
+}
+
+Test(startup, entry_schedinit_after_osinit)
+{
+	expect_follows("runtime.osinit", "runtime.schedinit");
+}
+
+Test(startup, entry_newproc_after_schedinit)
+{
+	expect_follows("runtime.procresize", "runtime.newproc");
+}
+
+Test(startup, entry_mstart_after_newproc)
+{
+	expect_follows("runtime.newproc", "runtime.mstart");
+}
+
+Test(startup, entry_bootstrap_on_g0)
+{
+	/* Everything from rt0_go through mstart runs on g0. */
+	size_t end = index_of("runtime.mstart");
+	for (size_t i = 0; i <= end; i++) {
 		const struct trace_line *ev = run.t.events[i];
-		const char *p = phase(ev);
-		if (!is_table_phase(p))
-			continue;
-		if (strcmp(p, "runtime.newproc") == 0 &&
-		    trace_u64(ev, "newg") != 1)
-			continue;
-		seen[n++] = p;
-		strncat(got, p, sizeof got - strlen(got) - 1);
-		strncat(got, " ", sizeof got - strlen(got) - 1);
+		int64_t g0 = trace_i64(ev, "g0");
+		CHECK(&run, g0 == 1,
+		      "expected %s (event %zu) on g0, got g0=%lld", phase(ev),
+		      i, (long long)g0);
 	}
-	for (size_t i = 0; i < NPHASES; i++) {
-		CHECK(&run, i < n && strcmp(seen[i], go_phases[i]) == 0,
-		      "expected phase #%zu to be %s, got %s\n  whole order: %s",
-		      i, go_phases[i], i < n ? seen[i] : "(end of trace)", got);
-	}
-	CHECK(&run, n == NPHASES,
-	      "expected nothing from the table after main.main, got %s",
-	      n > NPHASES ? seen[NPHASES] : "");
 }
 
-Test(startup, every_phase_once)
+Test(startup, entry_each_step_once)
 {
 	for (size_t i = 0; i < 3; i++) {
 		size_t c = trace_count_events(&run.t, background_phases[i]);
@@ -229,9 +232,28 @@ Test(startup, every_phase_once)
 		CHECK(&run, c == 1, "expected phase %s exactly once, got %zu",
 		      go_phases[i], c);
 	}
+	struct mainline ml;
+	mainline(&ml);
+	CHECK(&run, ml.n == NPHASES,
+	      "expected the %zu steps of the main line once each, got %zu: %s",
+	      NPHASES, ml.n, ml.all);
 }
 
-Test(startup, seq_starts_at_0)
+Test(startup, entry_trace_header_first)
+{
+	CHECK(&run, run.t.header != NULL,
+	      "expected a header line \"rt0 trace v=1 ...\" with "
+	      "GODEBUG=rt0trace=1, found none");
+	const char *v = trace_header(&run.t, "v");
+	CHECK(&run, v && strcmp(v, "1") == 0, "expected header v=1, got v=%s",
+	      v ? v : "(missing)");
+	CHECK(&run, run.t.header == &run.t.lines[0],
+	      "expected the header before any other protocol line, it is "
+	      "line %zu",
+	      run.t.header->lineno);
+}
+
+Test(startup, entry_trace_seq_from_0)
 {
 	CHECK(&run, run.t.nevents > 0, "expected events, got none");
 	int64_t s = trace_i64(run.t.events[0], "seq");
@@ -239,156 +261,23 @@ Test(startup, seq_starts_at_0)
 	      (long long)s);
 }
 
-Test(startup, seq_strictly_increasing)
+Test(startup, entry_trace_seq_consecutive)
 {
 	CHECK(&run, run.t.nevents > 1, "expected events, got %zu",
 	      run.t.nevents);
 	for (size_t i = 1; i < run.t.nevents; i++) {
 		int64_t a = trace_i64(run.t.events[i - 1], "seq");
 		int64_t b = trace_i64(run.t.events[i], "seq");
-		CHECK(&run, b > a,
-		      "expected seq to increase, got %lld after %lld (event "
-		      "%zu, %s)",
+		CHECK(&run, b == a + 1,
+		      "expected seq to increase by one, got %lld after %lld "
+		      "(event %zu, %s)",
 		      (long long)b, (long long)a, i, phase(run.t.events[i]));
 	}
 }
 
-Test(startup, ns_non_decreasing)
-{
-	CHECK(&run, run.t.nevents > 1, "expected events, got %zu",
-	      run.t.nevents);
-	for (size_t i = 1; i < run.t.nevents; i++) {
-		uint64_t a = trace_u64(run.t.events[i - 1], "ns");
-		uint64_t b = trace_u64(run.t.events[i], "ns");
-		CHECK(&run, b >= a,
-		      "expected ns not to decrease, got %llu after %llu "
-		      "(event %zu, %s)",
-		      (unsigned long long)b, (unsigned long long)a, i,
-		      phase(run.t.events[i]));
-	}
-}
+/* ---- g0 and TLS --------------------------------------------------------- */
 
-Test(startup, bootstrap_on_g0_of_m0)
-{
-	/* Everything from rt0_go through mstart runs on m0's g0. */
-	const struct trace_line *mstart = need_event(&run, "runtime.mstart", 0);
-	size_t end = trace_event_index(&run.t, mstart);
-	for (size_t i = 0; i <= end; i++) {
-		const struct trace_line *ev = run.t.events[i];
-		int64_t goid = trace_i64(ev, "goid"), m = trace_i64(ev, "m"),
-		        g0 = trace_i64(ev, "g0");
-		CHECK(
-		    &run, goid == 0 && m == 0 && g0 == 1,
-		    "expected %s on g0 of m0 (goid=0 m=0 g0=1), got goid=%lld "
-		    "m=%lld g0=%lld",
-		    phase(ev), (long long)goid, (long long)m, (long long)g0);
-	}
-}
-
-static void check_on_goroutine_1(const char *ph)
-{
-	const struct trace_line *ev = need_event(&run, ph, 0);
-	int64_t goid = trace_i64(ev, "goid"), g0 = trace_i64(ev, "g0"),
-	        m = trace_i64(ev, "m");
-	CHECK(&run, goid == 1 && g0 == 0,
-	      "expected %s on goroutine 1, not on g0 (goid=1 g0=0), got "
-	      "goid=%lld g0=%lld",
-	      ph, (long long)goid, (long long)g0);
-	/* runtime.main locks itself to m0 ("runtime.main not on m0"). */
-	CHECK(&run, m == 0, "expected %s on m0 (locked), got m=%lld", ph,
-	      (long long)m);
-}
-
-Test(startup, runtime_main_on_goroutine_1)
-{
-	check_on_goroutine_1("runtime.main");
-}
-
-Test(startup, main_main_on_goroutine_1)
-{
-	check_on_goroutine_1("main.main");
-	check_on_goroutine_1("user.main");
-	int64_t goid = trace_fact_i64(&run.t, "main.goid");
-	CHECK(&run, goid == 1, "expected rt0_goid()=1 in main_main, got %lld",
-	      (long long)goid);
-}
-
-Test(startup, numgoroutine_1_at_main)
-{
-	int64_t n = trace_fact_i64(&run.t, "main.numgoroutine");
-	CHECK(&run, n == 1,
-	      "expected NumGoroutine()=1 at main.main (system goroutines "
-	      "are not counted), got %lld",
-	      (long long)n);
-}
-
-static void check_sp_on_goroutine_1(const char *ph)
-{
-	const struct trace_line *np = newproc_of(1);
-	uint64_t lo = trace_u64(np, "newlo"), hi = trace_u64(np, "newhi");
-	uint64_t g0lo, g0hi;
-	g0_bounds(&g0lo, &g0hi);
-	const struct trace_line *ev = need_event(&run, ph, 0);
-	uint64_t sp = trace_u64(ev, "sp");
-	CHECK(&run, sp >= lo && sp < hi,
-	      "expected %s's sp=0x%llx inside goroutine 1's stack "
-	      "[0x%llx, 0x%llx)",
-	      ph, (unsigned long long)sp, (unsigned long long)lo,
-	      (unsigned long long)hi);
-	CHECK(&run, !(sp >= g0lo && sp < g0hi),
-	      "expected %s's sp=0x%llx outside g0's stack [0x%llx, 0x%llx)", ph,
-	      (unsigned long long)sp, (unsigned long long)g0lo,
-	      (unsigned long long)g0hi);
-	CHECK(&run, trace_u64(ev, "lo") == lo && trace_u64(ev, "hi") == hi,
-	      "expected %s's reported stack to be goroutine 1's [0x%llx, "
-	      "0x%llx), got [0x%llx, 0x%llx)",
-	      ph, (unsigned long long)lo, (unsigned long long)hi,
-	      (unsigned long long)trace_u64(ev, "lo"),
-	      (unsigned long long)trace_u64(ev, "hi"));
-}
-
-Test(startup, runtime_main_sp_in_goroutine_1_stack)
-{
-	check_sp_on_goroutine_1("runtime.main");
-}
-
-Test(startup, main_sp_in_goroutine_1_stack)
-{
-	check_sp_on_goroutine_1("main.main");
-	check_sp_on_goroutine_1("user.main");
-}
-
-Test(startup, main_stack_bounds_are_goroutine_1s)
-{
-	const struct trace_line *np = newproc_of(1);
-	uint64_t lo = trace_fact_u64(&run.t, "main.stack.lo");
-	uint64_t hi = trace_fact_u64(&run.t, "main.stack.hi");
-	CHECK(&run,
-	      lo == trace_u64(np, "newlo") && hi == trace_u64(np, "newhi"),
-	      "expected rt0_stack_bounds in main_main == newproc's [0x%llx, "
-	      "0x%llx), got [0x%llx, 0x%llx)",
-	      (unsigned long long)trace_u64(np, "newlo"),
-	      (unsigned long long)trace_u64(np, "newhi"),
-	      (unsigned long long)lo, (unsigned long long)hi);
-}
-
-Test(startup, goroutine_1_created_on_g0_before_mstart)
-{
-	const struct trace_line *np = newproc_of(1);
-	const struct trace_line *ms = need_event(&run, "runtime.mstart", 0);
-	CHECK(&run,
-	      trace_event_index(&run.t, np) < trace_event_index(&run.t, ms),
-	      "expected newproc(runtime.main) before mstart");
-	uint64_t sp = trace_u64(np, "newsp"), lo = trace_u64(np, "newlo"),
-	         hi = trace_u64(np, "newhi");
-	CHECK(&run, sp > lo && sp < hi,
-	      "expected goroutine 1's initial sp=0x%llx inside its stack "
-	      "[0x%llx, 0x%llx)",
-	      (unsigned long long)sp, (unsigned long long)lo,
-	      (unsigned long long)hi);
-}
-
-Test(startup, g0_stack_is_64k)
+Test(startup, g0_stack_64k)
 {
 	uint64_t lo, hi;
 	g0_bounds(&lo, &hi);
@@ -397,26 +286,47 @@ Test(startup, g0_stack_is_64k)
 	      "%llu bytes",
 	      (unsigned long long)lo, (unsigned long long)hi,
 	      (unsigned long long)(hi - lo));
+	uint64_t h = trace_header_u64(&run.t, "g0stack");
+	CHECK(&run, h == 65536, "expected header g0stack=65536, got %llu",
+	      (unsigned long long)h);
 }
 
-Test(startup, g0_hi_just_below_entry_sp)
+Test(startup, g0_stack_top_of_os_stack)
 {
 	/* rt0_go aligns the entry SP down and takes g0's stack from there:
-	 * hi lies within 64 bytes below entrysp, ABI-aligned. */
-	const struct arch_expect *x = arch_expect_find(want_arch());
-	cr_assert_not_null(x, "no expectations for arch %s", want_arch());
+	 * hi lies within 64 bytes below entrysp. */
 	uint64_t lo, hi;
 	g0_bounds(&lo, &hi);
 	uint64_t entry = trace_header_u64(&run.t, "entrysp");
 	CHECK(&run, hi <= entry && entry - hi < 64,
 	      "expected g0's hi=0x%llx within 64 bytes below entrysp=0x%llx",
 	      (unsigned long long)hi, (unsigned long long)entry);
+}
+
+Test(startup, g0_hi_aligned)
+{
+	const struct arch_expect *x = expect();
+	uint64_t lo, hi;
+	g0_bounds(&lo, &hi);
 	CHECK(&run, hi % x->stackalign == 0,
 	      "expected g0's hi=0x%llx aligned to %u", (unsigned long long)hi,
 	      x->stackalign);
 }
 
-Test(startup, g0_events_sp_in_g0_stack)
+Test(startup, g0_stackguard)
+{
+	uint64_t lo, hi;
+	g0_bounds(&lo, &hi);
+	const struct trace_line *ev = need_event(&run, "runtime.rt0_go", 0);
+	uint64_t g0 = trace_u64(ev, "guard0"), g1 = trace_u64(ev, "guard1");
+	CHECK(&run, g0 == lo + 928 && g1 == lo + 928,
+	      "expected g0's stackguard0 and stackguard1 == lo + 928 = 0x%llx, "
+	      "got 0x%llx and 0x%llx",
+	      (unsigned long long)(lo + 928), (unsigned long long)g0,
+	      (unsigned long long)g1);
+}
+
+Test(startup, g0_events_on_g0_stack)
 {
 	uint64_t lo, hi;
 	g0_bounds(&lo, &hi);
@@ -441,6 +351,210 @@ Test(startup, g0_events_sp_in_g0_stack)
 	      checked);
 }
 
+Test(startup, g0_tls_from_rt0_go)
+{
+	const struct trace_line *ev = need_event(&run, "runtime.rt0_go", 0);
+	int64_t goid = trace_i64(ev, "goid"), m = trace_i64(ev, "m"),
+	        g0 = trace_i64(ev, "g0");
+	CHECK(&run, g0 == 1 && goid == 0 && m == 0,
+	      "expected runtime.rt0_go to find g0 of m0 through TLS (g0=1 "
+	      "goid=0 m=0), got g0=%lld goid=%lld m=%lld",
+	      (long long)g0, (long long)goid, (long long)m);
+	uint64_t lo = trace_u64(ev, "lo"), hi = trace_u64(ev, "hi"),
+	         sp = trace_u64(ev, "sp");
+	CHECK(&run,
+	      hi - lo == trace_header_u64(&run.t, "g0stack") && sp >= lo &&
+	          sp < hi,
+	      "expected runtime.rt0_go to report g0's stack around its sp, got "
+	      "[0x%llx, 0x%llx) sp=0x%llx",
+	      (unsigned long long)lo, (unsigned long long)hi,
+	      (unsigned long long)sp);
+}
+
+/* ---- args --------------------------------------------------------------- */
+
+Test(startup, args_pagesize_pow2)
+{
+	uint64_t ps = trace_header_u64(&run.t, "pagesize");
+	CHECK(&run, is_pow2(ps), "expected a power-of-two pagesize, got %llu",
+	      (unsigned long long)ps);
+}
+
+Test(startup, args_pagesize_from_auxv)
+{
+	uint64_t ps = trace_header_u64(&run.t, "pagesize");
+	CHECK(&run, ps == (uint64_t)sysconf(_SC_PAGESIZE),
+	      "expected pagesize=%ld (the kernel's AT_PAGESZ), got %llu",
+	      sysconf(_SC_PAGESIZE), (unsigned long long)ps);
+}
+
+Test(startup, args_nanotime_monotonic)
+{
+	CHECK(&run, run.t.nevents > 1, "expected events, got %zu",
+	      run.t.nevents);
+	for (size_t i = 1; i < run.t.nevents; i++) {
+		uint64_t a = trace_u64(run.t.events[i - 1], "ns");
+		uint64_t b = trace_u64(run.t.events[i], "ns");
+		CHECK(&run, b >= a,
+		      "expected ns not to decrease, got %llu after %llu "
+		      "(event %zu, %s)",
+		      (unsigned long long)b, (unsigned long long)a, i,
+		      phase(run.t.events[i]));
+	}
+}
+
+/* ---- schedinit ---------------------------------------------------------- */
+
+Test(startup, schedinit_stackinit_first)
+{
+	expect_follows("runtime.schedinit", "runtime.stackinit");
+}
+
+Test(startup, schedinit_mallocinit_after_stackinit)
+{
+	expect_follows("runtime.stackinit", "runtime.mallocinit");
+}
+
+Test(startup, schedinit_cpuinit_after_mallocinit)
+{
+	expect_follows("runtime.mallocinit", "runtime.cpuinit");
+}
+
+Test(startup, schedinit_alginit_after_cpuinit)
+{
+	expect_follows("runtime.cpuinit", "runtime.alginit");
+}
+
+Test(startup, schedinit_fastrandinit_after_alginit)
+{
+	expect_follows("runtime.alginit", "runtime.fastrandinit");
+}
+
+Test(startup, schedinit_mcommoninit_after_fastrandinit)
+{
+	expect_follows("runtime.fastrandinit", "runtime.mcommoninit");
+}
+
+Test(startup, schedinit_goargs_after_mcommoninit)
+{
+	expect_follows("runtime.mcommoninit", "runtime.goargs");
+}
+
+Test(startup, schedinit_goenvs_after_goargs)
+{
+	expect_follows("runtime.goargs", "runtime.goenvs");
+}
+
+Test(startup, schedinit_parsedebugvars_after_goenvs)
+{
+	expect_follows("runtime.goenvs", "runtime.parsedebugvars");
+}
+
+Test(startup, schedinit_gcinit_after_parsedebugvars)
+{
+	expect_follows("runtime.parsedebugvars", "runtime.gcinit");
+}
+
+Test(startup, schedinit_procresize_last)
+{
+	expect_follows("runtime.gcinit", "runtime.procresize");
+	/* Nothing of schedinit's after it: the next step is newproc. */
+	expect_follows("runtime.procresize", "runtime.newproc");
+}
+
+Test(startup, schedinit_m0_id_0)
+{
+	for (size_t i = 0; i < run.t.nevents; i++) {
+		const struct trace_line *ev = run.t.events[i];
+		int64_t m = trace_i64(ev, "m");
+		CHECK(&run, m == 0, "expected %s (event %zu) on m0, got m=%lld",
+		      phase(ev), i, (long long)m);
+	}
+}
+
+/* ---- newproc, goid, mstart ----------------------------------------------- */
+
+Test(startup, newproc_main_on_g0)
+{
+	const struct trace_line *np = newproc_of(&run, 1);
+	CHECK(&run, trace_i64(np, "g0") == 1 && trace_i64(np, "goid") == 0,
+	      "expected goroutine 1 to be created on g0 (g0=1 goid=0), got "
+	      "g0=%lld goid=%lld",
+	      (long long)trace_i64(np, "g0"), (long long)trace_i64(np, "goid"));
+	CHECK(&run, trace_event_index(&run.t, np) < index_of("runtime.mstart"),
+	      "expected newproc(runtime.main) before mstart");
+	uint64_t sp = trace_u64(np, "newsp"), lo = trace_u64(np, "newlo"),
+	         hi = trace_u64(np, "newhi");
+	CHECK(&run, sp > lo && sp < hi,
+	      "expected goroutine 1's initial sp=0x%llx inside its stack "
+	      "[0x%llx, 0x%llx)",
+	      (unsigned long long)sp, (unsigned long long)lo,
+	      (unsigned long long)hi);
+}
+
+Test(startup, newproc_initial_sp)
+{
+	/* Go's newproc1: sp = hi - alignUp(4*PtrSize + MinFrameSize,
+	 * StackAlign); gostartcall then pushes the return address where the
+	 * ABI keeps it on the stack. */
+	const struct arch_expect *x = expect();
+	uint64_t frame = 4 * x->ptrsize + x->minframe;
+	frame = (frame + x->stackalign - 1) / x->stackalign * x->stackalign;
+	if (strcmp(x->retloc, "stack") == 0)
+		frame += x->ptrsize;
+	size_t n = trace_count_events(&run.t, "runtime.newproc");
+	CHECK(&run, n >= 4, "expected newproc events for goroutines 1-4");
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_line *ev =
+		    trace_find_event(&run.t, "runtime.newproc", i);
+		uint64_t hi = trace_u64(ev, "newhi"),
+		         sp = trace_u64(ev, "newsp");
+		CHECK(&run, sp == hi - frame,
+		      "%s: expected goroutine %lld's initial sp == hi - %llu = "
+		      "0x%llx, got 0x%llx (hi - %lld)",
+		      x->goarch, (long long)trace_i64(ev, "newg"),
+		      (unsigned long long)frame,
+		      (unsigned long long)(hi - frame), (unsigned long long)sp,
+		      (long long)(hi - sp));
+	}
+}
+
+Test(startup, newproc_stackguard)
+{
+	size_t n = trace_count_events(&run.t, "runtime.newproc");
+	CHECK(&run, n >= 4, "expected newproc events for goroutines 1-4");
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_line *ev =
+		    trace_find_event(&run.t, "runtime.newproc", i);
+		uint64_t lo = trace_u64(ev, "newlo"),
+		         guard = trace_u64(ev, "newguard");
+		CHECK(&run, guard == lo + 928,
+		      "expected goroutine %lld's stackguard0 == lo + 928 = "
+		      "0x%llx, got 0x%llx",
+		      (long long)trace_i64(ev, "newg"),
+		      (unsigned long long)(lo + 928),
+		      (unsigned long long)guard);
+	}
+}
+
+Test(startup, newproc_returns_to_goexit)
+{
+	uint64_t goexitret = trace_header_u64(&run.t, "goexitret");
+	const struct trace_line *ev;
+	size_t n = 0;
+	while ((ev = trace_find_event(&run.t, "runtime.newproc", n)) != NULL) {
+		uint64_t ret = trace_u64(ev, "newret");
+		CHECK(&run, ret == goexitret,
+		      "goroutine %lld returns to %#llx, expected goexit + "
+		      "PCQuantum = %#llx",
+		      (long long)trace_i64(ev, "newg"), (unsigned long long)ret,
+		      (unsigned long long)goexitret);
+		n++;
+	}
+	CHECK(&run, n >= 4,
+	      "expected newproc events for goroutines 1-4, saw %zu", n);
+}
+
 static void check_system_goroutine(const char *ph, int64_t want)
 {
 	const struct trace_line *ev = need_event(&run, ph, 0);
@@ -449,58 +563,69 @@ static void check_system_goroutine(const char *ph, int64_t want)
 	      "expected %s on goroutine %lld (as Go numbers it), got "
 	      "goid=%lld g0=%lld",
 	      ph, (long long)want, (long long)goid, (long long)g0);
-	const struct trace_line *np = newproc_of((uint64_t)want);
+	const struct trace_line *np = newproc_of(&run, (uint64_t)want);
 	uint64_t sp = trace_u64(ev, "sp");
 	CHECK(&run, sp >= trace_u64(np, "newlo") && sp < trace_u64(np, "newhi"),
 	      "expected %s's sp inside its own stack", ph);
 }
 
-Test(startup, forcegchelper_on_goroutine_2)
+Test(startup, goid_g0_is_0)
+{
+	size_t checked = 0;
+	for (size_t i = 0; i < run.t.nevents; i++) {
+		const struct trace_line *ev = run.t.events[i];
+		if (trace_i64(ev, "g0") != 1)
+			continue;
+		int64_t goid = trace_i64(ev, "goid");
+		CHECK(
+		    &run, goid == 0,
+		    "expected %s (event %zu, on g0) to report goid 0, got %lld",
+		    phase(ev), i, (long long)goid);
+		checked++;
+	}
+	CHECK(&run, checked >= 17,
+	      "expected at least the 17 bootstrap events on g0, got %zu",
+	      checked);
+}
+
+Test(startup, goid_main_is_1)
+{
+	const struct trace_line *first = need_event(&run, "runtime.newproc", 0);
+	CHECK(&run, trace_i64(first, "newg") == 1,
+	      "expected the first goroutine created to get goid 1, got %lld",
+	      (long long)trace_i64(first, "newg"));
+	int64_t goid = trace_fact_i64(&run.t, "main.goid");
+	CHECK(&run, goid == 1, "expected rt0_goid()=1 in main_main, got %lld",
+	      (long long)goid);
+}
+
+Test(startup, goid_forcegc_is_2)
 {
 	check_system_goroutine("runtime.forcegchelper", 2);
 }
 
-Test(startup, bgsweep_on_goroutine_3)
+Test(startup, goid_bgsweep_is_3)
 {
 	check_system_goroutine("runtime.bgsweep", 3);
 }
 
-Test(startup, bgscavenge_on_goroutine_4)
+Test(startup, goid_bgscavenge_is_4)
 {
 	check_system_goroutine("runtime.bgscavenge", 4);
 }
 
-Test(startup, forcegchelper_runs_after_runtime_init)
+Test(startup, mstart_on_g0)
 {
-	/* runtime's own init creates it (proc.go init: go forcegchelper()); it
-	 * must have run by the time gcenable is done, because runtime.main
-	 * blocks there and lets the runnable goroutines run. */
-	size_t init =
-	    trace_event_index(&run.t, need_event(&run, "runtime.init", 0));
-	size_t helper = trace_event_index(
-	    &run.t, need_event(&run, "runtime.forcegchelper", 0));
-	size_t done = trace_event_index(
-	    &run.t, need_event(&run, "runtime.gcenable.done", 0));
-	CHECK(&run, init < helper && helper < done,
-	      "expected runtime.forcegchelper (event %zu) after runtime.init "
-	      "(%zu) and before gcenable.done (%zu)",
-	      helper, init, done);
+	const struct trace_line *ev = need_event(&run, "runtime.mstart", 0);
+	int64_t goid = trace_i64(ev, "goid"), m = trace_i64(ev, "m"),
+	        g0 = trace_i64(ev, "g0");
+	CHECK(&run, g0 == 1 && goid == 0 && m == 0,
+	      "expected runtime.mstart on g0 of m0 (g0=1 goid=0 m=0), got "
+	      "g0=%lld goid=%lld m=%lld",
+	      (long long)g0, (long long)goid, (long long)m);
 }
 
-Test(startup, bg_goroutines_run_inside_gcenable)
-{
-	size_t start =
-	    trace_event_index(&run.t, need_event(&run, "runtime.gcenable", 0));
-	for (size_t i = 1; i < 3; i++) {
-		size_t at = trace_event_index(
-		    &run.t, need_event(&run, background_phases[i], 0));
-		CHECK(&run, at > start,
-		      "expected %s (event %zu) after gcenable started (%zu)",
-		      background_phases[i], at, start);
-	}
-}
-
-Test(startup, bg_goroutines_first_run_in_runnext_order)
+Test(startup, mstart_bg_first_run_order)
 {
 	/* As Go schedules them with one P: forcegchelper, bgsweep and
 	 * bgscavenge are created in that order, each new one taking runnext
@@ -511,8 +636,7 @@ Test(startup, bg_goroutines_first_run_in_runnext_order)
 	    "runtime.bgscavenge", "runtime.forcegchelper", "runtime.bgsweep"};
 	size_t prev = 0;
 	for (size_t i = 0; i < 3; i++) {
-		size_t at =
-		    trace_event_index(&run.t, need_event(&run, want[i], 0));
+		size_t at = index_of(want[i]);
 		CHECK(&run, i == 0 || at > prev,
 		      "expected %s to first run after %s (Go's runnext order: "
 		      "bgscavenge, forcegchelper, bgsweep)",
@@ -521,14 +645,140 @@ Test(startup, bg_goroutines_first_run_in_runnext_order)
 	}
 }
 
-Test(startup, gcenable_done_after_both)
+/* With rt0trace=2: the scheduler's own events. */
+static void run_sched_trace(struct run *r)
 {
-	size_t done = trace_event_index(
-	    &run.t, need_event(&run, "runtime.gcenable.done", 0));
-	size_t sweep =
-	    trace_event_index(&run.t, need_event(&run, "runtime.bgsweep", 0));
-	size_t scav = trace_event_index(
-	    &run.t, need_event(&run, "runtime.bgscavenge", 0));
+	const char *env[] = {"GODEBUG=rt0trace=2", "GOMAXPROCS=1", NULL};
+	run_probe(r, "hello", NULL, env);
+	CHECK_EXIT(r, 0);
+}
+
+Test(startup, mstart_runs_main_first)
+{
+	expect_follows("runtime.mstart", "runtime.main");
+	struct run r;
+	run_sched_trace(&r);
+	const struct trace_line *ex = need_event(&r, "runtime.execute", 0);
+	CHECK(&r, trace_i64(ex, "next") == 1,
+	      "expected the scheduler to run goroutine 1 first, got next=%lld",
+	      (long long)trace_i64(ex, "next"));
+	size_t ms =
+	    trace_event_index(&r.t, need_event(&r, "runtime.mstart", 0));
+	CHECK(&r, trace_event_index(&r.t, ex) > ms,
+	      "expected the first runtime.execute after mstart");
+	run_free(&r);
+}
+
+Test(startup, mstart_execute_on_g0)
+{
+	struct run r;
+	run_sched_trace(&r);
+	size_t n = trace_count_events(&r.t, "runtime.execute");
+	CHECK(&r, n >= 4,
+	      "expected runtime.execute events with rt0trace=2 (goroutines "
+	      "1-4 at least), got %zu",
+	      n);
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_line *ev =
+		    trace_find_event(&r.t, "runtime.execute", i);
+		CHECK(&r,
+		      trace_i64(ev, "g0") == 1 && trace_i64(ev, "goid") == 0,
+		      "expected runtime.execute #%zu (next=%lld) on g0, got "
+		      "g0=%lld goid=%lld",
+		      i, (long long)trace_i64(ev, "next"),
+		      (long long)trace_i64(ev, "g0"),
+		      (long long)trace_i64(ev, "goid"));
+	}
+	run_free(&r);
+}
+
+/* ---- runtime.main -------------------------------------------------------- */
+
+static void check_on_goroutine_1(const char *ph)
+{
+	const struct trace_line *ev = need_event(&run, ph, 0);
+	int64_t goid = trace_i64(ev, "goid"), g0 = trace_i64(ev, "g0"),
+	        m = trace_i64(ev, "m");
+	CHECK(&run, goid == 1 && g0 == 0,
+	      "expected %s on goroutine 1, not on g0 (goid=1 g0=0), got "
+	      "goid=%lld g0=%lld",
+	      ph, (long long)goid, (long long)g0);
+	/* runtime.main locks itself to m0 ("runtime.main not on m0"). */
+	CHECK(&run, m == 0, "expected %s on m0 (locked), got m=%lld", ph,
+	      (long long)m);
+}
+
+Test(startup, main_on_goroutine_1)
+{
+	check_on_goroutine_1("runtime.main");
+}
+
+Test(startup, main_main_on_goroutine_1)
+{
+	check_on_goroutine_1("main.main");
+	check_on_goroutine_1("user.main");
+	int64_t goid = trace_fact_i64(&run.t, "main.goid");
+	CHECK(&run, goid == 1, "expected rt0_goid()=1 in main_main, got %lld",
+	      (long long)goid);
+}
+
+Test(startup, main_after_mstart)
+{
+	expect_follows("runtime.mstart", "runtime.main");
+}
+
+Test(startup, main_runtime_init_first)
+{
+	expect_follows("runtime.main", "runtime.init");
+}
+
+Test(startup, main_gcenable_after_runtime_init)
+{
+	expect_follows("runtime.init", "runtime.gcenable");
+}
+
+Test(startup, main_forcegc_from_runtime_init)
+{
+	const struct trace_line *np = newproc_of(&run, 2);
+	size_t at = trace_event_index(&run.t, np);
+	size_t init = index_of("runtime.init"),
+	       gce = index_of("runtime.gcenable");
+	CHECK(&run, at > init && at < gce,
+	      "expected goroutine 2 to be created between runtime.init (event "
+	      "%zu) and gcenable (event %zu), it is event %zu",
+	      init, gce, at);
+	CHECK(&run, trace_i64(np, "goid") == 1,
+	      "expected goroutine 2 created by goroutine 1, got goid=%lld",
+	      (long long)trace_i64(np, "goid"));
+}
+
+Test(startup, main_gcenable_starts_bg)
+{
+	size_t start = index_of("runtime.gcenable");
+	size_t done = index_of("runtime.gcenable.done");
+	for (int64_t g = 3; g <= 4; g++) {
+		const struct trace_line *np = newproc_of(&run, (uint64_t)g);
+		size_t at = trace_event_index(&run.t, np);
+		CHECK(&run,
+		      at > start && at < done && trace_i64(np, "goid") == 1,
+		      "expected goroutine %lld created by goroutine 1 inside "
+		      "gcenable (events %zu-%zu), it is event %zu on goid %lld",
+		      (long long)g, start, done, at,
+		      (long long)trace_i64(np, "goid"));
+	}
+	for (size_t i = 1; i < 3; i++) {
+		size_t at = index_of(background_phases[i]);
+		CHECK(&run, at > start,
+		      "expected %s (event %zu) after gcenable started (%zu)",
+		      background_phases[i], at, start);
+	}
+}
+
+Test(startup, main_gcenable_waits_both)
+{
+	size_t done = index_of("runtime.gcenable.done");
+	size_t sweep = index_of("runtime.bgsweep");
+	size_t scav = index_of("runtime.bgscavenge");
 	CHECK(&run, done > sweep && done > scav,
 	      "expected gcenable.done (event %zu) after bgsweep (%zu) and "
 	      "bgscavenge (%zu)",
@@ -539,7 +789,86 @@ Test(startup, gcenable_done_after_both)
 	      (long long)trace_i64(ev, "goid"));
 }
 
-Test(startup, exit_event_code_0)
+Test(startup, main_forcegc_runs_in_gcenable)
+{
+	/* runtime's own init creates it (proc.go init: go forcegchelper()); it
+	 * must have run by the time gcenable is done, because runtime.main
+	 * blocks there and lets the runnable goroutines run. */
+	size_t init = index_of("runtime.init");
+	size_t helper = index_of("runtime.forcegchelper");
+	size_t done = index_of("runtime.gcenable.done");
+	CHECK(&run, init < helper && helper < done,
+	      "expected runtime.forcegchelper (event %zu) after runtime.init "
+	      "(%zu) and before gcenable.done (%zu)",
+	      helper, init, done);
+}
+
+Test(startup, main_numgoroutine_1)
+{
+	int64_t n = trace_fact_i64(&run.t, "main.numgoroutine");
+	CHECK(&run, n == 1,
+	      "expected NumGoroutine()=1 at main.main (system goroutines "
+	      "are not counted), got %lld",
+	      (long long)n);
+}
+
+static void check_sp_on_goroutine_1(const char *ph)
+{
+	const struct trace_line *np = newproc_of(&run, 1);
+	uint64_t lo = trace_u64(np, "newlo"), hi = trace_u64(np, "newhi");
+	uint64_t g0lo, g0hi;
+	g0_bounds(&g0lo, &g0hi);
+	const struct trace_line *ev = need_event(&run, ph, 0);
+	uint64_t sp = trace_u64(ev, "sp");
+	CHECK(&run, sp >= lo && sp < hi,
+	      "expected %s's sp=0x%llx inside goroutine 1's stack "
+	      "[0x%llx, 0x%llx)",
+	      ph, (unsigned long long)sp, (unsigned long long)lo,
+	      (unsigned long long)hi);
+	CHECK(&run, !(sp >= g0lo && sp < g0hi),
+	      "expected %s's sp=0x%llx outside g0's stack [0x%llx, 0x%llx)", ph,
+	      (unsigned long long)sp, (unsigned long long)g0lo,
+	      (unsigned long long)g0hi);
+	CHECK(&run, trace_u64(ev, "lo") == lo && trace_u64(ev, "hi") == hi,
+	      "expected %s's reported stack to be goroutine 1's [0x%llx, "
+	      "0x%llx), got [0x%llx, 0x%llx)",
+	      ph, (unsigned long long)lo, (unsigned long long)hi,
+	      (unsigned long long)trace_u64(ev, "lo"),
+	      (unsigned long long)trace_u64(ev, "hi"));
+}
+
+Test(startup, main_on_g1_stack)
+{
+	check_sp_on_goroutine_1("runtime.main");
+}
+
+Test(startup, main_main_on_g1_stack)
+{
+	check_sp_on_goroutine_1("main.main");
+	check_sp_on_goroutine_1("user.main");
+	const struct trace_line *np = newproc_of(&run, 1);
+	uint64_t lo = trace_fact_u64(&run.t, "main.stack.lo");
+	uint64_t hi = trace_fact_u64(&run.t, "main.stack.hi");
+	CHECK(&run,
+	      lo == trace_u64(np, "newlo") && hi == trace_u64(np, "newhi"),
+	      "expected rt0_stack_bounds in main_main == newproc's [0x%llx, "
+	      "0x%llx), got [0x%llx, 0x%llx)",
+	      (unsigned long long)trace_u64(np, "newlo"),
+	      (unsigned long long)trace_u64(np, "newhi"),
+	      (unsigned long long)lo, (unsigned long long)hi);
+}
+
+/* ---- exits and knobs as hello shows them ----------------------------------
+ */
+
+Test(startup, exits_main_return_0)
+{
+	CHECK_EXIT(&run, 0);
+	CHECK(&run, strcmp(run.r.out, "hello, world\n") == 0,
+	      "expected stdout \"hello, world\\n\", got \"%s\"", run.r.out);
+}
+
+Test(startup, exits_exit_event_last)
 {
 	const struct trace_line *ev = need_event(&run, "runtime.exit", 0);
 	int64_t code = trace_i64(ev, "code");
@@ -547,9 +876,130 @@ Test(startup, exit_event_code_0)
 	      (long long)code);
 	CHECK(&run, ev == run.t.events[run.t.nevents - 1],
 	      "expected runtime.exit to be the last event");
+	CHECK(&run, trace_event_index(&run.t, ev) > index_of("main.main"),
+	      "expected runtime.exit after main.main");
 }
 
-/* The ELF file of hello. */
+Test(startup, knobs_rt0trace_off_by_default)
+{
+	static const char *const envs[][3] = {
+	    {"GOMAXPROCS=1", NULL, NULL},
+	    {"GODEBUG=rt0trace=0", "GOMAXPROCS=1", NULL},
+	    {"GODEBUG=gctrace=1", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
+		struct run r;
+		run_probe(&r, "hello", NULL, envs[i]);
+		CHECK_EXIT(&r, 0);
+		CHECK(&r,
+		      r.t.header == NULL && r.t.nevents == 0 &&
+		          trace_count_facts(&r.t, "check.") == 0,
+		      "with env %s expected no header, no event and no check "
+		      "fact, got %s header, %zu events, %zu check facts",
+		      envs[i][0], r.t.header ? "a" : "no", r.t.nevents,
+		      trace_count_facts(&r.t, "check."));
+		run_free(&r);
+	}
+}
+
+Test(startup, knobs_rt0trace_levels)
+{
+	CHECK(&run, run.t.nevents > 0, "expected events with rt0trace=1");
+	CHECK(&run,
+	      trace_count_events(&run.t, "runtime.execute") == 0 &&
+	          trace_count_events(&run.t, "runtime.gopark") == 0,
+	      "expected no scheduler events with rt0trace=1, got %zu execute "
+	      "and %zu gopark",
+	      trace_count_events(&run.t, "runtime.execute"),
+	      trace_count_events(&run.t, "runtime.gopark"));
+	struct run r;
+	run_sched_trace(&r);
+	CHECK(&r,
+	      trace_count_events(&r.t, "runtime.execute") > 0 &&
+	          trace_count_events(&r.t, "runtime.gopark") > 0,
+	      "expected runtime.execute and runtime.gopark with rt0trace=2");
+	CHECK(&r, trace_count_events(&r.t, "runtime.schedinit") == 1,
+	      "expected the start-up events with rt0trace=2 as well");
+	run_free(&r);
+}
+
+/* ---- arch: the header against the host's table ------------------------- */
+
+static void check_header_constant(const char *key, unsigned want)
+{
+	const struct arch_expect *x = expect();
+	uint64_t got = trace_header_u64(&run.t, key);
+	CHECK(&run, got == want, "expected header %s=%u for %s (%s), got %llu",
+	      key, want, x->goarch, x->source, (unsigned long long)got);
+}
+
+Test(startup, arch_header_arch)
+{
+	const char *a = trace_header(&run.t, "arch");
+	CHECK(&run, a && strcmp(a, want_arch()) == 0,
+	      "expected header arch=%s, got arch=%s", want_arch(),
+	      a ? a : "(missing)");
+}
+
+Test(startup, arch_header_link)
+{
+	const char *l = trace_header(&run.t, "link");
+	CHECK(&run, l && strcmp(l, want_link()) == 0,
+	      "expected header link=%s, got link=%s", want_link(),
+	      l ? l : "(missing)");
+}
+
+Test(startup, arch_ptrsize)
+{
+	check_header_constant("ptrsize", expect()->ptrsize);
+}
+
+Test(startup, arch_pcquantum)
+{
+	check_header_constant("pcquantum", expect()->pcquantum);
+}
+
+Test(startup, arch_minframe)
+{
+	check_header_constant("minframe", expect()->minframe);
+}
+
+Test(startup, arch_stackalign)
+{
+	check_header_constant("stackalign", expect()->stackalign);
+}
+
+Test(startup, arch_goexitret)
+{
+	const struct arch_expect *x = expect();
+	uint64_t goexit = trace_header_u64(&run.t, "goexit");
+	uint64_t ret = trace_header_u64(&run.t, "goexitret");
+	CHECK(&run, ret == goexit + x->pcquantum,
+	      "expected goexitret == goexit + %u = 0x%llx, got 0x%llx",
+	      x->pcquantum, (unsigned long long)(goexit + x->pcquantum),
+	      (unsigned long long)ret);
+}
+
+Test(startup, arch_return_address_place)
+{
+	const struct arch_expect *x = expect();
+	const struct trace_line *ev;
+	size_t n = 0;
+	while ((ev = trace_find_event(&run.t, "runtime.newproc", n)) != NULL) {
+		const char *loc = trace_field(ev, "newretloc");
+		CHECK(&run, loc != NULL && strcmp(loc, x->retloc) == 0,
+		      "%s: expected goroutine %lld's return address in %s, "
+		      "the trace says %s",
+		      x->goarch, (long long)trace_i64(ev, "newg"), x->retloc,
+		      loc ? loc : "(no newretloc)");
+		n++;
+	}
+	CHECK(&run, n >= 4,
+	      "expected newproc events for goroutines 1-4, saw %zu", n);
+}
+
+/* ---- the ELF file of hello ---------------------------------------------- */
+
 static struct elf_info elf;
 
 static void open_hello_elf(void)
@@ -566,9 +1016,9 @@ static void close_hello_elf(void)
 
 TestSuite(startup_elf, .init = open_hello_elf, .fini = close_hello_elf);
 
-Test(startup_elf, internal_hello_is_static)
+Test(startup_elf, entry_internal_static)
 {
-	ONLY_IN_LINK_MODE("internal");
+	SKIP_IF_EXCEPTION("ENTRY-INTERNAL-STATIC");
 	cr_assert(!elf.has_interp,
 	          "expected no PT_INTERP in internal-mode hello, got "
 	          "interpreter %s",
@@ -577,9 +1027,9 @@ Test(startup_elf, internal_hello_is_static)
 	          "expected no PT_DYNAMIC in internal-mode hello");
 }
 
-Test(startup_elf, internal_hello_has_no_libc)
+Test(startup_elf, entry_internal_no_libc)
 {
-	ONLY_IN_LINK_MODE("internal");
+	SKIP_IF_EXCEPTION("ENTRY-INTERNAL-NO-LIBC");
 	cr_assert(!elf_needs_shared_libs(&elf),
 	          "expected no DT_NEEDED in internal-mode hello, got %zu "
 	          "(first: %s)",
@@ -589,11 +1039,10 @@ Test(startup_elf, internal_hello_has_no_libc)
 	          "expected no __libc_start_main in internal-mode hello");
 }
 
-Test(startup_elf, internal_entry_is_rt0_linux)
+Test(startup_elf, entry_internal_entry_symbol)
 {
-	ONLY_IN_LINK_MODE("internal");
-	const struct arch_expect *x = arch_expect_find(want_arch());
-	cr_assert_not_null(x, "no expectations for arch %s", want_arch());
+	SKIP_IF_EXCEPTION("ENTRY-INTERNAL-ENTRY-SYMBOL");
+	const struct arch_expect *x = expect();
 	uint64_t sym;
 	cr_assert(elf_symbol(&elf, x->entry_symbol, &sym),
 	          "expected a symbol %s in hello's .symtab", x->entry_symbol);
@@ -601,14 +1050,19 @@ Test(startup_elf, internal_entry_is_rt0_linux)
 	             "expected e_entry == %s = 0x%llx, got 0x%llx",
 	             x->entry_symbol, (unsigned long long)sym,
 	             (unsigned long long)elf.entry);
+}
+
+Test(startup_elf, arch_elf_machine)
+{
+	const struct arch_expect *x = expect();
 	cr_assert_eq(elf.machine, x->elf_machine,
 	             "expected e_machine %u for %s, got %u", x->elf_machine,
 	             x->goarch, elf.machine);
 }
 
-Test(startup_elf, external_hello_uses_libc)
+Test(startup_elf, entry_external_libc)
 {
-	ONLY_IN_LINK_MODE("external");
+	SKIP_IF_EXCEPTION("ENTRY-EXTERNAL-LIBC");
 	cr_assert(elf.has_interp && elf.has_dynamic,
 	          "expected external-mode hello to be dynamically linked "
 	          "(PT_INTERP and PT_DYNAMIC)");
@@ -621,17 +1075,62 @@ Test(startup_elf, external_hello_uses_libc)
 	          elf.nneeded);
 }
 
-Test(startup_elf, external_hello_has_main)
+Test(startup_elf, entry_external_main)
 {
-	ONLY_IN_LINK_MODE("external");
+	SKIP_IF_EXCEPTION("ENTRY-EXTERNAL-MAIN");
 	uint64_t v;
 	cr_assert(elf_symbol(&elf, "main", &v),
 	          "expected a `main` symbol (the external-link entry that "
 	          "enters rt0_go)");
 }
 
-/* Start-up stays lean: the internal-mode hello makes fewer than 30 system
- * calls (Go makes about 211, static C about 16). */
+/* The difference between run-time addresses and the ELF file's symbol
+ * values (0 for a static executable, the load address for a PIE), from
+ * goexit, which the trace header names. */
+static uint64_t load_bias(struct run *r, uint64_t *goexit_sym,
+                          uint64_t *goexit_size)
+{
+	cr_assert(elf_symbol_sized(&elf, "goexit", goexit_sym, goexit_size),
+	          "expected a symbol goexit in hello's .symtab");
+	return trace_header_u64(&r->t, "goexit") - *goexit_sym;
+}
+
+Test(startup_elf, newproc_main_entry)
+{
+	struct run r;
+	run_probe_shared(&r, "hello", NULL, env_trace);
+	uint64_t gsym, gsize, main_sym;
+	uint64_t bias = load_bias(&r, &gsym, &gsize);
+	cr_assert(elf_symbol(&elf, "runtime_main", &main_sym),
+	          "expected a symbol runtime_main in hello's .symtab");
+	const struct trace_line *np = newproc_of(&r, 1);
+	uint64_t pc = trace_u64(np, "newpc");
+	CHECK(
+	    &r, pc == main_sym + bias,
+	    "expected goroutine 1's entry pc to be runtime_main = 0x%llx, got "
+	    "0x%llx",
+	    (unsigned long long)(main_sym + bias), (unsigned long long)pc);
+	run_free(&r);
+}
+
+Test(startup_elf, newproc_goexitret_inside_goexit)
+{
+	struct run r;
+	run_probe_shared(&r, "hello", NULL, env_trace);
+	uint64_t gsym, gsize;
+	uint64_t bias = load_bias(&r, &gsym, &gsize);
+	uint64_t ret = trace_header_u64(&r.t, "goexitret") - bias;
+	CHECK(&r, gsize > 0 && ret > gsym && ret < gsym + gsize,
+	      "expected goexitret (goexit + 0x%llx) inside goexit [0x%llx, "
+	      "0x%llx)",
+	      (unsigned long long)(ret - gsym), (unsigned long long)gsym,
+	      (unsigned long long)(gsym + gsize));
+	run_free(&r);
+}
+
+/* ---- system calls, under strace (natively only) ----------------------------
+ */
+
 static bool find_in_path(const char *prog, char *buf, size_t cap)
 {
 	const char *path = getenv("PATH");
@@ -646,11 +1145,11 @@ static bool find_in_path(const char *prog, char *buf, size_t cap)
 	return false;
 }
 
-Test(startup_syscalls, internal_hello_under_30_syscalls)
+/* Runs hello under strace -f with the environment env and returns its
+ * system call lines (one per call, signals and exit notes left out) in
+ * buf. */
+static size_t strace_hello(char *buf, size_t cap, const char *const *env)
 {
-	ONLY_IN_LINK_MODE("internal");
-	if (probe_emulator())
-		cr_skip_test("strace would trace the emulator, not the probe");
 	char strace[4096], hello[4096], out[] = "/tmp/rt0-strace-XXXXXX";
 	cr_assert(find_in_path("strace", strace, sizeof strace),
 	          "install strace (apt-get install strace)");
@@ -667,28 +1166,65 @@ Test(startup_syscalls, internal_hello_under_30_syscalls)
 	setenv("RT0_PROBE_DIR", dir, 1);
 	const char *args[] = {"-f", "-o", out, hello, NULL};
 	struct run r;
-	run_probe(&r, "strace", args, NULL);
+	run_probe(&r, "strace", args, env);
 	setenv("RT0_PROBE_DIR", saved, 1);
 	free(saved);
 	CHECK_EXIT(&r, 0);
+	run_free(&r);
 	FILE *f = fopen(out, "r");
 	cr_assert_not_null(f, "cannot read %s: %m", out);
 	char line[4096];
 	size_t calls = 0;
-	char seen[8192] = "";
+	buf[0] = '\0';
 	while (fgets(line, sizeof line, f)) {
 		/* "+++ exited with 0 +++" and "--- SIG... ---" are not calls */
 		if (strstr(line, "+++ ") || strstr(line, "--- "))
 			continue;
 		calls++;
-		strncat(seen, line, sizeof seen - strlen(seen) - 1);
+		strncat(buf, line, cap - strlen(buf) - 1);
 	}
 	fclose(f);
 	unlink(out);
+	cr_assert_gt(calls, 1, "expected strace to record hello's calls");
+	return calls;
+}
+
+Test(startup_syscalls, entry_lean_syscalls)
+{
+	SKIP_IF_EXCEPTION("ENTRY-LEAN-SYSCALLS");
+	char seen[16384];
+	size_t calls = strace_hello(seen, sizeof seen, NULL);
 	cr_assert_lt(calls, 30,
 	             "expected fewer than 30 system calls (execve included), "
 	             "got %zu:\n%s",
 	             calls, seen);
-	cr_assert_gt(calls, 1, "expected strace to record hello's calls");
-	run_free(&r);
+}
+
+Test(startup_syscalls, args_nanotime_vdso)
+{
+	/* With the trace on, every event reads the clock. The two recorded
+	 * before args has found the vDSO (rt0_go, check) may use the system
+	 * call; none after osinit's first call (sched_getaffinity) may. */
+	SKIP_IF_EXCEPTION("ARGS-NANOTIME-VDSO");
+	char seen[65536];
+	strace_hello(seen, sizeof seen, env_trace);
+	const char *osinit = strstr(seen, "sched_getaffinity(");
+	cr_assert_not_null(osinit, "expected osinit's sched_getaffinity call");
+	cr_assert_null(strstr(osinit, "clock_gettime"),
+	               "expected nanotime through the vDSO once args has "
+	               "found it (no clock_gettime system call after "
+	               "osinit), got:\n%s",
+	               seen);
+}
+
+Test(startup_syscalls, schedinit_seed_from_at_random)
+{
+	SKIP_IF_EXCEPTION("SCHEDINIT-SEED-FROM-AT-RANDOM");
+	char seen[65536];
+	strace_hello(seen, sizeof seen, env_trace);
+	cr_assert(strstr(seen, "/dev/urandom") == NULL &&
+	              strstr(seen, "getrandom(") == NULL,
+	          "expected the seeds from AT_RANDOM alone (no /dev/urandom, "
+	          "no getrandom), got:\n%s",
+	          seen);
 }

@@ -2,9 +2,14 @@
 #define _GNU_SOURCE
 #include "suite.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "catalogue_exceptions.h" /* generated from the catalogue */
 
 const char *const env_trace[] = {"GODEBUG=rt0trace=1", "GOMAXPROCS=1", NULL};
 
@@ -40,6 +45,132 @@ void run_probe(struct run *run, const char *name, const char *const *args,
 {
 	struct probe_opts o = {.args = args, .env = env};
 	run_probe_opts(run, name, &o);
+}
+
+/* ---- shared runs ------------------------------------------------------ */
+
+#define SHARED_ENV "RT0_SHARED_RUNS"
+
+/* In the runner, before any worker starts: workers inherit the variable. */
+ReportHook(PRE_ALL)(struct criterion_test_set *set)
+{
+	(void)set;
+	char dir[] = "/tmp/rt0-shared-runs-XXXXXX";
+	if (mkdtemp(dir) != NULL)
+		setenv(SHARED_ENV, dir, 1);
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+	(void)stats;
+	const char *dir = getenv(SHARED_ENV);
+	DIR *d = dir ? opendir(dir) : NULL;
+	if (d == NULL)
+		return;
+	struct dirent *e;
+	char path[4096];
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (h ^ 0xff) * 0x100000001b3ull; /* a separator */
+}
+
+static bool write_all(FILE *f, const void *p, size_t n)
+{
+	return fwrite(p, 1, n, f) == n;
+}
+
+static bool read_all(FILE *f, void *p, size_t n)
+{
+	return fread(p, 1, n, f) == n;
+}
+
+/* The result's scalars, then stdout and stderr with their lengths. */
+static bool save_result(const char *path, const struct probe_result *r)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (f == NULL)
+		return false;
+	struct probe_result flat = *r;
+	flat.out = flat.err = flat.why = NULL;
+	bool ok = write_all(f, &flat, sizeof flat) &&
+	          write_all(f, r->out, r->out_len) &&
+	          write_all(f, r->err, r->err_len);
+	ok &= fclose(f) == 0;
+	if (ok)
+		ok = rename(tmp, path) == 0;
+	else
+		unlink(tmp);
+	return ok;
+}
+
+static bool load_result(const char *path, struct probe_result *r)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return false;
+	struct probe_result flat;
+	bool ok = read_all(f, &flat, sizeof flat);
+	char *out = ok ? malloc(flat.out_len + 1) : NULL;
+	char *err = ok ? malloc(flat.err_len + 1) : NULL;
+	ok = ok && out && err && read_all(f, out, flat.out_len) &&
+	     read_all(f, err, flat.err_len);
+	fclose(f);
+	if (!ok) {
+		free(out);
+		free(err);
+		return false;
+	}
+	out[flat.out_len] = '\0';
+	err[flat.err_len] = '\0';
+	*r = flat;
+	r->out = out;
+	r->err = err;
+	r->why = NULL;
+	return true;
+}
+
+void run_probe_shared(struct run *run, const char *name,
+                      const char *const *args, const char *const *env)
+{
+	const char *dir = getenv(SHARED_ENV);
+	if (dir == NULL || probe_dir() == NULL) {
+		run_probe(run, name, args, env);
+		return;
+	}
+	uint64_t h = fnv(0xcbf29ce484222325ull, probe_dir());
+	h = fnv(h, name);
+	for (size_t i = 0; args && args[i]; i++)
+		h = fnv(h, args[i]);
+	h = fnv(h, "--env--");
+	for (size_t i = 0; env && env[i]; i++)
+		h = fnv(h, env[i]);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%016llx", dir, (unsigned long long)h);
+	memset(run, 0, sizeof *run);
+	if (!load_result(path, &run->r)) {
+		run_probe(run, name, args, env);
+		save_result(path, &run->r);
+		return;
+	}
+	bool ok = trace_parse(run->r.err, run->r.err_len, &run->t);
+	CHECK(run, ok,
+	      "expected stderr to follow the trace protocol (TRACE.md); %zu "
+	      "bad lines, first: %s",
+	      run->t.nerrors, run->t.error);
 }
 
 void run_free(struct run *run)
@@ -112,4 +243,61 @@ const struct trace_line *need_event(struct run *run, const char *phase,
 	    nth + 1, phase, trace_count_events(&run->t, phase),
 	    probe_why(&run->r));
 	return ev;
+}
+
+/* " a b " contains word w. */
+static bool word_in(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = strstr(list, w); p != NULL; p = strstr(p + 1, w))
+		if (p[-1] == ' ' && p[n] == ' ')
+			return true;
+	return false;
+}
+
+const char *catalogue_skip_reason(const char *id)
+{
+	static char why[512];
+	const struct catalogue_rule *rule = NULL;
+	for (size_t i = 0;
+	     i < sizeof catalogue_rules / sizeof catalogue_rules[0]; i++)
+		if (strcmp(catalogue_rules[i].id, id) == 0)
+			rule = &catalogue_rules[i];
+	cr_assert_not_null(
+	    rule,
+	    "SKIP_IF_EXCEPTION(\"%s\"): no such id in the catalogue "
+	    "(conformance/invariants.toml)",
+	    id);
+	const char *name = criterion_current_test->name;
+	cr_assert(strcmp(name, rule->test) == 0,
+	          "SKIP_IF_EXCEPTION(\"%s\") in test %s: the test of %s is %s",
+	          id, name, id, rule->test);
+	const char *arch = want_arch(), *link = want_link();
+	if (!word_in(rule->arches, "all") && !word_in(rule->arches, arch)) {
+		snprintf(why, sizeof why, "applies to%sonly, not %s",
+		         rule->arches, arch);
+		return why;
+	}
+	if (!word_in(rule->modes, link)) {
+		snprintf(why, sizeof why, "applies to link mode%sonly",
+		         rule->modes);
+		return why;
+	}
+	for (size_t i = 0; i < CATALOGUE_NEXCEPTIONS; i++) {
+		const struct catalogue_exception *x = &catalogue_exceptions[i];
+		if (strcmp(x->id, id) != 0)
+			continue;
+		bool arch_ok = strcmp(x->arch, "all") == 0 ||
+		               strcmp(x->arch, arch) == 0 ||
+		               (strcmp(x->arch, "qemu-user") == 0 &&
+		                probe_emulator() != NULL);
+		bool mode_ok =
+		    strcmp(x->mode, "all") == 0 || strcmp(x->mode, link) == 0;
+		if (arch_ok && mode_ok) {
+			snprintf(why, sizeof why, "%s/%s: %s", arch, link,
+			         x->reason);
+			return why;
+		}
+	}
+	return NULL;
 }

@@ -28,6 +28,15 @@ void run_probe_opts(struct run *run, const char *name,
                     const struct probe_opts *o);
 void run_free(struct run *run);
 
+/* run_probe for a suite's .init: all the tests of one run of the suite
+ * binary that ask for the same probe, arguments and environment share one
+ * execution of it (Criterion runs every test in a fresh process, and under
+ * qemu-user a probe run costs a tenth of a second or more). The runs live
+ * in a directory the runner makes before the first test and removes after
+ * the last. Not for tests that compare several runs. */
+void run_probe_shared(struct run *run, const char *name,
+                      const char *const *args, const char *const *env);
+
 /* RT0_ARCH, RT0_LINK (the test fails when unset). */
 const char *want_arch(void);
 const char *want_link(void);
@@ -36,13 +45,23 @@ bool link_is(const char *mode);
 /* Absolute path of a probe, for the ELF checks and strace. */
 const char *probe_path(const char *name, char *buf, size_t cap);
 
-/* A test that applies to one link mode only is skipped, with the reason, in
- * the other (it still runs, and can fail, in the mode it is about). */
-#define ONLY_IN_LINK_MODE(mode)                                                \
+/* The catalogue (conformance/invariants.toml) decides where a test runs:
+ * SKIP_IF_EXCEPTION("ID") skips the running test, with the catalogue's
+ * reason, when invariant ID does not apply to this arch and link mode
+ * (RT0_ARCH, RT0_LINK) or the catalogue declares an exception there
+ * ("qemu-user" exceptions apply when RT0_QEMU is set). It fails the test
+ * when ID is not in the catalogue or the test is not named lower_snake(ID).
+ * A test whose invariant does not apply everywhere must call it first; it is
+ * the only cr_skip_test the suites may use (catalogue.coverage checks). */
+#define SKIP_IF_EXCEPTION(id)                                                  \
 	do {                                                                   \
-		if (!link_is(mode))                                            \
-			cr_skip_test("applies to link mode " mode " only");    \
+		const char *why_ = catalogue_skip_reason(id);                  \
+		if (why_ != NULL)                                              \
+			cr_skip_test("%s: %s", (id), why_);                    \
 	} while (0)
+
+/* NULL when invariant id applies here, else why not (see above). */
+const char *catalogue_skip_reason(const char *id);
 
 /* cr_assert with the probe's account appended. */
 #define CHECK(run, cond, fmt, ...)                                             \

@@ -21,27 +21,6 @@
 static struct run run;
 static bool ran;
 
-#ifndef SKIP_IF_EXCEPTION
-/* Until suite.h has the catalogue's SKIP_IF_EXCEPTION: the walk
- * invariants' exceptions (invariants-walk.toml), which are all internal
- * mode, by hand. Delete this when suite.h provides it. */
-#define SKIP_IF_EXCEPTION(id) walk_exception(id)
-static void walk_exception(const char *id)
-{
-	if (!link_is("internal"))
-		return;
-	if (probe_emulator())
-		cr_skip_test("%s: internal mode has no libc, so no in-process "
-		             "libunwind: it is walked from outside over "
-		             "ptrace, which qemu-user does not emulate",
-		             id);
-	if (strcmp(want_arch(), "amd64") != 0)
-		cr_skip_test("%s: the internal walk probe stops at amd64 int3 "
-		             "breakpoints; none for %s yet",
-		             id, want_arch());
-}
-#endif
-
 /* Runs the probe: in-process walks in external mode; in internal mode
  * (no libc, so no libunwind inside) under the ptrace tracer. */
 static void start(void)

@@ -1,6 +1,10 @@
 /* unit_initorder.c: in-process tests of runtime/initorder.c, the package
  * initialisation order (shared/notes/go-startup-facts.md, section H).
  *
+ * Each test is named after its invariant, INITORDER-SORT-* in
+ * conformance/invariants.toml; an invariant with several cases runs them
+ * one after another in its one test.
+ *
  * Every sort goes through sort_ptrs(), which surrounds the workspace and
  * the order array with canaries and poisons the workspace, so each test
  * also checks that initorder_sort stays inside what it asked for. */
@@ -185,7 +189,7 @@ static const char *message(const struct rt0_package *p, size_t n,
 		    PKG("zeta", "common"), LEAF("common"),                     \
 	}
 
-Test(initorder, diamond_go121)
+Test(initorder, initorder_sort_go121_diamond)
 {
 	const struct rt0_package p[] = DIAMOND;
 	size_t n = COUNT(p);
@@ -193,7 +197,7 @@ Test(initorder, diamond_go121)
 	expect_order(p, n, INITORDER_GO121, "common alpha zeta main");
 }
 
-Test(initorder, diamond_go119)
+static void diamond_go119(void)
 {
 	const struct rt0_package p[] = DIAMOND;
 	size_t n = COUNT(p);
@@ -201,7 +205,7 @@ Test(initorder, diamond_go119)
 	expect_order(p, n, INITORDER_GO119, "common zeta alpha main");
 }
 
-Test(initorder, diamond_rules_differ)
+static void diamond_rules_differ(void)
 {
 	const struct rt0_package p[] = DIAMOND;
 	size_t n = COUNT(p);
@@ -212,7 +216,7 @@ Test(initorder, diamond_rules_differ)
 	cr_assert_neq(memcmp(a, b, n * sizeof a[0]), 0);
 }
 
-Test(initorder, ties_sorted_go121)
+Test(initorder, initorder_sort_go121_ties)
 {
 	const struct rt0_package p[] = {
 	    PKG("main", "m", "c", "x", "a"),
@@ -226,7 +230,7 @@ Test(initorder, ties_sorted_go121)
 	expect_order(p, COUNT(p), INITORDER_GO121, "a c m x main");
 }
 
-Test(initorder, ties_declared_go119)
+Test(initorder, initorder_sort_go119_ties)
 {
 	const struct rt0_package p[] = {
 	    PKG("main", "m", "c", "x", "a"),
@@ -239,7 +243,7 @@ Test(initorder, ties_declared_go119)
 	expect_order(p, COUNT(p), INITORDER_GO119, "m c x a main");
 }
 
-Test(initorder, go119_without_main_uses_declaration_order)
+static void go119_without_main_uses_declaration_order(void)
 {
 	const struct rt0_package p[] = {
 	    PKG("q", "b"),
@@ -252,7 +256,7 @@ Test(initorder, go119_without_main_uses_declaration_order)
 	expect_order(p, COUNT(p), INITORDER_GO121, "b q z a");
 }
 
-Test(initorder, go119_main_first_then_unreachable_in_declaration_order)
+static void go119_main_first_then_unreachable_in_declaration_order(void)
 {
 	const struct rt0_package p[] = {
 	    LEAF("u1"),  PKG("u2", "u1"),    PKG("lib", "dep"),
@@ -263,7 +267,7 @@ Test(initorder, go119_main_first_then_unreachable_in_declaration_order)
 	expect_order(p, COUNT(p), INITORDER_GO121, "dep lib main u1 u2");
 }
 
-Test(initorder, bytewise_path_order)
+Test(initorder, initorder_sort_bytewise_paths)
 {
 	/* Unsigned bytes: "\xc3\xa9" (é) after "z"; '.' < '/' < letters;
 	 * a prefix sorts first. */
@@ -275,7 +279,7 @@ Test(initorder, bytewise_path_order)
 	expect_order(p, COUNT(p), INITORDER_GO121, "B a a.b a/b ab z \xc3\xa9");
 }
 
-Test(initorder, chain)
+static void chain(void)
 {
 	const struct rt0_package p[] = {
 	    PKG("a", "b"), PKG("b", "c"),    PKG("c", "d"),
@@ -286,7 +290,7 @@ Test(initorder, chain)
 	expect_order(p, COUNT(p), INITORDER_GO119, "d c b a main");
 }
 
-Test(initorder, single_package_without_imports)
+static void single_package_without_imports(void)
 {
 	const struct rt0_package p[] = {LEAF("main")};
 
@@ -294,7 +298,7 @@ Test(initorder, single_package_without_imports)
 	expect_order(p, 1, INITORDER_GO119, "main");
 }
 
-Test(initorder, null_import_list_means_none)
+static void null_import_list_means_none(void)
 {
 	const struct rt0_package p[] = {
 	    {"main", RT0_IMPORTS("b"), RT0_NO_INITS},
@@ -309,7 +313,7 @@ Test(initorder, null_import_list_means_none)
 	cr_assert_eq(order[1], 0);
 }
 
-Test(initorder, duplicate_import_entries)
+static void duplicate_import_entries(void)
 {
 	const struct rt0_package p[] = {
 	    PKG("main", "b", "a", "b", "a"),
@@ -321,7 +325,7 @@ Test(initorder, duplicate_import_entries)
 	expect_order(p, COUNT(p), INITORDER_GO119, "a b main");
 }
 
-Test(initorder, empty_input)
+static void empty_input(void)
 {
 	uint32_t order[1];
 	struct initorder_result res;
@@ -335,7 +339,7 @@ Test(initorder, empty_input)
 	cr_assert_str_eq(buf, "");
 }
 
-Test(initorder, self_import_is_cycle_of_one)
+static void self_import_is_cycle_of_one(void)
 {
 	const struct rt0_package p[] = {PKG("main", "a"), PKG("a", "a")};
 
@@ -345,7 +349,7 @@ Test(initorder, self_import_is_cycle_of_one)
 	                 "import cycle not allowed: a -> a");
 }
 
-Test(initorder, three_cycle_message)
+static void three_cycle_message(void)
 {
 	const struct rt0_package p[] = {
 	    PKG("main", "x"), PKG("c", "a"), PKG("x", "b"),
@@ -358,7 +362,7 @@ Test(initorder, three_cycle_message)
 	                 "import cycle not allowed: a -> b -> c -> a");
 }
 
-Test(initorder, cycle_reached_through_a_tail)
+static void cycle_reached_through_a_tail(void)
 {
 	/* GO121's walk starts at "a", which is stuck but not on the cycle. */
 	const struct rt0_package p[] = {
@@ -372,7 +376,7 @@ Test(initorder, cycle_reached_through_a_tail)
 	                 "import cycle not allowed: m -> n -> o -> m");
 }
 
-Test(initorder, missing_import_message)
+Test(initorder, initorder_sort_missing)
 {
 	const struct rt0_package p[] = {
 	    PKG("lib", "fmt", "os", "net"), /* first importer, first miss */
@@ -392,7 +396,7 @@ Test(initorder, missing_import_message)
 	cr_assert_str_eq(res.missing, "os");
 }
 
-Test(initorder, duplicate_path_message)
+Test(initorder, initorder_sort_duplicate)
 {
 	const struct rt0_package p[] = {
 	    LEAF("os"),  LEAF("fmt"), PKG("main", "nowhere"),
@@ -414,7 +418,7 @@ Test(initorder, duplicate_path_message)
 	cr_assert_eq(res.b, 3); /* the earliest repeat of any path */
 }
 
-Test(initorder, message_truncates_and_terminates)
+Test(initorder, initorder_sort_message_bounded)
 {
 	const struct rt0_package p[] = {PKG("main", "a"), PKG("a", "main")};
 	const struct rt0_package *pp[] = {&p[0], &p[1]};
@@ -441,7 +445,7 @@ Test(initorder, message_truncates_and_terminates)
 	cr_assert_eq(buf[0], 'X');
 }
 
-Test(initorder, workspace_guard)
+static void workspace_guard(void)
 {
 	const struct rt0_package p[] = {
 	    PKG("main", "b", "c"), PKG("b", "d"), PKG("c", "d", "d"), LEAF("d"),
@@ -483,7 +487,7 @@ Test(initorder, workspace_guard)
 		}
 }
 
-Test(initorder, workspace_guard_sparse)
+static void workspace_guard_sparse(void)
 {
 	/* Few imports: here the path hash table, not the graph, is the
 	 * biggest part of the workspace. */
@@ -738,23 +742,23 @@ static void check_random(uint64_t seed, size_t n, size_t maxdeg, bool with_main)
 	free(want);
 }
 
-Test(initorder, random_small_dags_match_reference)
+static void random_small_dags_match_reference(void)
 {
 	for (uint64_t seed = 1; seed <= 300; seed++)
 		check_random(seed, 1 + seed % 40, seed % 5, seed % 2);
 }
 
-Test(initorder, random_dag_5000_matches_reference)
+static void random_dag_5000_matches_reference(void)
 {
 	check_random(0x5eed, 5000, 6, true);
 }
 
-Test(initorder, random_dag_5000_without_main_matches_reference)
+static void random_dag_5000_without_main_matches_reference(void)
 {
 	check_random(0xfeed, 5000, 3, false);
 }
 
-Test(initorder, random_dag_50000_imports_first)
+Test(initorder, initorder_sort_imports_first_50000)
 {
 	struct rgraph g;
 	size_t n = 50000;
@@ -771,7 +775,7 @@ Test(initorder, random_dag_50000_imports_first)
 	free(order);
 }
 
-Test(initorder, random_cycles_are_real_cycles)
+static void random_cycles_are_real_cycles(void)
 {
 	for (uint64_t seed = 1; seed <= 200; seed++) {
 		struct rgraph g;
@@ -797,4 +801,46 @@ Test(initorder, random_cycles_are_real_cycles)
 		rgraph_free(&g);
 		free(order);
 	}
+}
+
+Test(initorder, initorder_sort_go119_diamond)
+{
+	diamond_go119();
+	diamond_rules_differ();
+}
+
+Test(initorder, initorder_sort_go119_roots)
+{
+	go119_without_main_uses_declaration_order();
+	go119_main_first_then_unreachable_in_declaration_order();
+}
+
+Test(initorder, initorder_sort_degenerate)
+{
+	chain();
+	single_package_without_imports();
+	null_import_list_means_none();
+	duplicate_import_entries();
+	empty_input();
+}
+
+Test(initorder, initorder_sort_cycles)
+{
+	self_import_is_cycle_of_one();
+	three_cycle_message();
+	cycle_reached_through_a_tail();
+	random_cycles_are_real_cycles();
+}
+
+Test(initorder, initorder_sort_workspace_bounded)
+{
+	workspace_guard();
+	workspace_guard_sparse();
+}
+
+Test(initorder, initorder_sort_matches_reference)
+{
+	random_small_dags_match_reference();
+	random_dag_5000_matches_reference();
+	random_dag_5000_without_main_matches_reference();
 }

@@ -1,6 +1,7 @@
 /* unit_knobs.c: table tests of runtime/knobs.c against Go 1.19's behaviour
  * (shared/notes/go-startup-facts.md, section E, plus the edge cases of the
- * parsers in Go's runtime/string.go and runtime1.go).
+ * parsers in Go's runtime/string.go and runtime1.go). Each test is named
+ * after its invariant, KNOBS-PARSE-* (conformance/invariants.toml).
  *
  * Every parser gets its input in a heap block of exactly n bytes, so that
  * AddressSanitizer catches a read outside [s, s + n). Parameters live
@@ -85,7 +86,7 @@ struct atoi64_case {
 	int64_t want;
 };
 
-ParameterizedTestParameters(knobs, atoi64_table)
+ParameterizedTestParameters(knobs, knobs_parse_atoi64)
 {
 	static struct atoi64_case cases[] = {
 	    {IN("0"), true, 0},
@@ -126,7 +127,7 @@ ParameterizedTestParameters(knobs, atoi64_table)
 	return cr_make_param_array(struct atoi64_case, cases, NELEM(cases));
 }
 
-ParameterizedTest(struct atoi64_case *c, knobs, atoi64_table)
+ParameterizedTest(struct atoi64_case *c, knobs, knobs_parse_atoi64)
 {
 	char buf[256];
 	char *s = input_dup(&c->in);
@@ -148,7 +149,7 @@ struct atoi32_case {
 	int32_t want;
 };
 
-ParameterizedTestParameters(knobs, atoi32_table)
+ParameterizedTestParameters(knobs, knobs_parse_atoi32)
 {
 	static struct atoi32_case cases[] = {
 	    {IN("0"), true, 0},
@@ -175,7 +176,7 @@ ParameterizedTestParameters(knobs, atoi32_table)
 	return cr_make_param_array(struct atoi32_case, cases, NELEM(cases));
 }
 
-ParameterizedTest(struct atoi32_case *c, knobs, atoi32_table)
+ParameterizedTest(struct atoi32_case *c, knobs, knobs_parse_atoi32)
 {
 	char buf[256];
 	char *s = input_dup(&c->in);
@@ -199,7 +200,7 @@ struct gomaxprocs_case {
 	int32_t want;
 };
 
-ParameterizedTestParameters(knobs, gomaxprocs_table)
+ParameterizedTestParameters(knobs, knobs_parse_gomaxprocs)
 {
 	static struct gomaxprocs_case cases[] = {
 	    /* Measured on Go 1.19 (facts E). */
@@ -227,7 +228,7 @@ ParameterizedTestParameters(knobs, gomaxprocs_table)
 	return cr_make_param_array(struct gomaxprocs_case, cases, NELEM(cases));
 }
 
-ParameterizedTest(struct gomaxprocs_case *c, knobs, gomaxprocs_table)
+ParameterizedTest(struct gomaxprocs_case *c, knobs, knobs_parse_gomaxprocs)
 {
 	char buf[256];
 	char *s = input_dup(&c->in);
@@ -247,7 +248,7 @@ struct gogc_case {
 	int32_t want;
 };
 
-ParameterizedTestParameters(knobs, gogc_table)
+ParameterizedTestParameters(knobs, knobs_parse_gogc)
 {
 	static struct gogc_case cases[] = {
 	    /* Measured on Go 1.19 (facts E). */
@@ -282,7 +283,7 @@ ParameterizedTestParameters(knobs, gogc_table)
 	return cr_make_param_array(struct gogc_case, cases, NELEM(cases));
 }
 
-ParameterizedTest(struct gogc_case *c, knobs, gogc_table)
+ParameterizedTest(struct gogc_case *c, knobs, knobs_parse_gogc)
 {
 	char buf[256];
 	char *s = input_dup(&c->in);
@@ -301,7 +302,7 @@ struct gomemlimit_case {
 	int64_t want;
 };
 
-ParameterizedTestParameters(knobs, gomemlimit_table)
+ParameterizedTestParameters(knobs, knobs_parse_gomemlimit)
 {
 	static struct gomemlimit_case cases[] = {
 	    /* Measured on Go 1.19 (facts E): failures are fatal there. */
@@ -370,7 +371,7 @@ ParameterizedTestParameters(knobs, gomemlimit_table)
 	return cr_make_param_array(struct gomemlimit_case, cases, NELEM(cases));
 }
 
-ParameterizedTest(struct gomemlimit_case *c, knobs, gomemlimit_table)
+ParameterizedTest(struct gomemlimit_case *c, knobs, knobs_parse_gomemlimit)
 {
 	char buf[256];
 	char *s = input_dup(&c->in);
@@ -395,7 +396,7 @@ struct gotraceback_case {
 	bool crash;
 };
 
-ParameterizedTestParameters(knobs, gotraceback_table)
+ParameterizedTestParameters(knobs, knobs_parse_gotraceback)
 {
 	static struct gotraceback_case cases[] = {
 	    /* Facts E. */
@@ -439,7 +440,7 @@ ParameterizedTestParameters(knobs, gotraceback_table)
 	                           NELEM(cases));
 }
 
-ParameterizedTest(struct gotraceback_case *c, knobs, gotraceback_table)
+ParameterizedTest(struct gotraceback_case *c, knobs, knobs_parse_gotraceback)
 {
 	char buf[256];
 	char *s = input_dup(&c->in);
@@ -479,7 +480,7 @@ struct godebug_case {
 	struct godebug_set set[6];
 };
 
-ParameterizedTestParameters(knobs, godebug_table)
+ParameterizedTestParameters(knobs, knobs_parse_godebug)
 {
 	static struct godebug_case cases[] = {
 	    {IN(""), {{"", 0}}},
@@ -532,7 +533,7 @@ ParameterizedTestParameters(knobs, godebug_table)
 	return cr_make_param_array(struct godebug_case, cases, NELEM(cases));
 }
 
-ParameterizedTest(struct godebug_case *c, knobs, godebug_table)
+ParameterizedTest(struct godebug_case *c, knobs, knobs_parse_godebug)
 {
 	char buf[256];
 	char *s = input_dup(&c->in);
@@ -559,7 +560,7 @@ ParameterizedTest(struct godebug_case *c, knobs, godebug_table)
 
 /* The defaults Go's parsedebugvars sets before parsing (cgocheck 1,
  * invalidptr 1, madvdontneed 1 on Linux), the rest 0. */
-Test(knobs, godebug_defaults)
+Test(knobs, knobs_parse_godebug_defaults)
 {
 	struct godebug g;
 
@@ -585,7 +586,7 @@ struct env_case {
 	char want[24];
 };
 
-ParameterizedTestParameters(knobs, env_lookup_table)
+ParameterizedTestParameters(knobs, knobs_parse_env_lookup)
 {
 	static struct env_case cases[] = {
 	    {{"GOGC=50"}, 1, IN("GOGC"), 0, "50"},
@@ -629,7 +630,7 @@ ParameterizedTestParameters(knobs, env_lookup_table)
 	return cr_make_param_array(struct env_case, cases, NELEM(cases));
 }
 
-ParameterizedTest(struct env_case *c, knobs, env_lookup_table)
+ParameterizedTest(struct env_case *c, knobs, knobs_parse_env_lookup)
 {
 	char buf[256];
 	const char *env[4];
@@ -662,7 +663,7 @@ ParameterizedTest(struct env_case *c, knobs, env_lookup_table)
 	free(key);
 }
 
-Test(knobs, env_lookup_null)
+Test(knobs, knobs_parse_env_lookup_null)
 {
 	const char *env[] = {NULL, "GOGC=1", NULL};
 
@@ -679,7 +680,7 @@ Test(knobs, env_lookup_null)
 /* Every prefix of each input, in an exact-size heap block: a read past the
  * end is an ASan report. Also checks the parsers agree with each other
  * where Go's code says they must. */
-Test(knobs, prefixes_stay_in_bounds)
+Test(knobs, knobs_parse_in_bounds)
 {
 	static const char *inputs[] = {
 	    "9223372036854775807KiB",

@@ -33,5 +33,8 @@ bool elf_is_static(const struct elf_info *info);
 bool elf_needs_shared_libs(const struct elf_info *info);
 /* A symbol's value from .symtab; false when absent (or stripped). */
 bool elf_symbol(const struct elf_info *info, const char *name, uint64_t *value);
+/* The same, with the symbol's st_size (a function's length in bytes). */
+bool elf_symbol_sized(const struct elf_info *info, const char *name,
+                      uint64_t *value, uint64_t *symsize);
 
 #endif
