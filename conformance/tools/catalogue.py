@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """catalogue.py: the invariant catalogue's tools (shared/DESIGN.md section 5).
 
-The catalogue is conformance/invariants.toml, plus
-conformance/invariants-walk.toml when that file exists (both are read as one
-list of [[invariant]] entries). Subcommands:
+The catalogue is conformance/invariants.toml, plus the
+conformance/invariants-*.toml beside it (invariants-walk.toml while it is
+apart), read as one list of [[invariant]] entries; other tables in them
+([[fault]], a suite's data) are left to their own tools. Subcommands:
 
   format     check the entries: ids unique and UPPER-KEBAB, required fields
              present and well-typed, groups, arches, modes, observed kinds
@@ -34,7 +35,6 @@ import tomllib
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
 MAIN_CATALOGUE = os.path.join(CONFORMANCE, "invariants.toml")
-EXTRA_CATALOGUES = ["invariants-walk.toml"]  # read too, when present
 
 GROUPS = [
     ("entry", "Entry and hand-off"),
@@ -79,12 +79,14 @@ class CatalogueError(Exception):
 
 
 def catalogue_files(main=MAIN_CATALOGUE):
-    """The catalogue's files: main, and the extra ones next to it."""
+    """The catalogue's files: main and, when main is invariants.toml, the
+    invariants-*.toml beside it (invariants-walk.toml until it is merged),
+    as conformance/driver reads them."""
     files = [main]
-    for extra in EXTRA_CATALOGUES:
-        path = os.path.join(os.path.dirname(main), extra)
-        if os.path.exists(path) and os.path.abspath(path) != os.path.abspath(main):
-            files.append(path)
+    if os.path.basename(main) == "invariants.toml":
+        here = os.path.dirname(os.path.abspath(main))
+        files += sorted(os.path.join(here, f) for f in os.listdir(here)
+                        if f.startswith("invariants-") and f.endswith(".toml"))
     return files
 
 
