@@ -55,6 +55,19 @@ struct graph {
 	const struct rt0_package *pkgs[MAXN];
 };
 
+/* prefix, then i (< 100) in decimal: at most 6 + 2 + 1 bytes. Not
+ * snprintf, whose truncation warning gcc cannot rule out at -O0. */
+static void make_path(char *out, const char *prefix, size_t i)
+{
+	size_t k = strlen(prefix);
+
+	memcpy(out, prefix, k);
+	if (i >= 10)
+		out[k++] = (char)('0' + i / 10 % 10);
+	out[k++] = (char)('0' + i % 10);
+	out[k] = 0;
+}
+
 static uint8_t byte_at(const uint8_t *data, size_t size, size_t *pos)
 {
 	return *pos < size ? data[(*pos)++] : 0;
@@ -72,13 +85,12 @@ static void decode(const uint8_t *data, size_t size, struct graph *g)
 		uint8_t p = byte_at(data, size, &pos);
 
 		if (i == 0 && (flags & 1))
-			snprintf(g->path[i], sizeof g->path[i], "main");
+			memcpy(g->path[i], "main", 5);
 		else if ((p & 128) && i > 0)
 			memcpy(g->path[i], g->path[(p & 127) % i],
 			       sizeof g->path[i]);
 		else
-			snprintf(g->path[i], sizeof g->path[i], "%s%zu",
-			         prefixes[p % 16], i);
+			make_path(g->path[i], prefixes[p % 16], i);
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = byte_at(data, size, &pos);
@@ -91,8 +103,8 @@ static void decode(const uint8_t *data, size_t size, struct graph *g)
 			const char *path = q == n ? missing_path : g->path[q];
 
 			if (t & 128) {
-				snprintf(g->imp_copy[i][j],
-				         sizeof g->imp_copy[i][j], "%s", path);
+				memcpy(g->imp_copy[i][j], path,
+				       strlen(path) + 1);
 				path = g->imp_copy[i][j];
 			}
 			g->imp[i][j] = path;
