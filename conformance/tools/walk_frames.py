@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-"""walk_frames.py OUT.h: the walk suite's expected frame lists, as C.
+"""walk_frames.py OUT.h | --markdown: the walk suite's expected frame lists, as C or Markdown.
 
 The lists are data in the catalogue: [walk.frames.<arch>.<mode>] tables, one key per
 walk (main, init, goroutine, schedinit, sched), in whichever of the catalogue's files
 holds them (conformance/invariants-walk.toml, or invariants.toml after a merge; see
 catalogue.py). The Criterion suite (conformance/suites/walk.c) is C, so it compiles
 them in from the header written here: one source of truth, edit the TOML only.
+With --markdown it prints the lists as a Markdown section, for INVARIANTS.md.
 Python 3.11+ standard library only.
 """
 import argparse
@@ -57,12 +58,35 @@ def load_frames(main):
     return frames, sorted(set(origin.values()))
 
 
+def markdown_text(frames):
+    """The lists as a Markdown section: one table per walk, a row per arch x mode."""
+    out = ["## Stack-walk frame lists (`walk.frames`)", "",
+           "What WALK-*-FRAMES expect, innermost frame first, as libunwind names them;",
+           "`name@file` also pins the file the pc lies in. The C library's frames are as",
+           "observed with each arch's sysroot (see the comment above `[walk.frames]`).", ""]
+    for where in WALKS:
+        rows = [(a, m, n) for (a, m, w), n in sorted(frames.items()) if w == where]
+        if not rows:
+            continue
+        out += [f"### {where}", "", "| arch | mode | frames |", "|---|---|---|"]
+        out += [f"| {a} | {m} | " + " &larr; ".join(f"`{n}`" for n in names) + " |"
+                for a, m, names in rows]
+        out.append("")
+    return "\n".join(out)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--catalogue", default=catalogue.MAIN_CATALOGUE)
-    p.add_argument("out")
+    p.add_argument("--markdown", action="store_true", help="print the lists as Markdown")
+    p.add_argument("out", nargs="?")
     args = p.parse_args()
     frames, files = load_frames(args.catalogue)
+    if args.markdown:
+        sys.stdout.write(markdown_text(frames))
+        return
+    if not args.out:
+        p.error("OUT.h is needed (or --markdown)")
     arrays, rows = [], []
     for (arch, mode, where), names in sorted(frames.items()):
         var = f"wf_{arch}_{mode}_{where}"
