@@ -28,6 +28,19 @@ void goenvs(void)
 	int32_t n = 0;
 	while (rt.envp[n] != NULL)
 		n++;
+#ifdef RT0_FAULT_env_drops_noeq
+	/* FAULT (DESIGN 6): entries without '=' are left out of the copy */
+	int32_t kept = 0;
+	for (int32_t i = 0; i < n; i++) {
+		const char *e = rt.envp[i];
+		while (*e != '\0' && *e != '=')
+			e++;
+		if (*e == '=')
+			rt.envp[kept++] = rt.envp[i];
+	}
+	rt.envp[kept] = NULL;
+	n = kept;
+#endif
 	rt.envs = copy_all(rt.envp, n);
 	rt.nenvs = n;
 	rt.envs_loaded = true;
@@ -37,8 +50,12 @@ void goenvs(void)
 /* Go's gogetenv: the first exact match; unset reads as "" to the knobs. */
 static const char *gogetenv(const char *key)
 {
-	if (!rt.envs_loaded)
+	if (!rt.envs_loaded) {
+#ifdef RT0_FAULT_getenv_before_env_allowed
+		return NULL; /* FAULT (DESIGN 6): unset, not a fatal error */
+#endif
 		fatal("getenv before env init");
+	}
 	return knob_env_lookup(rt.envs, (size_t)rt.nenvs, key, rt_strlen(key));
 }
 

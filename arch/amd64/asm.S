@@ -106,10 +106,15 @@ runtime_rt0_go:
 	movq	%r14, %rdi
 	call	rt0_go_started
 	call	check
+#ifdef RT0_FAULT_osinit_before_args /* FAULT (DESIGN 6): osinit runs first */
+	call	osinit
+#endif
 	movl	%r12d, %edi
 	movq	%r13, %rsi
 	call	args
+#ifndef RT0_FAULT_osinit_before_args
 	call	osinit
+#endif
 	call	schedinit
 	leaq	runtime_main(%rip), %rdi
 	xorl	%esi, %esi

@@ -136,10 +136,15 @@ runtime_rt0_go:
 	mov	x0, x2
 	bl	rt0_go_started
 	bl	check
+#ifdef RT0_FAULT_osinit_before_args /* FAULT (DESIGN 6): osinit runs first */
+	bl	osinit
+#endif
 	mov	w0, w19
 	mov	x1, x20
 	bl	args
+#ifndef RT0_FAULT_osinit_before_args
 	bl	osinit
+#endif
 	bl	schedinit
 	ADDR	x0, runtime_main
 	mov	x1, xzr

@@ -160,10 +160,15 @@ runtime_rt0_go:
 	mv	a0, s3
 	call	rt0_go_started
 	call	check
+#ifdef RT0_FAULT_osinit_before_args /* FAULT (DESIGN 6): osinit runs first */
+	call	osinit
+#endif
 	sext.w	a0, s1			/* args takes an int32 */
 	mv	a1, s2
 	call	args
+#ifndef RT0_FAULT_osinit_before_args
 	call	osinit
+#endif
 	call	schedinit
 	lla	a0, runtime_main
 	li	a1, 0
