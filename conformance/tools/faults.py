@@ -413,6 +413,8 @@ def run_suite(binary, env, tap, jobs, qemu, rejudge=False):
                            capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {}, f"timed out after {timeout} s"
+    except OSError as e:
+        return {}, f"could not be started: {e}"
     if r.returncode < 0:
         return {}, f"killed by signal {-r.returncode}"
     try:
@@ -634,8 +636,8 @@ def cmd_run(args):
             s = time.monotonic()
             try:
                 out = b.out(x["name"]) if args.rejudge else b.build_fault(x["name"])
-            except FaultError as e:
-                done.put((x, a, e))
+            except (FaultError, OSError) as e:
+                done.put((x, a, FaultError(str(e))))
                 continue
             t = timings.setdefault(a, {})
             t["build"] = t.get("build", 0.0) + time.monotonic() - s
