@@ -341,6 +341,13 @@ def markdown_text(entries):
     return "\n".join(out) + "\n"
 
 
+def walk_frames_text(main):
+    """The walk suite's frame lists (data in the catalogue) as Markdown."""
+    import walk_frames  # imports this module in turn: import it late
+    frames, _ = walk_frames.load_frames(main)
+    return walk_frames.markdown_text(frames)
+
+
 def cmd_markdown(args):
     entries = load(args.catalogue)
     errors = format_errors(entries)
@@ -348,7 +355,7 @@ def cmd_markdown(args):
         for msg in errors:
             print(f"catalogue markdown: {msg}", file=sys.stderr)
         return 1
-    text = markdown_text(entries)
+    text = markdown_text(entries) + "\n" + walk_frames_text(args.catalogue)
     if args.check:
         try:
             with open(args.check, encoding="utf-8") as f:
