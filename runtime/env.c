@@ -19,6 +19,11 @@ static const char **copy_all(char **src, int32_t n)
 void goargs(void)
 {
 	rt.nargs = rt.argc;
+#ifdef RT0_FAULT_argv_table_8192
+	/* FAULT (DESIGN 6): a fixed table of 8192 arguments */
+	if (rt.nargs > 8192)
+		rt.nargs = 8192;
+#endif
 	rt.args = copy_all(rt.argv, rt.argc);
 	TRACE("runtime.goargs");
 }
@@ -26,8 +31,20 @@ void goargs(void)
 void goenvs(void)
 {
 	int32_t n = 0;
+#ifdef RT0_FAULT_goenvs_counts_from_1
+	/* FAULT (DESIGN 6): assumes one entry, reads past an empty envp */
+	do
+		n++;
+	while (rt.envp[n] != NULL);
+#else
 	while (rt.envp[n] != NULL)
 		n++;
+#endif
+#ifdef RT0_FAULT_env_table_2048
+	/* FAULT (DESIGN 6): a fixed table of 2048 entries */
+	if (n > 2048)
+		n = 2048;
+#endif
 #ifdef RT0_FAULT_env_drops_noeq
 	/* FAULT (DESIGN 6): entries without '=' are left out of the copy */
 	int32_t kept = 0;
@@ -87,7 +104,14 @@ void gcinit(void)
 	v = env("GOMEMLIMIT");
 	if (!knob_gomemlimit(v.p, v.n, &rt.gomemlimit)) {
 		print_str("GOMEMLIMIT=");
+#ifdef RT0_FAULT_gomemlimit_print_escapes
+		/* FAULT (DESIGN 6): bytes beyond ASCII printed as '?' */
+		for (size_t i = 0; i < v.n; i++)
+			print_bytes(
+			    (unsigned char)v.p[i] < 0x80 ? v.p + i : "?", 1);
+#else
 		print_bytes(v.p, v.n);
+#endif
 		print_str("\n");
 		fatal("malformed GOMEMLIMIT; see `go doc "
 		      "runtime/debug.SetMemoryLimit`");

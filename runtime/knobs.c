@@ -58,9 +58,18 @@ bool knob_atoi64(const char *s, size_t n, int64_t *out)
 		neg = true;
 		i = 1;
 	}
+#ifdef RT0_FAULT_atoi_leading_zeros_overflow
+	if (n - i > 19) /* FAULT (DESIGN 6): overflow by digit count */
+		return false;
+#endif
 	for (; i < n; i++) {
 		uint64_t d;
 
+#ifdef RT0_FAULT_atoi_skips_non_ascii
+		/* FAULT (DESIGN 6): bytes beyond ASCII skipped, as if noise */
+		if ((unsigned char)s[i] >= 0x80)
+			continue;
+#endif
 		if (!is_digit(s[i]))
 			return false;
 		d = (uint64_t)(s[i] - '0');
