@@ -33,7 +33,9 @@ void run_free(struct run *run);
  * execution of it (Criterion runs every test in a fresh process, and under
  * qemu-user a probe run costs a tenth of a second or more). The runs live
  * in a directory the runner makes before the first test and removes after
- * the last. Not for tests that compare several runs. */
+ * the last. Not for tests that compare several runs. It asserts nothing
+ * about a probe that died (a cut last line breaks the grammar): the tests
+ * see the death. */
 void run_probe_shared(struct run *run, const char *name,
                       const char *const *args, const char *const *env);
 
