@@ -8,19 +8,9 @@
 
 #include "suite.h"
 
-static const struct arch_expect *expect(void)
-{
-	const struct arch_expect *x = arch_expect_find(want_arch());
-	cr_assert_not_null(x,
-	                   "no host-side expectations for arch %s in "
-	                   "conformance/lib/arches.c",
-	                   want_arch());
-	return x;
-}
-
 static void type_layout(bool sizes)
 {
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	struct run run;
 	run_probe(&run, "abi", NULL, NULL);
 	CHECK_EXIT(&run, 0);
@@ -50,7 +40,7 @@ Test(abi, arch_type_alignments)
 
 Test(abi, arch_char_signedness)
 {
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	struct run run;
 	run_probe(&run, "abi", NULL, NULL);
 	CHECK_EXIT(&run, 0);
@@ -63,7 +53,7 @@ Test(abi, arch_char_signedness)
 
 Test(abi, arch_byte_order)
 {
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	struct run run;
 	run_probe(&run, "abi", NULL, NULL);
 	CHECK_EXIT(&run, 0);

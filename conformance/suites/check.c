@@ -10,19 +10,7 @@
 
 #include "suite.h"
 
-static struct run run;
-
-static void run_hello(void)
-{
-	run_probe_shared(&run, "hello", NULL, env_trace);
-}
-
-static void free_hello(void)
-{
-	run_free(&run);
-}
-
-TestSuite(check, .init = run_hello, .fini = free_hello);
+SHARED_PROBE_SUITE(check, "hello");
 
 static void expect_check(const char *key)
 {

@@ -11,21 +11,7 @@
 #define NWORKERS 3
 #define ROUNDS   4
 
-static struct run run;
-
-/* No assertion here: a failure in .init would be reported as a crash of
- * every test, not as each test's own failure. */
-static void run_goroutines(void)
-{
-	run_probe_shared(&run, "goroutines", NULL, env_trace);
-}
-
-static void free_goroutines(void)
-{
-	run_free(&run);
-}
-
-TestSuite(goroutines, .init = run_goroutines, .fini = free_goroutines);
+SHARED_PROBE_SUITE(goroutines, "goroutines");
 
 static int64_t fact_i(const char *fmt, int i)
 {

@@ -7,21 +7,7 @@
 
 #include "suite.h"
 
-static struct run run;
-
-/* No assertion here: a failure in .init would be reported as a crash of
- * every test, not as each test's own failure. */
-static void run_initorder(void)
-{
-	run_probe_shared(&run, "initorder", NULL, env_trace);
-}
-
-static void free_initorder(void)
-{
-	run_free(&run);
-}
-
-TestSuite(initorder, .init = run_initorder, .fini = free_initorder);
+SHARED_PROBE_SUITE(initorder, "initorder");
 
 /* Go 1.21: sorted by path, repeatedly the first package whose imports are
  * done. (Go 1.19 would give common zeta alpha tie/c tie/a tie/b main.) */

@@ -8,19 +8,7 @@
 
 #include "suite.h"
 
-static struct run run;
-
-static void run_goroutines(void)
-{
-	run_probe_shared(&run, "goroutines", NULL, env_trace);
-}
-
-static void free_goroutines(void)
-{
-	run_free(&run);
-}
-
-TestSuite(stacks, .init = run_goroutines, .fini = free_goroutines);
+SHARED_PROBE_SUITE(stacks, "goroutines");
 
 /* goroutine 1, forcegc, bgsweep, bgscavenge and three workers */
 #define MIN_STACKS 7

@@ -11,19 +11,7 @@
 
 #include "suite.h"
 
-static struct run run;
-
-static void run_hello(void)
-{
-	run_probe_shared(&run, "hello", NULL, env_trace);
-}
-
-static void free_hello(void)
-{
-	run_free(&run);
-}
-
-TestSuite(startup, .init = run_hello, .fini = free_hello);
+SHARED_PROBE_SUITE(startup, "hello");
 
 /* The start-up phases on the main line, in TRACE.md's order: rt0_go's
  * steps on g0, schedinit's sub-steps in Go's order (proc.go:658-751), then
@@ -144,16 +132,6 @@ static const struct trace_line *newproc_of(struct run *r, uint64_t goid)
 	               "  -- %s",
 	               (unsigned long long)goid, probe_why(&r->r));
 	return NULL;
-}
-
-static const struct arch_expect *expect(void)
-{
-	const struct arch_expect *x = arch_expect_find(want_arch());
-	cr_assert_not_null(x,
-	                   "no host-side expectations for arch %s in "
-	                   "conformance/lib/arches.c",
-	                   want_arch());
-	return x;
 }
 
 static size_t index_of(const char *ph)
@@ -305,7 +283,7 @@ Test(startup, g0_stack_top_of_os_stack)
 
 Test(startup, g0_hi_aligned)
 {
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	uint64_t lo, hi;
 	g0_bounds(&lo, &hi);
 	CHECK(&run, hi % x->stackalign == 0,
@@ -497,7 +475,7 @@ Test(startup, newproc_initial_sp)
 	/* Go's newproc1: sp = hi - alignUp(4*PtrSize + MinFrameSize,
 	 * StackAlign); gostartcall then pushes the return address where the
 	 * ABI keeps it on the stack. */
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	uint64_t frame = 4 * x->ptrsize + x->minframe;
 	frame = (frame + x->stackalign - 1) / x->stackalign * x->stackalign;
 	if (strcmp(x->retloc, "stack") == 0)
@@ -927,7 +905,7 @@ Test(startup, knobs_rt0trace_levels)
 
 static void check_header_constant(const char *key, unsigned want)
 {
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	uint64_t got = trace_header_u64(&run.t, key);
 	CHECK(&run, got == want, "expected header %s=%u for %s (%s), got %llu",
 	      key, want, x->goarch, x->source, (unsigned long long)got);
@@ -951,27 +929,27 @@ Test(startup, arch_header_link)
 
 Test(startup, arch_ptrsize)
 {
-	check_header_constant("ptrsize", expect()->ptrsize);
+	check_header_constant("ptrsize", want_arch_expect()->ptrsize);
 }
 
 Test(startup, arch_pcquantum)
 {
-	check_header_constant("pcquantum", expect()->pcquantum);
+	check_header_constant("pcquantum", want_arch_expect()->pcquantum);
 }
 
 Test(startup, arch_minframe)
 {
-	check_header_constant("minframe", expect()->minframe);
+	check_header_constant("minframe", want_arch_expect()->minframe);
 }
 
 Test(startup, arch_stackalign)
 {
-	check_header_constant("stackalign", expect()->stackalign);
+	check_header_constant("stackalign", want_arch_expect()->stackalign);
 }
 
 Test(startup, arch_goexitret)
 {
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	uint64_t goexit = trace_header_u64(&run.t, "goexit");
 	uint64_t ret = trace_header_u64(&run.t, "goexitret");
 	CHECK(&run, ret == goexit + x->pcquantum,
@@ -982,7 +960,7 @@ Test(startup, arch_goexitret)
 
 Test(startup, arch_return_address_place)
 {
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	const struct trace_line *ev;
 	size_t n = 0;
 	while ((ev = trace_find_event(&run.t, "runtime.newproc", n)) != NULL) {
@@ -1042,7 +1020,7 @@ Test(startup_elf, entry_internal_no_libc)
 Test(startup_elf, entry_internal_entry_symbol)
 {
 	SKIP_IF_EXCEPTION("ENTRY-INTERNAL-ENTRY-SYMBOL");
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	uint64_t sym;
 	cr_assert(elf_symbol(&elf, x->entry_symbol, &sym),
 	          "expected a symbol %s in hello's .symtab", x->entry_symbol);
@@ -1054,7 +1032,7 @@ Test(startup_elf, entry_internal_entry_symbol)
 
 Test(startup_elf, arch_elf_machine)
 {
-	const struct arch_expect *x = expect();
+	const struct arch_expect *x = want_arch_expect();
 	cr_assert_eq(elf.machine, x->elf_machine,
 	             "expected e_machine %u for %s, got %u", x->elf_machine,
 	             x->goarch, elf.machine);

@@ -217,6 +217,16 @@ const char *want_link(void)
 	return l;
 }
 
+const struct arch_expect *want_arch_expect(void)
+{
+	const struct arch_expect *x = arch_expect_find(want_arch());
+	cr_assert_not_null(x,
+	                   "no host-side expectations for arch %s in "
+	                   "conformance/lib/arches.c",
+	                   want_arch());
+	return x;
+}
+
 bool link_is(const char *mode)
 {
 	return strcmp(want_link(), mode) == 0;

@@ -39,10 +39,30 @@ void run_free(struct run *run);
 void run_probe_shared(struct run *run, const char *name,
                       const char *const *args, const char *const *env);
 
+/* SHARED_PROBE_SUITE(suite, "probe"): the Criterion suite whose tests all
+ * read `run`, one run of the probe with env_trace, made in the suite's
+ * .init by run_probe_shared (which asserts nothing there: a failure in
+ * .init would be reported as a crash of every test). */
+#define SHARED_PROBE_SUITE(suite, probe)                                       \
+	static struct run run;                                                 \
+	static void shared_run_##suite(void)                                   \
+	{                                                                      \
+		run_probe_shared(&run, (probe), NULL, env_trace);              \
+	}                                                                      \
+	static void shared_free_##suite(void)                                  \
+	{                                                                      \
+		run_free(&run);                                                \
+	}                                                                      \
+	TestSuite(suite, .init = shared_run_##suite,                           \
+	          .fini = shared_free_##suite)
+
 /* RT0_ARCH, RT0_LINK (the test fails when unset). */
 const char *want_arch(void);
 const char *want_link(void);
 bool link_is(const char *mode);
+/* The host-side table's row for RT0_ARCH (conformance/lib/arches.c); the
+ * test fails when there is none. */
+const struct arch_expect *want_arch_expect(void);
 
 /* Absolute path of a probe, for the ELF checks and strace. */
 const char *probe_path(const char *name, char *buf, size_t cap);
