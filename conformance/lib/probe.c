@@ -297,12 +297,8 @@ int probe_run(const char *name, const struct probe_opts *opts,
 	close(outp[0]);
 	close(errp[0]);
 	r->elapsed_ns = now_ns() - start;
-	if (!r->timed_out) {
-		r->exited = WIFEXITED(status);
-		r->exit_code = r->exited ? WEXITSTATUS(status) : 0;
-		r->signaled = WIFSIGNALED(status);
-		r->term_signal = r->signaled ? WTERMSIG(status) : 0;
-	}
+	if (!r->timed_out)
+		probe_set_status(r, status);
 	if (!out.p)
 		buf_append(&out, "", 0);
 	if (!err.p)
@@ -330,6 +326,14 @@ fail:;
 	r->err = strdup("");
 	errno = saved;
 	return -1;
+}
+
+void probe_set_status(struct probe_result *r, int status)
+{
+	r->exited = WIFEXITED(status);
+	r->exit_code = r->exited ? WEXITSTATUS(status) : 0;
+	r->signaled = WIFSIGNALED(status);
+	r->term_signal = r->signaled ? WTERMSIG(status) : 0;
 }
 
 void probe_result_free(struct probe_result *r)

@@ -293,12 +293,8 @@ int walk_ptrace_run(const char *name, const char *const *env,
 		ptrace(PTRACE_CONT, pid, 0, (void *)(intptr_t)pass);
 	}
 	r->elapsed_ns = now_ns() - start;
-	if (!r->timed_out) {
-		r->exited = WIFEXITED(status);
-		r->exit_code = r->exited ? WEXITSTATUS(status) : 0;
-		r->signaled = WIFSIGNALED(status);
-		r->term_signal = r->signaled ? WTERMSIG(status) : 0;
-	}
+	if (!r->timed_out)
+		probe_set_status(r, status);
 	r->out = read_all(outfd, &r->out_len);
 	r->err = read_all(errfd, &r->err_len);
 	close(outfd);

@@ -55,6 +55,9 @@ struct probe_result {
 int probe_run(const char *name, const struct probe_opts *o,
               struct probe_result *r);
 void probe_result_free(struct probe_result *r);
+/* Records how the probe ended from a wait status (for runners of their own,
+ * like the ptrace walker). */
+void probe_set_status(struct probe_result *r, int status);
 
 /* Where probes live: $RT0_PROBE_DIR, or NULL when unset. */
 const char *probe_dir(void);
