@@ -27,9 +27,6 @@ void args(int32_t argc, char **argv)
 	rt.envp = img.envp;
 	rt.pagesize = img.pagesize;
 	rt.random16 = (const uint8_t *)img.random;
-#ifdef RT0_FAULT_at_random_ignored
-	rt.random16 = NULL; /* FAULT (DESIGN 6): seeds from /dev/urandom */
-#endif
 	rt.hwcap = img.hwcap;
 	rt.hwcap2 = img.hwcap2;
 	rt.vdso = img.sysinfo_ehdr;

@@ -6,12 +6,6 @@
 
 bool cas32(uint32_t *p, uint32_t old, uint32_t new)
 {
-#ifdef RT0_FAULT_cas_always_succeeds
-	/* FAULT (DESIGN 6): stores and succeeds whatever *p holds */
-	(void)old;
-	__atomic_store_n(p, new, __ATOMIC_SEQ_CST);
-	return true;
-#endif
 	return __atomic_compare_exchange_n(p, &old, new, false,
 	                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
@@ -19,10 +13,6 @@ bool cas32(uint32_t *p, uint32_t old, uint32_t new)
 static unsigned byte_shift(uintptr_t addr)
 {
 	unsigned idx = (unsigned)(addr & 3);
-#ifdef RT0_FAULT_or8_clobbers_neighbour
-	/* FAULT (DESIGN 6): the big-endian shift, whatever the arch */
-	return 8 * (3 - idx);
-#endif
 	return 8 * (ARCH_BIG_ENDIAN ? 3 - idx : idx);
 }
 
@@ -59,10 +49,6 @@ void store64(uint64_t *p, uint64_t v)
 
 uint64_t xadd64(uint64_t *p, int64_t delta)
 {
-#ifdef RT0_FAULT_xadd64_returns_old
-	/* FAULT (DESIGN 6): the old value, as a C fetch-add gives it */
-	return __atomic_fetch_add(p, (uint64_t)delta, __ATOMIC_SEQ_CST);
-#endif
 	return __atomic_add_fetch(p, (uint64_t)delta, __ATOMIC_SEQ_CST);
 }
 

@@ -19,11 +19,6 @@ static const char **copy_all(char **src, int32_t n)
 void goargs(void)
 {
 	rt.nargs = rt.argc;
-#ifdef RT0_FAULT_argv_table_8192
-	/* FAULT (DESIGN 6): a fixed table of 8192 arguments */
-	if (rt.nargs > 8192)
-		rt.nargs = 8192;
-#endif
 	rt.args = copy_all(rt.argv, rt.argc);
 	TRACE("runtime.goargs");
 }
@@ -31,33 +26,8 @@ void goargs(void)
 void goenvs(void)
 {
 	int32_t n = 0;
-#ifdef RT0_FAULT_goenvs_counts_from_1
-	/* FAULT (DESIGN 6): assumes one entry, reads past an empty envp */
-	do
-		n++;
-	while (rt.envp[n] != NULL);
-#else
 	while (rt.envp[n] != NULL)
 		n++;
-#endif
-#ifdef RT0_FAULT_env_table_2048
-	/* FAULT (DESIGN 6): a fixed table of 2048 entries */
-	if (n > 2048)
-		n = 2048;
-#endif
-#ifdef RT0_FAULT_env_drops_noeq
-	/* FAULT (DESIGN 6): entries without '=' are left out of the copy */
-	int32_t kept = 0;
-	for (int32_t i = 0; i < n; i++) {
-		const char *e = rt.envp[i];
-		while (*e != '\0' && *e != '=')
-			e++;
-		if (*e == '=')
-			rt.envp[kept++] = rt.envp[i];
-	}
-	rt.envp[kept] = NULL;
-	n = kept;
-#endif
 	rt.envs = copy_all(rt.envp, n);
 	rt.nenvs = n;
 	rt.envs_loaded = true;
@@ -68,9 +38,6 @@ void goenvs(void)
 static const char *gogetenv(const char *key)
 {
 	if (!rt.envs_loaded) {
-#ifdef RT0_FAULT_getenv_before_env_allowed
-		return NULL; /* FAULT (DESIGN 6): unset, not a fatal error */
-#endif
 		fatal("getenv before env init");
 	}
 	return knob_env_lookup(rt.envs, (size_t)rt.nenvs, key, rt_strlen(key));
@@ -104,14 +71,7 @@ void gcinit(void)
 	v = env("GOMEMLIMIT");
 	if (!knob_gomemlimit(v.p, v.n, &rt.gomemlimit)) {
 		print_str("GOMEMLIMIT=");
-#ifdef RT0_FAULT_gomemlimit_print_escapes
-		/* FAULT (DESIGN 6): bytes beyond ASCII printed as '?' */
-		for (size_t i = 0; i < v.n; i++)
-			print_bytes(
-			    (unsigned char)v.p[i] < 0x80 ? v.p + i : "?", 1);
-#else
 		print_bytes(v.p, v.n);
-#endif
 		print_str("\n");
 		fatal("malformed GOMEMLIMIT; see `go doc "
 		      "runtime/debug.SetMemoryLimit`");

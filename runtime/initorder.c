@@ -240,40 +240,21 @@ static void order_go121(size_t n, const uint32_t *byrank, const uint32_t *rank,
 			rsrc[--roff[tgt[i]]] = (uint32_t)p;
 	}
 
-#ifdef RT0_FAULT_initorder_tie_reversed
-	/* FAULT (DESIGN 6): the heap keys are reversed ranks, so a tie goes to
-	 * the last path instead of the first. */
-#define TIE(r) ((uint32_t)(n - 1 - (r)))
-	for (size_t r = 0; r < n; r++)
-		if (rem[byrank[r]] == 0)
-			heap_push(heap, &len, TIE(r));
-#else
-#define TIE(r) (r)
 	/* Ready packages in ascending rank already form a valid heap. */
 	for (size_t r = 0; r < n; r++)
 		if (rem[byrank[r]] == 0)
 			heap[len++] = (uint32_t)r;
-#endif
 
 	while (len > 0) {
-		uint32_t p = byrank[TIE(heap_pop(heap, &len))];
+		uint32_t p = byrank[heap_pop(heap, &len)];
 
 		order[k++] = p;
 		for (uint32_t i = roff[p]; i < roff[p + 1]; i++)
 			if (--rem[rsrc[i]] == 0)
-				heap_push(heap, &len, TIE(rank[rsrc[i]]));
+				heap_push(heap, &len, rank[rsrc[i]]);
 	}
-#undef TIE
 	if (k == n)
 		return;
-#ifdef RT0_FAULT_initorder_cycle_unreported
-	/* FAULT (DESIGN 6): no cycle error; the stalled packages are
-	 * initialised anyway, in path order. */
-	for (size_t r = 0; r < n; r++)
-		if (rem[byrank[r]] != 0)
-			order[k++] = byrank[r];
-	return;
-#endif
 
 	/* Stalled: every package left has rem > 0, so at least one import
 	 * that is also left. Following the first such import from any of

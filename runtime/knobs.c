@@ -58,18 +58,9 @@ bool knob_atoi64(const char *s, size_t n, int64_t *out)
 		neg = true;
 		i = 1;
 	}
-#ifdef RT0_FAULT_atoi_leading_zeros_overflow
-	if (n - i > 19) /* FAULT (DESIGN 6): overflow by digit count */
-		return false;
-#endif
 	for (; i < n; i++) {
 		uint64_t d;
 
-#ifdef RT0_FAULT_atoi_skips_non_ascii
-		/* FAULT (DESIGN 6): bytes beyond ASCII skipped, as if noise */
-		if ((unsigned char)s[i] >= 0x80)
-			continue;
-#endif
 		if (!is_digit(s[i]))
 			return false;
 		d = (uint64_t)(s[i] - '0');
@@ -111,10 +102,6 @@ int32_t knob_gomaxprocs(const char *s, size_t n, int32_t ncpu)
 	/* No upper clamp, as in Go: a huge value is the caller's (procresize)
 	 * problem, not the parser's. */
 	if (knob_atoi32(s, n, &v) && v > 0) {
-#ifdef RT0_FAULT_gomaxprocs_clamps
-		if (v > 256) /* FAULT (DESIGN 6): old Go's _MaxGomaxprocs */
-			v = 256;
-#endif
 		return v;
 	}
 	return ncpu;
@@ -129,10 +116,6 @@ int32_t knob_gogc(const char *s, size_t n)
 	/* Exact and case-sensitive: "OFF" is a parse failure, so 100. */
 	if (str_eq(s, n, "off"))
 		return -1;
-#ifdef RT0_FAULT_gogc_accepts_plus
-	if (n > 1 && s[0] == '+') /* FAULT (DESIGN 6): "+50" reads as 50 */
-		s++, n--;
-#endif
 	if (knob_atoi32(s, n, &v))
 		return v < 0 ? -1 : v; /* setGCPercent folds negatives to -1 */
 	return 100;
@@ -193,14 +176,6 @@ static bool parse_byte_count(const char *s, size_t n, int64_t *out)
 	if (!parse_count(s, n - 3, &v))
 		return false;
 	un = (uint64_t)v;
-#ifdef RT0_FAULT_gomemlimit_mib_decimal
-	/* FAULT (DESIGN 6): KiB, MiB, GiB, TiB as powers of 1000 */
-	for (; shift > 0; shift -= 10) {
-		if (un > UINT64_MAX / 1000)
-			return false;
-		un *= 1000;
-	}
-#endif
 	/* Two checks, as in Go: the product must fit uint64, then int64. */
 	if (un > UINT64_MAX >> shift)
 		return false;
@@ -242,9 +217,7 @@ struct knob_traceback knob_gotraceback(const char *s, size_t n)
 		t.level = 2;
 	} else if (str_eq(s, n, "crash")) {
 		t.level = 2;
-#ifndef RT0_FAULT_gotraceback_crash_no_abort /* FAULT (DESIGN 6) */
 		t.crash = true;
-#endif
 	} else if (knob_atoi64(s, n, &v) && v >= 0 &&
 	           v <= (int64_t)UINT32_MAX) {
 		/* A number n gives level n with all set; anything else, level 0
@@ -291,15 +264,9 @@ void knob_godebug(const char *s, size_t n, struct godebug *out)
 		 * ignored. */
 		if (!knob_atoi32(f + eq + 1, flen - eq - 1, &v))
 			continue;
-#ifdef RT0_FAULT_godebug_first_wins /* FAULT (DESIGN 6): first wins */
-#define GODEBUG_APPLY(name, dflt)                                              \
-	if (str_eq(f, eq, #name) && out->name == (dflt))                       \
-		out->name = v;
-#else
 #define GODEBUG_APPLY(name, dflt)                                              \
 	if (str_eq(f, eq, #name))                                              \
 		out->name = v;
-#endif
 		GODEBUG_KEYS(GODEBUG_APPLY)
 #undef GODEBUG_APPLY
 	}
@@ -318,10 +285,6 @@ const char *knob_env_lookup(const char *const *env, size_t n, const char *key,
 	for (i = 0; i < n; i++) {
 		const char *e = env[i];
 
-#ifdef RT0_FAULT_getenv_last_match
-		/* FAULT (DESIGN 6): searched from the end */
-		e = env[n - 1 - i];
-#endif
 		if (e == NULL)
 			continue;
 		/* Stop at the entry's NUL before comparing, so a key holding

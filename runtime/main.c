@@ -31,12 +31,7 @@ void doinit_packages(void)
 	uint32_t *work =
 	    persistentalloc(initorder_workspace(n, edges) * sizeof *work);
 	struct initorder_result res;
-#ifdef RT0_FAULT_initorder_go119_rule
-	/* FAULT (DESIGN 6): Go 1.19's depth-first rule, not the current one */
-	initorder_sort(pkgs, n, INITORDER_GO119, order, work, &res);
-#else
 	initorder_sort(pkgs, n, INIT_ORDER_RULE, order, work, &res);
-#endif
 	if (res.status != INITORDER_OK) {
 		static char msg[512];
 		initorder_message(pkgs, order, &res, msg, sizeof msg);
@@ -48,12 +43,6 @@ void doinit_packages(void)
 		struct trace_kv kv[] = {KV_S("pkg", pkg->path),
 		                        KV_I("n", ninits)};
 		trace_event("runtime.doInit", kv, 2);
-#ifdef RT0_FAULT_init_funcs_reversed
-		/* FAULT (DESIGN 6): a package's inits run last to first */
-		for (size_t k = ninits; k-- > 0;)
-			pkg->inits[k]();
-		continue;
-#endif
 		for (size_t k = 0; k < ninits; k++)
 			pkg->inits[k]();
 	}
@@ -75,25 +64,16 @@ void runtime_main(void *unused)
 	sched.maing = gp;
 	/* Go starts sysmon here, on an M of its own. With one M and no
 	 * preemption there is nothing for it to watch, so there is none. */
-#ifndef RT0_FAULT_main_unlocked_during_init /* FAULT (DESIGN 6) */
 	lock_os_thread_internal();
-#endif
 	if (gp->m != &m0)
 		fatal("runtime.main not on m0");
 	rt.init_time = nanotime();
 	if (rt.init_time == 0)
 		fatal("nanotime returning zero");
-#ifdef RT0_FAULT_inits_before_runtime_init
-	doinit_packages(); /* FAULT (DESIGN 6): the program's inits first */
-#endif
 	runtime_init();
 	gcenable();
-#ifndef RT0_FAULT_inits_before_runtime_init
 	doinit_packages();
-#endif
-#ifndef RT0_FAULT_main_unlocked_during_init
 	unlock_os_thread_internal();
-#endif
 	TRACE("main.main");
 	main_main();
 	exit_process(0);

@@ -40,9 +40,7 @@ void gcenable(void)
 	struct rt0_chan *c = rt0_chan_make(2);
 	newproc1(bgsweep, c, true, STACK_SYSTEM);
 	newproc1(bgscavenge, c, true, STACK_SYSTEM);
-#ifndef RT0_FAULT_gcenable_no_wait /* FAULT (DESIGN 6): does not wait */
 	rt0_chan_recv(c);
 	rt0_chan_recv(c);
-#endif
 	TRACE("runtime.gcenable.done");
 }

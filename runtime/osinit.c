@@ -37,9 +37,6 @@ static uintptr_t gethugepagesize(void)
 void osinit(void)
 {
 	rt.ncpu = getproccount();
-#ifdef RT0_FAULT_ncpu_zero
-	rt.ncpu = 0; /* FAULT (DESIGN 6): the CPU count is lost */
-#endif
 	rt.hugepagesize = gethugepagesize();
 	TRACE("runtime.osinit");
 }

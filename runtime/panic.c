@@ -66,10 +66,6 @@ static _Noreturn void die(bool fatal_error)
 	if (tb.crash) {
 		sys_raise(SIGABRT);
 	}
-#ifdef RT0_FAULT_panic_exits_1
-	if (!fatal_error) /* FAULT (DESIGN 6): a panic exits 1, like C */
-		exit_process(1);
-#endif
 	exit_process(2);
 }
 

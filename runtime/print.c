@@ -70,18 +70,9 @@ void print_hex(uintptr_t v)
 /* TRACE.md: bytes <= 0x20, >= 0x7f and '%' are written as %XX. */
 void print_encoded(const char *s, size_t n)
 {
-#ifdef RT0_FAULT_trace_value_truncated_64k
-	if (n > 65535) /* FAULT (DESIGN 6): a 16-bit length */
-		n = 65535;
-#endif
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-#ifdef RT0_FAULT_trace_encodes_space_only
-		/* FAULT (DESIGN 6): control bytes, newlines too, go out raw */
-		if (c == 0x20 || c >= 0x7f || c == '%') {
-#else
 		if (c <= 0x20 || c >= 0x7f || c == '%') {
-#endif
 			char e[3] = {'%', "0123456789ABCDEF"[c >> 4],
 			             "0123456789ABCDEF"[c & 15]};
 			print_bytes(e, 3);

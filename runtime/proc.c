@@ -26,20 +26,6 @@ __attribute__((weak)) void rt0_hook_schedule(void)
 void rt0_go_started(uintptr_t entrysp)
 {
 	rt.entrysp = entrysp;
-#ifdef RT0_FAULT_g0_bounds_off_by_page
-	/* FAULT (DESIGN 6): g0's recorded bounds a page below its stack (the
-	 * guards move with lo, so only the bounds are wrong) */
-	g0.stack.lo -= 4096, g0.stack.hi -= 4096;
-	g0.stackguard0 -= 4096, g0.stackguard1 -= 4096;
-#endif
-#ifdef RT0_FAULT_g0_stack_go119_short
-	/* FAULT (DESIGN 6): Go 1.19 amd64's g0, 104 bytes short of 64 KiB */
-	g0.stack.lo += 104;
-	g0.stackguard0 = g0.stackguard1 = g0.stack.lo + STACK_GUARD;
-#endif
-#ifdef RT0_FAULT_g0_stackguard_at_lo
-	g0.stackguard0 = g0.stackguard1 = g0.stack.lo; /* FAULT: no +928 */
-#endif
 	/* g0's guards, as rt0_go set them (Go: mstart0, lo + StackGuard). */
 	struct trace_kv kv[] = {KV_X("guard0", g0.stackguard0),
 	                        KV_X("guard1", g0.stackguard1)};
@@ -65,11 +51,7 @@ static void cpuinit(void)
 	};
 	rt.cpu = arch_cpu_detect(rt.hwcap, rt.hwcap2);
 	const char *s = NULL;
-#ifdef RT0_FAULT_cpuinit_last_godebug
-	for (char **e = rt.envp; *e != NULL; e++) /* FAULT: the last one wins */
-#else
 	for (char **e = rt.envp; *e != NULL && s == NULL; e++)
-#endif
 		if (rt_strlen(*e) >= 8 && bytes_eq(*e, 8, "GODEBUG="))
 			s = *e + 8;
 	while (s != NULL && *s != '\0') {
@@ -124,9 +106,6 @@ static void alginit(void)
 	 * useAeshash is only ever set on 386, amd64 and arm64). */
 	rt.use_aeshash = ARCH_AESHASH_NEEDS != 0 &&
 	                 (rt.cpu & ARCH_AESHASH_NEEDS) == ARCH_AESHASH_NEEDS;
-#ifdef RT0_FAULT_aeshash_ignores_cpu
-	rt.use_aeshash = ARCH_AESHASH_NEEDS != 0; /* FAULT: whatever the CPU */
-#endif
 	get_random_data((uint8_t *)rt.hashkey, sizeof rt.hashkey);
 	rt.hashkey[0] |= 1; /* Go: hash keys must be odd */
 	TRACE("runtime.alginit");
@@ -173,20 +152,10 @@ void schedinit(void)
 	fastrandinit();
 	mcommoninit(&m0);
 	rt0_hook_schedinit();
-#ifdef RT0_FAULT_goenvs_before_goargs
-	goenvs(); /* FAULT (DESIGN 6): env before args */
-	goargs();
-#else
 	goargs();
 	goenvs();
-#endif
-#ifdef RT0_FAULT_gcinit_before_parsedebugvars
-	gcinit(); /* FAULT (DESIGN 6): GOGC before GODEBUG */
-	parsedebugvars();
-#else
 	parsedebugvars();
 	gcinit();
-#endif
 	procresize(read_gomaxprocs());
 }
 
@@ -254,36 +223,18 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	gp->stackguard0 = gp->stackguard1 = gp->stack.lo + STACK_GUARD;
 	uintptr_t frame =
 	    ALIGN_UP(4 * ARCH_PTRSIZE + ARCH_MINFRAMESIZE, ARCH_STACKALIGN);
-#ifdef RT0_FAULT_minframe_ignored
-	/* FAULT (DESIGN 6): no room for MinFrameSize */
-	frame = ALIGN_UP(4 * ARCH_PTRSIZE, ARCH_STACKALIGN);
-#endif
 	gp->sched = (struct gobuf){
 	    .sp = gp->stack.hi - frame,
 	    .pc = (uintptr_t)goexit + ARCH_PCQUANTUM,
 	    .g = gp,
 	};
-#ifdef RT0_FAULT_goexit_ret_no_pcquantum
-	gp->sched.pc = (uintptr_t)goexit; /* FAULT (DESIGN 6): no +PCQuantum */
-#endif
-#ifdef RT0_FAULT_pcquantum_one
-	gp->sched.pc = (uintptr_t)goexit + 1; /* FAULT (DESIGN 6): amd64's */
-#endif
 	gostartcall(&gp->sched, fn, arg);
 	if (pp->goidcache == pp->goidcacheend) {
 		sched.goidgen += GOID_BATCH;
 		pp->goidcache = sched.goidgen - GOID_BATCH + 1;
-#ifdef RT0_FAULT_main_goid_2
-		pp->goidcache++; /* FAULT (DESIGN 6): ids start at 2 */
-#endif
 		pp->goidcacheend = pp->goidcache + GOID_BATCH;
 	}
-#ifdef RT0_FAULT_goid_reused
-	if (gp->goid == 0) /* FAULT (DESIGN 6): a reused g keeps its id */
-		gp->goid = pp->goidcache++;
-#else
 	gp->goid = pp->goidcache++;
-#endif
 	gp->system = system;
 	gp->m = NULL;
 	gp->lockedm = NULL;
@@ -291,11 +242,7 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	gp->status = G_RUNNABLE;
 	if (!system)
 		sched.nuser++;
-#ifdef RT0_FAULT_newproc_no_runnext
-	runqput(pp, gp, false); /* FAULT (DESIGN 6): to the tail */
-#else
 	runqput(pp, gp, true);
-#endif
 	/* Where the entry function will find its return address: in the link
 	 * register, or at SP (conformance/TRACE.md). */
 #if ARCH_LINK_REGISTER
@@ -331,13 +278,8 @@ static _Noreturn void checkdead(void)
 			fatal("checkdead: runnable g");
 		waiting++;
 	}
-#ifndef RT0_FAULT_goexit_message_wrong /* FAULT (DESIGN 6) */
 	if (waiting == 0)
 		fatal("no goroutines (main called runtime.Goexit) - deadlock!");
-#endif
-#ifdef RT0_FAULT_deadlock_exits_0
-	exit_process(0); /* FAULT (DESIGN 6): a deadlock ends quietly */
-#endif
 	fatal("all goroutines are asleep - deadlock!");
 }
 
@@ -357,9 +299,7 @@ _Noreturn void schedule(void)
 	struct m *mp = getg()->m;
 	if (getg() != mp->g0)
 		fatal("schedule: not on g0");
-#ifndef RT0_FAULT_schedule_hook_on_g1 /* FAULT: see rt0_gosched */
 	rt0_hook_schedule();
-#endif
 	struct g *gp = runqget(mp->p);
 	if (gp == NULL)
 		checkdead();
@@ -404,22 +344,12 @@ static void gosched_m(struct g *gp)
 {
 	gp->status = G_RUNNABLE;
 	gp->m->curg = NULL;
-#ifdef RT0_FAULT_gosched_to_front
-	runqput(gp->m->p, gp, true); /* FAULT (DESIGN 6): runs again next */
-#else
 	runqput(gp->m->p, gp, false);
-#endif
 	schedule();
 }
 
 void rt0_gosched(void)
 {
-#ifdef RT0_FAULT_schedule_hook_on_g1
-	/* FAULT (DESIGN 6): the scheduler hook runs on goroutine 1 as it
-	 * yields, instead of on g0 in schedule */
-	if (getg()->goid == 1)
-		rt0_hook_schedule();
-#endif
 	mcall(gosched_m);
 }
 
@@ -466,12 +396,6 @@ int64_t rt0_goid(void)
 
 int32_t rt0_num_goroutine(void)
 {
-#ifdef RT0_FAULT_numgoroutine_counts_system
-	int32_t n = 0; /* FAULT (DESIGN 6): the runtime's own counted too */
-	for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink)
-		n += gp->status != G_DEAD;
-	return n;
-#endif
 	return sched.nuser;
 }
 

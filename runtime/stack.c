@@ -48,18 +48,9 @@ struct stack stackalloc(uintptr_t size)
 		if (base == NULL || sys_mprotect(base + page, size,
 		                                 PROT_READ | PROT_WRITE) != 0)
 			fatal("stackalloc: out of memory");
-#ifdef RT0_FAULT_stack_no_guard_page
-		/* FAULT (DESIGN 6): the guard page is left accessible */
-		sys_mprotect(base, page, PROT_READ | PROT_WRITE);
-#endif
 		st.lo = (uintptr_t)base + page;
 	}
 	st.hi = st.lo + size;
-#ifdef RT0_FAULT_stack_size_not_pow2
-	/* FAULT (DESIGN 6): a page short of its class (60 KiB for 64 KiB) */
-	size -= rt.pagesize;
-	st.hi = st.lo + size;
-#endif
 	struct trace_kv kv[] = {KV_I("size", size), KV_X("stacklo", st.lo),
 	                        KV_X("stackhi", st.hi),
 	                        KV_X("guard", st.lo - rt.pagesize)};
@@ -70,14 +61,8 @@ struct stack stackalloc(uintptr_t size)
 void stackfree(struct stack st)
 {
 	int order = order_of(st.hi - st.lo);
-#ifdef RT0_FAULT_stack_size_not_pow2
-	order = order_of(st.hi - st.lo + rt.pagesize); /* see stackalloc */
-#endif
 	if (order < 0)
 		fatal("stackfree: bad stack size");
-#ifdef RT0_FAULT_stack_not_reused
-	return; /* FAULT (DESIGN 6): a freed stack is never used again */
-#endif
 	struct free_stack *f = (struct free_stack *)st.lo;
 	f->next = pools[order].head;
 	pools[order].head = f;

@@ -17,11 +17,7 @@ struct event {
 
 static struct event early[EARLY_EVENTS];
 static size_t nearly;
-#ifdef RT0_FAULT_trace_seq_from_1
-static int64_t seq = 1; /* FAULT (DESIGN 6): the first event is seq 1 */
-#else
 static int64_t seq;
-#endif
 static bool env_known;
 
 static void print_event(const struct event *e)

@@ -106,15 +106,10 @@ runtime_rt0_go:
 	movq	%r14, %rdi
 	call	rt0_go_started
 	call	check
-#ifdef RT0_FAULT_osinit_before_args /* FAULT (DESIGN 6): osinit runs first */
-	call	osinit
-#endif
 	movl	%r12d, %edi
 	movq	%r13, %rsi
 	call	args
-#ifndef RT0_FAULT_osinit_before_args
 	call	osinit
-#endif
 	call	schedinit
 	leaq	runtime_main(%rip), %rdi
 	xorl	%esi, %esi
@@ -226,10 +221,7 @@ bad_mcall:
 	.type	goexit, @function
 goexit:
 	.cfi_startproc
-	/* FAULT (DESIGN 6) goexit_no_unwind_marker drops the marker */
-#ifndef RT0_FAULT_goexit_no_unwind_marker
 	.cfi_undefined rip
-#endif
 	nop
 	call	goexit1
 	nop

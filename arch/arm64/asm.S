@@ -136,15 +136,10 @@ runtime_rt0_go:
 	mov	x0, x2
 	bl	rt0_go_started
 	bl	check
-#ifdef RT0_FAULT_osinit_before_args /* FAULT (DESIGN 6): osinit runs first */
-	bl	osinit
-#endif
 	mov	w0, w19
 	mov	x1, x20
 	bl	args
-#ifndef RT0_FAULT_osinit_before_args
 	bl	osinit
-#endif
 	bl	schedinit
 	ADDR	x0, runtime_main
 	mov	x1, xzr
@@ -273,10 +268,7 @@ bad_mcall:
 	.type	goexit, %function
 goexit:
 	.cfi_startproc
-	// FAULT (DESIGN 6) goexit_no_unwind_marker drops the marker
-#ifndef RT0_FAULT_goexit_no_unwind_marker
 	.cfi_undefined x30
-#endif
 	nop
 	bl	goexit1
 	nop

@@ -160,15 +160,10 @@ runtime_rt0_go:
 	mv	a0, s3
 	call	rt0_go_started
 	call	check
-#ifdef RT0_FAULT_osinit_before_args /* FAULT (DESIGN 6): osinit runs first */
-	call	osinit
-#endif
 	sext.w	a0, s1			/* args takes an int32 */
 	mv	a1, s2
 	call	args
-#ifndef RT0_FAULT_osinit_before_args
 	call	osinit
-#endif
 	call	schedinit
 	lla	a0, runtime_main
 	li	a1, 0
@@ -296,10 +291,7 @@ bad_mcall:
 	.balign	4
 goexit:
 	.cfi_startproc
-	/* FAULT (DESIGN 6) goexit_no_unwind_marker drops the marker */
-#ifndef RT0_FAULT_goexit_no_unwind_marker
 	.cfi_undefined ra
-#endif
 	.option	push
 	.option	norvc
 	.option	norelax

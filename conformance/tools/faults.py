@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""faults.py: fault injection's meta-test (shared/DESIGN.md section 6).
+"""faults.py: fault injection's meta-test (DESIGN.md section 6).
 
 Each fault of conformance/faults.toml (and the [[fault]] entries of the
 catalogue files, e.g. invariants-walk.toml) is a deliberate bug in the
@@ -75,7 +75,7 @@ FIELDS = {"name": str, "statement": str, "breaks": list}
 OPTIONAL = {"group": str, "arches": list, "fatal": str, "arch_relevant": bool,
             "breaks_on": list}
 # What a fault build depends on, for reusing its probes unchanged.
-BUILD_INPUTS = ["CMakeLists.txt", "cmake", "runtime", "conformance/probes"]
+BUILD_INPUTS = ["CMakeLists.txt", "cmake", "runtime", "arch", "conformance/probes"]
 SUITE_TIMEOUT = 900  # seconds, per suite run (x3 under qemu-user)
 
 
@@ -131,8 +131,10 @@ def fault_errors(faults, ids, arches):
             if name in seen:
                 errors.append(f"{where}: defined twice")
             seen.add(name)
-            if not fault_sources(name):
-                errors.append(f"{where}: no RT0_FAULT_{name} in runtime/ or arch/")
+            if not os.path.exists(patch_path(name)):
+                errors.append(f"{where}: no patch {os.path.relpath(patch_path(name), SOURCE)}")
+            elif not fault_sources(name):
+                errors.append(f"{where}: {os.path.relpath(patch_path(name), SOURCE)} changes no file")
         for ident in x.get("breaks", []) if isinstance(x.get("breaks"), list) else []:
             if ident not in ids:
                 errors.append(f"{where}: breaks unknown id {ident}")
@@ -153,26 +155,62 @@ def fault_errors(faults, ids, arches):
                     errors.append(f"{where}: breaks_on {b['arch']}: unknown id {ident}")
         if "group" in x and x["group"] not in catalogue.GROUP_NAMES:
             errors.append(f"{where}: unknown group {x['group']}")
+    for name in sorted(set(patch_names()) - seen):
+        errors.append(f"conformance/faults/{name}.patch: no [[fault]] describes it "
+                      "(conformance/faults.toml)")
     return errors
+
+
+FAULTS_DIR = os.path.join(CONFORMANCE, "faults")
+
+
+def patch_path(name):
+    return os.path.join(FAULTS_DIR, f"{name}.patch")
+
+
+def patch_names():
+    """Every conformance/faults/<name>.patch, by name."""
+    try:
+        return sorted(f[:-len(".patch")] for f in os.listdir(FAULTS_DIR) if f.endswith(".patch"))
+    except FileNotFoundError:
+        return []
 
 
 _sources_cache = {}
 
 
 def fault_sources(name):
-    """The files of runtime/ and arch/ that use RT0_FAULT_<name>."""
+    """The files of runtime/ and arch/ that the fault's patch changes
+    (its '+++ b/<path>' lines); [] when there is no patch."""
     if name not in _sources_cache:
-        pat = re.compile(rf"\bRT0_FAULT_{name}\b")
         hits = []
-        for top in ("runtime", "arch"):
-            for d, _, files in os.walk(os.path.join(SOURCE, top)):
-                for f in sorted(files):
-                    p = os.path.join(d, f)
-                    with open(p, errors="replace") as fh:
-                        if pat.search(fh.read()):
-                            hits.append(os.path.relpath(p, SOURCE))
+        try:
+            with open(patch_path(name), errors="replace") as f:
+                for line in f:
+                    m = re.match(r"^\+\+\+ b/(\S+)", line)
+                    if m and m.group(1) not in hits:
+                        hits.append(m.group(1))
+        except FileNotFoundError:
+            pass
         _sources_cache[name] = hits
     return _sources_cache[name]
+
+
+def apply_errors(names):
+    """[(name, git's complaint)] for each patch that does not apply to the
+    work tree's runtime/ and arch/ (git apply --check changes nothing)."""
+    out = []
+    for name in names:
+        r = subprocess.run(["git", "apply", "--check", "--whitespace=nowarn", patch_path(name)],
+                           cwd=SOURCE, capture_output=True, text=True)
+        if r.returncode != 0:
+            out.append((name, (r.stderr or r.stdout).strip()))
+        else:
+            outside = [f for f in fault_sources(name)
+                       if not f.startswith(("runtime/", "arch/"))]
+            if outside:
+                out.append((name, f"changes files outside runtime/ and arch/: {', '.join(outside)}"))
+    return out
 
 
 def pure_sources():
@@ -181,7 +219,7 @@ def pure_sources():
         m = re.search(r"add_library\(rt0_pure STATIC ([^)]*)\)", f.read())
     if not m:
         raise FaultError("runtime/CMakeLists.txt: no add_library(rt0_pure STATIC ...)")
-    return {f"runtime/{f}" for f in m.group(1).split()}
+    return {f"runtime/{os.path.basename(f)}" for f in m.group(1).split() if f.endswith(".c")}
 
 
 def touches_units(name):
@@ -306,7 +344,7 @@ class Builder:
         else:
             self.args += [f"-DCMAKE_TOOLCHAIN_FILE={SOURCE}/arch/{arch}/toolchain.cmake",
                           f"-DRT0_SYSROOT={env.get('RT0_SYSROOT', '')}"]
-        inputs = BUILD_INPUTS + [f"arch/{arch}"]
+        inputs = list(BUILD_INPUTS)
         if self.native:
             inputs.append("conformance/unit")
         self.inputs_hash = tree_hash(inputs)
@@ -319,7 +357,7 @@ class Builder:
         building only when its inputs changed since the last time."""
         out = self.out(fault)
         stamp = os.path.join(out, ".stamp")
-        key = f"{self.inputs_hash} {' '.join(self.args)}"
+        key = f"{self.inputs_hash} {tree_hash([os.path.relpath(patch_path(fault), SOURCE)])} {' '.join(self.args)}"
         if os.path.exists(stamp) and open(stamp).read() == key:
             self.log(f"  {fault}/{self.arch}: probes up to date")
             return out
@@ -723,6 +761,16 @@ def cmd_list(args):
     return 0
 
 
+def cmd_apply(args):
+    names = args.fault or patch_names()
+    bad = apply_errors(names)
+    for name, why in bad:
+        print(f"faults.apply: {name}: conformance/faults/{name}.patch does not apply:\n  "
+              + why.replace("\n", "\n  "))
+    print(f"faults.apply: {len(names) - len(bad)} of {len(names)} patches apply")
+    return 1 if bad else 0
+
+
 def cmd_check(args):
     entries = catalogue.load()
     errors = fault_errors(load_faults(), {e["id"] for e in entries}, ported_arches())
@@ -753,10 +801,13 @@ def main(argv=None):
     r.add_argument("--rejudge", action="store_true",
                    help="build and run nothing: judge the reports of the last run again")
     sub.add_parser("list", help="the faults, their arches and what they break")
-    sub.add_parser("check", help="faults.toml against the catalogue")
+    sub.add_parser("check", help="faults.toml against the catalogue and the patches")
+    ap_ = sub.add_parser("apply", help="git apply --check of every patch (or --fault F)")
+    ap_.add_argument("--fault", action="append", help="only this fault (repeatable)")
     args = ap.parse_args(argv)
     try:
-        return {"run": cmd_run, "list": cmd_list, "check": cmd_check}[args.cmd](args)
+        return {"run": cmd_run, "list": cmd_list, "check": cmd_check,
+                "apply": cmd_apply}[args.cmd](args)
     except (FaultError, catalogue.CatalogueError) as e:
         print(f"faults.py: {e}", file=sys.stderr)
         return 2
