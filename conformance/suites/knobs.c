@@ -2,9 +2,7 @@
  * its cases, as measured on Go 1.19 (go-startup-facts.md E), and the
  * verbatim argv/env copies, osinit's CPU count and cpuinit's GODEBUG, all
  * through the knobs probe's facts. Each test is named after its invariant
- * (conformance/invariants.toml). Parameters are self-contained char arrays:
- * Criterion runs each in a fresh exec of this (PIE) binary, where pointers
- * to literals would dangle. */
+ * (conformance/invariants.toml). */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdio.h>
@@ -13,8 +11,6 @@
 #include <sys/utsname.h>
 
 #include "suite.h"
-
-#include <criterion/parameterized.h>
 
 /* One row: up to two environment entries ("" = none), up to three facts
  * and their expected values. A value "ncpu" stands for the probe's own
@@ -60,17 +56,16 @@ static void check_row(const struct knob_row *row)
 	run_free(&r);
 }
 
-/* KNOB_TABLE(test, rows...): the table test of one rule. */
+/* KNOB_TABLE(test, rows...): the test of one rule, every row of its table
+ * in the one test process (Criterion runs a parameterized test in a process
+ * per row, about 11 ms each). The first failing row fails the test, named
+ * by its environment. */
 #define KNOB_TABLE(test, ...)                                                  \
-	ParameterizedTestParameters(knobs, test)                               \
+	Test(knobs, test)                                                      \
 	{                                                                      \
-		static struct knob_row rows[] = {__VA_ARGS__};                 \
-		return cr_make_param_array(struct knob_row, rows,              \
-		                           sizeof rows / sizeof rows[0]);      \
-	}                                                                      \
-	ParameterizedTest(struct knob_row *row, knobs, test)                   \
-	{                                                                      \
-		check_row(row);                                                \
+		static const struct knob_row rows[] = {__VA_ARGS__};           \
+		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)      \
+			check_row(&rows[i]);                                   \
 	}
 
 /* A row setting one variable and checking one fact. */
@@ -118,14 +113,7 @@ struct huge {
 	char value[16];
 };
 
-ParameterizedTestParameters(knobs, knobs_gomaxprocs_huge_bounded)
-{
-	static struct huge rows[] = {{"99999"}, {"2147483647"}};
-	return cr_make_param_array(struct huge, rows,
-	                           sizeof rows / sizeof rows[0]);
-}
-
-ParameterizedTest(struct huge *h, knobs, knobs_gomaxprocs_huge_bounded)
+static void knobs_gomaxprocs_huge_bounded_case(const struct huge *h)
 {
 	char env0[64];
 	snprintf(env0, sizeof env0, "GOMAXPROCS=%s", h->value);
@@ -145,6 +133,13 @@ ParameterizedTest(struct huge *h, knobs, knobs_gomaxprocs_huge_bounded)
 	CHECK(&r, strcmp(got, h->value) == 0,
 	      "expected knob.gomaxprocs=%s verbatim, got %s", h->value, got);
 	run_free(&r);
+}
+
+Test(knobs, knobs_gomaxprocs_huge_bounded)
+{
+	static const struct huge rows[] = {{"99999"}, {"2147483647"}};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		knobs_gomaxprocs_huge_bounded_case(&rows[i]);
 }
 
 /* ---- GOGC: "off" -> -1; an int32, negatives -> -1; else 100 ------------ */
@@ -193,15 +188,7 @@ struct bad_value {
 	char value[32];
 };
 
-ParameterizedTestParameters(knobs, knobs_gomemlimit_malformed_fatal)
-{
-	static struct bad_value rows[] = {{"1GB"}, {"abc"}, {"1KB"}};
-	return cr_make_param_array(struct bad_value, rows,
-	                           sizeof rows / sizeof rows[0]);
-}
-
-ParameterizedTest(struct bad_value *bad, knobs,
-                  knobs_gomemlimit_malformed_fatal)
+static void knobs_gomemlimit_malformed_fatal_case(const struct bad_value *bad)
 {
 	char env0[64], line[64];
 	snprintf(env0, sizeof env0, "GOMEMLIMIT=%s", bad->value);
@@ -217,6 +204,13 @@ ParameterizedTest(struct bad_value *bad, knobs,
 	      "expected a \"fatal error: \" line naming GOMEMLIMIT");
 	CHECK(&r, !trace_fact(&r.t, "argc"), "expected main.main not to run");
 	run_free(&r);
+}
+
+Test(knobs, knobs_gomemlimit_malformed_fatal)
+{
+	static const struct bad_value rows[] = {{"1GB"}, {"abc"}, {"1KB"}};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		knobs_gomemlimit_malformed_fatal_case(&rows[i]);
 }
 
 /* ---- GODEBUG ----------------------------------------------------------- */

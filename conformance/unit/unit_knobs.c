@@ -1,14 +1,13 @@
 /* unit_knobs.c: table tests of runtime/knobs.c against Go 1.19's behaviour
- * (shared/notes/go-startup-facts.md, section E, plus the edge cases of the
+ * (docs/go-facts.md, section E, plus the edge cases of the
  * parsers in Go's runtime/string.go and runtime1.go). Each test is named
  * after its invariant, KNOBS-PARSE-* (conformance/invariants.toml).
  *
  * Every parser gets its input in a heap block of exactly n bytes, so that
- * AddressSanitizer catches a read outside [s, s + n). Parameters live
- * inline in the parameter structs: Criterion runs each test in a fresh exec
- * of this (PIE) binary, where pointers from the parent mean nothing. */
+ * AddressSanitizer catches a read outside [s, s + n). Each test runs its
+ * whole table in one process (a parameterized test would cost a process per
+ * case); the first failing case fails it, and the message names the case. */
 #include <criterion/criterion.h>
-#include <criterion/parameterized.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,9 +85,25 @@ struct atoi64_case {
 	int64_t want;
 };
 
-ParameterizedTestParameters(knobs, knobs_parse_atoi64)
+static void knobs_parse_atoi64_case(const struct atoi64_case *c)
 {
-	static struct atoi64_case cases[] = {
+	char buf[256];
+	char *s = input_dup(&c->in);
+	int64_t v = 42;
+	bool ok = knob_atoi64(s, c->in.n, &v);
+
+	cr_assert_eq(ok, c->ok, "knob_atoi64(%s): ok %d, want %d",
+	             show(&c->in, buf, sizeof buf), ok, c->ok);
+	if (c->ok)
+		cr_assert_eq(v, c->want,
+		             "knob_atoi64(%s) = %" PRId64 ", want %" PRId64,
+		             show(&c->in, buf, sizeof buf), v, c->want);
+	free(s);
+}
+
+Test(knobs, knobs_parse_atoi64)
+{
+	static const struct atoi64_case cases[] = {
 	    {IN("0"), true, 0},
 	    {IN("7"), true, 7},
 	    {IN("123"), true, 123},
@@ -124,23 +139,8 @@ ParameterizedTestParameters(knobs, knobs_parse_atoi64)
 	    {IN("99999999999999999999"), false, 0},
 	    {IN("000009223372036854775807"), true, INT64_MAX},
 	};
-	return cr_make_param_array(struct atoi64_case, cases, NELEM(cases));
-}
-
-ParameterizedTest(struct atoi64_case *c, knobs, knobs_parse_atoi64)
-{
-	char buf[256];
-	char *s = input_dup(&c->in);
-	int64_t v = 42;
-	bool ok = knob_atoi64(s, c->in.n, &v);
-
-	cr_assert_eq(ok, c->ok, "knob_atoi64(%s): ok %d, want %d",
-	             show(&c->in, buf, sizeof buf), ok, c->ok);
-	if (c->ok)
-		cr_assert_eq(v, c->want,
-		             "knob_atoi64(%s) = %" PRId64 ", want %" PRId64,
-		             show(&c->in, buf, sizeof buf), v, c->want);
-	free(s);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_atoi64_case(&cases[i]);
 }
 
 struct atoi32_case {
@@ -149,9 +149,25 @@ struct atoi32_case {
 	int32_t want;
 };
 
-ParameterizedTestParameters(knobs, knobs_parse_atoi32)
+static void knobs_parse_atoi32_case(const struct atoi32_case *c)
 {
-	static struct atoi32_case cases[] = {
+	char buf[256];
+	char *s = input_dup(&c->in);
+	int32_t v = 42;
+	bool ok = knob_atoi32(s, c->in.n, &v);
+
+	cr_assert_eq(ok, c->ok, "knob_atoi32(%s): ok %d, want %d",
+	             show(&c->in, buf, sizeof buf), ok, c->ok);
+	if (c->ok)
+		cr_assert_eq(v, c->want,
+		             "knob_atoi32(%s) = %" PRId32 ", want %" PRId32,
+		             show(&c->in, buf, sizeof buf), v, c->want);
+	free(s);
+}
+
+Test(knobs, knobs_parse_atoi32)
+{
+	static const struct atoi32_case cases[] = {
 	    {IN("0"), true, 0},
 	    {IN("42"), true, 42},
 	    {IN("-42"), true, -42},
@@ -173,23 +189,8 @@ ParameterizedTestParameters(knobs, knobs_parse_atoi32)
 	    {IN("00000000002147483647"), true, INT32_MAX},
 	    {IN("1\0002"), false, 0},
 	};
-	return cr_make_param_array(struct atoi32_case, cases, NELEM(cases));
-}
-
-ParameterizedTest(struct atoi32_case *c, knobs, knobs_parse_atoi32)
-{
-	char buf[256];
-	char *s = input_dup(&c->in);
-	int32_t v = 42;
-	bool ok = knob_atoi32(s, c->in.n, &v);
-
-	cr_assert_eq(ok, c->ok, "knob_atoi32(%s): ok %d, want %d",
-	             show(&c->in, buf, sizeof buf), ok, c->ok);
-	if (c->ok)
-		cr_assert_eq(v, c->want,
-		             "knob_atoi32(%s) = %" PRId32 ", want %" PRId32,
-		             show(&c->in, buf, sizeof buf), v, c->want);
-	free(s);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_atoi32_case(&cases[i]);
 }
 
 /* ---- GOMAXPROCS ------------------------------------------------------ */
@@ -200,9 +201,22 @@ struct gomaxprocs_case {
 	int32_t want;
 };
 
-ParameterizedTestParameters(knobs, knobs_parse_gomaxprocs)
+static void knobs_parse_gomaxprocs_case(const struct gomaxprocs_case *c)
 {
-	static struct gomaxprocs_case cases[] = {
+	char buf[256];
+	char *s = input_dup(&c->in);
+	int32_t got = knob_gomaxprocs(s, c->in.n, c->ncpu);
+
+	cr_assert_eq(got, c->want,
+	             "GOMAXPROCS=%s with ncpu %" PRId32 ": got %" PRId32
+	             ", want %" PRId32,
+	             show(&c->in, buf, sizeof buf), c->ncpu, got, c->want);
+	free(s);
+}
+
+Test(knobs, knobs_parse_gomaxprocs)
+{
+	static const struct gomaxprocs_case cases[] = {
 	    /* Measured on Go 1.19 (facts E). */
 	    {IN("1"), 4, 1},
 	    {IN("99999"), 4, 99999}, /* no upper clamp */
@@ -225,20 +239,8 @@ ParameterizedTestParameters(knobs, knobs_parse_gomaxprocs)
 	    {IN("2\0"), 4, 4},
 	    {IN("16"), 1, 16},
 	};
-	return cr_make_param_array(struct gomaxprocs_case, cases, NELEM(cases));
-}
-
-ParameterizedTest(struct gomaxprocs_case *c, knobs, knobs_parse_gomaxprocs)
-{
-	char buf[256];
-	char *s = input_dup(&c->in);
-	int32_t got = knob_gomaxprocs(s, c->in.n, c->ncpu);
-
-	cr_assert_eq(got, c->want,
-	             "GOMAXPROCS=%s with ncpu %" PRId32 ": got %" PRId32
-	             ", want %" PRId32,
-	             show(&c->in, buf, sizeof buf), c->ncpu, got, c->want);
-	free(s);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_gomaxprocs_case(&cases[i]);
 }
 
 /* ---- GOGC ------------------------------------------------------------ */
@@ -248,9 +250,20 @@ struct gogc_case {
 	int32_t want;
 };
 
-ParameterizedTestParameters(knobs, knobs_parse_gogc)
+static void knobs_parse_gogc_case(const struct gogc_case *c)
 {
-	static struct gogc_case cases[] = {
+	char buf[256];
+	char *s = input_dup(&c->in);
+	int32_t got = knob_gogc(s, c->in.n);
+
+	cr_assert_eq(got, c->want, "GOGC=%s: got %" PRId32 ", want %" PRId32,
+	             show(&c->in, buf, sizeof buf), got, c->want);
+	free(s);
+}
+
+Test(knobs, knobs_parse_gogc)
+{
+	static const struct gogc_case cases[] = {
 	    /* Measured on Go 1.19 (facts E). */
 	    {IN("off"), -1},
 	    {IN("OFF"), 100},
@@ -280,18 +293,8 @@ ParameterizedTestParameters(knobs, knobs_parse_gogc)
 	    {IN("off\0"), 100},
 	    {IN("5\0"), 100},
 	};
-	return cr_make_param_array(struct gogc_case, cases, NELEM(cases));
-}
-
-ParameterizedTest(struct gogc_case *c, knobs, knobs_parse_gogc)
-{
-	char buf[256];
-	char *s = input_dup(&c->in);
-	int32_t got = knob_gogc(s, c->in.n);
-
-	cr_assert_eq(got, c->want, "GOGC=%s: got %" PRId32 ", want %" PRId32,
-	             show(&c->in, buf, sizeof buf), got, c->want);
-	free(s);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_gogc_case(&cases[i]);
 }
 
 /* ---- GOMEMLIMIT ------------------------------------------------------ */
@@ -302,9 +305,25 @@ struct gomemlimit_case {
 	int64_t want;
 };
 
-ParameterizedTestParameters(knobs, knobs_parse_gomemlimit)
+static void knobs_parse_gomemlimit_case(const struct gomemlimit_case *c)
 {
-	static struct gomemlimit_case cases[] = {
+	char buf[256];
+	char *s = input_dup(&c->in);
+	int64_t v = 42;
+	bool ok = knob_gomemlimit(s, c->in.n, &v);
+
+	cr_assert_eq(ok, c->ok, "GOMEMLIMIT=%s: ok %d, want %d",
+	             show(&c->in, buf, sizeof buf), ok, c->ok);
+	if (c->ok)
+		cr_assert_eq(v, c->want,
+		             "GOMEMLIMIT=%s = %" PRId64 ", want %" PRId64,
+		             show(&c->in, buf, sizeof buf), v, c->want);
+	free(s);
+}
+
+Test(knobs, knobs_parse_gomemlimit)
+{
+	static const struct gomemlimit_case cases[] = {
 	    /* Measured on Go 1.19 (facts E): failures are fatal there. */
 	    {IN(""), true, INT64_MAX},
 	    {IN("off"), true, INT64_MAX},
@@ -368,23 +387,8 @@ ParameterizedTestParameters(knobs, knobs_parse_gomemlimit)
 	    {IN("-0"), true, 0},
 	    {IN("-KiB"), true, 0},
 	};
-	return cr_make_param_array(struct gomemlimit_case, cases, NELEM(cases));
-}
-
-ParameterizedTest(struct gomemlimit_case *c, knobs, knobs_parse_gomemlimit)
-{
-	char buf[256];
-	char *s = input_dup(&c->in);
-	int64_t v = 42;
-	bool ok = knob_gomemlimit(s, c->in.n, &v);
-
-	cr_assert_eq(ok, c->ok, "GOMEMLIMIT=%s: ok %d, want %d",
-	             show(&c->in, buf, sizeof buf), ok, c->ok);
-	if (c->ok)
-		cr_assert_eq(v, c->want,
-		             "GOMEMLIMIT=%s = %" PRId64 ", want %" PRId64,
-		             show(&c->in, buf, sizeof buf), v, c->want);
-	free(s);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_gomemlimit_case(&cases[i]);
 }
 
 /* ---- GOTRACEBACK ----------------------------------------------------- */
@@ -396,9 +400,25 @@ struct gotraceback_case {
 	bool crash;
 };
 
-ParameterizedTestParameters(knobs, knobs_parse_gotraceback)
+static void knobs_parse_gotraceback_case(const struct gotraceback_case *c)
 {
-	static struct gotraceback_case cases[] = {
+	char buf[256];
+	char *s = input_dup(&c->in);
+	struct knob_traceback t = knob_gotraceback(s, c->in.n);
+
+	cr_assert_eq(t.level, c->level,
+	             "GOTRACEBACK=%s: level %" PRIu32 ", want %" PRIu32,
+	             show(&c->in, buf, sizeof buf), t.level, c->level);
+	cr_assert_eq(t.all, c->all, "GOTRACEBACK=%s: all %d, want %d",
+	             show(&c->in, buf, sizeof buf), t.all, c->all);
+	cr_assert_eq(t.crash, c->crash, "GOTRACEBACK=%s: crash %d, want %d",
+	             show(&c->in, buf, sizeof buf), t.crash, c->crash);
+	free(s);
+}
+
+Test(knobs, knobs_parse_gotraceback)
+{
+	static const struct gotraceback_case cases[] = {
 	    /* Facts E. */
 	    {IN("none"), 0, false, false},
 	    {IN("single"), 1, false, false},
@@ -436,24 +456,8 @@ ParameterizedTestParameters(knobs, knobs_parse_gotraceback)
 	    {IN("4294967296"), 0, true, false},
 	    {IN("9223372036854775808"), 0, true, false},
 	};
-	return cr_make_param_array(struct gotraceback_case, cases,
-	                           NELEM(cases));
-}
-
-ParameterizedTest(struct gotraceback_case *c, knobs, knobs_parse_gotraceback)
-{
-	char buf[256];
-	char *s = input_dup(&c->in);
-	struct knob_traceback t = knob_gotraceback(s, c->in.n);
-
-	cr_assert_eq(t.level, c->level,
-	             "GOTRACEBACK=%s: level %" PRIu32 ", want %" PRIu32,
-	             show(&c->in, buf, sizeof buf), t.level, c->level);
-	cr_assert_eq(t.all, c->all, "GOTRACEBACK=%s: all %d, want %d",
-	             show(&c->in, buf, sizeof buf), t.all, c->all);
-	cr_assert_eq(t.crash, c->crash, "GOTRACEBACK=%s: crash %d, want %d",
-	             show(&c->in, buf, sizeof buf), t.crash, c->crash);
-	free(s);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_gotraceback_case(&cases[i]);
 }
 
 /* ---- GODEBUG --------------------------------------------------------- */
@@ -480,9 +484,34 @@ struct godebug_case {
 	struct godebug_set set[6];
 };
 
-ParameterizedTestParameters(knobs, knobs_parse_godebug)
+static void knobs_parse_godebug_case(const struct godebug_case *c)
 {
-	static struct godebug_case cases[] = {
+	char buf[256];
+	char *s = input_dup(&c->in);
+	struct godebug got, want;
+	size_t i;
+
+	knob_godebug("", 0, &want);
+	for (i = 0; i < NELEM(c->set) && c->set[i].key[0]; i++) {
+		int32_t *f = godebug_field(&want, c->set[i].key);
+
+		cr_assert_not_null(f, "bad key %s in the table", c->set[i].key);
+		*f = c->set[i].val;
+	}
+	memset(&got, 0x5a, sizeof got); /* stale contents must not leak */
+	knob_godebug(s, c->in.n, &got);
+#define CHECK(f, dflt)                                                         \
+	cr_assert_eq(got.f, want.f,                                            \
+	             "GODEBUG=%s: " #f " = %" PRId32 ", want %" PRId32,        \
+	             show(&c->in, buf, sizeof buf), got.f, want.f);
+	GODEBUG_KEYS(CHECK)
+#undef CHECK
+	free(s);
+}
+
+Test(knobs, knobs_parse_godebug)
+{
+	static const struct godebug_case cases[] = {
 	    {IN(""), {{"", 0}}},
 	    {IN_NULL, {{"", 0}}},
 	    {IN("gctrace=1"), {{"gctrace", 1}}},
@@ -530,32 +559,8 @@ ParameterizedTestParameters(knobs, knobs_parse_godebug)
 	    {IN("gctrace=1\0,schedtrace=5"), {{"schedtrace", 5}}},
 	    {IN("gctrace=7\0"), {{"", 0}}},
 	};
-	return cr_make_param_array(struct godebug_case, cases, NELEM(cases));
-}
-
-ParameterizedTest(struct godebug_case *c, knobs, knobs_parse_godebug)
-{
-	char buf[256];
-	char *s = input_dup(&c->in);
-	struct godebug got, want;
-	size_t i;
-
-	knob_godebug("", 0, &want);
-	for (i = 0; i < NELEM(c->set) && c->set[i].key[0]; i++) {
-		int32_t *f = godebug_field(&want, c->set[i].key);
-
-		cr_assert_not_null(f, "bad key %s in the table", c->set[i].key);
-		*f = c->set[i].val;
-	}
-	memset(&got, 0x5a, sizeof got); /* stale contents must not leak */
-	knob_godebug(s, c->in.n, &got);
-#define CHECK(f, dflt)                                                         \
-	cr_assert_eq(got.f, want.f,                                            \
-	             "GODEBUG=%s: " #f " = %" PRId32 ", want %" PRId32,        \
-	             show(&c->in, buf, sizeof buf), got.f, want.f);
-	GODEBUG_KEYS(CHECK)
-#undef CHECK
-	free(s);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_godebug_case(&cases[i]);
 }
 
 /* The defaults Go's parsedebugvars sets before parsing (cgocheck 1,
@@ -586,9 +591,42 @@ struct env_case {
 	char want[24];
 };
 
-ParameterizedTestParameters(knobs, knobs_parse_env_lookup)
+static void knobs_parse_env_lookup_case(const struct env_case *c)
 {
-	static struct env_case cases[] = {
+	char buf[256];
+	const char *env[4];
+	char *key = input_dup(&c->key);
+	const char *got;
+	size_t i;
+
+	/* Exact-size copies, so reading past an entry's NUL is caught. */
+	for (i = 0; i < c->nenv; i++)
+		env[i] = cstr_dup(c->env[i]);
+	got = knob_env_lookup(env, c->nenv, key, c->key.n);
+	if (c->found < 0) {
+		cr_assert_null(got, "getenv(%s) in %zu entries: got \"%s\"",
+		               show(&c->key, buf, sizeof buf), c->nenv, got);
+	} else {
+		const char *e = env[c->found];
+
+		cr_assert_not_null(got, "getenv(%s): not found, want \"%s\"",
+		                   show(&c->key, buf, sizeof buf), c->want);
+		/* A pointer into the entry itself, right after "KEY=". */
+		cr_assert_eq(got, e + c->key.n + 1,
+		             "getenv(%s): not a pointer into entry %d \"%s\"",
+		             show(&c->key, buf, sizeof buf), c->found, e);
+		cr_assert_str_eq(got, c->want,
+		                 "getenv(%s) = \"%s\", want \"%s\"",
+		                 show(&c->key, buf, sizeof buf), got, c->want);
+	}
+	for (i = 0; i < c->nenv; i++)
+		free((void *)env[i]);
+	free(key);
+}
+
+Test(knobs, knobs_parse_env_lookup)
+{
+	static const struct env_case cases[] = {
 	    {{"GOGC=50"}, 1, IN("GOGC"), 0, "50"},
 	    /* First exact match; duplicates do not override. */
 	    {{"GOGC=1", "GOGC=2"}, 2, IN("GOGC"), 0, "1"},
@@ -627,40 +665,8 @@ ParameterizedTestParameters(knobs, knobs_parse_env_lookup)
 	    {{"GO", "GOGC=2"}, 2, IN("GO\0GC"), -1, ""},
 	    {{"GOGC=1"}, 1, IN("GOGC="), -1, ""},
 	};
-	return cr_make_param_array(struct env_case, cases, NELEM(cases));
-}
-
-ParameterizedTest(struct env_case *c, knobs, knobs_parse_env_lookup)
-{
-	char buf[256];
-	const char *env[4];
-	char *key = input_dup(&c->key);
-	const char *got;
-	size_t i;
-
-	/* Exact-size copies, so reading past an entry's NUL is caught. */
-	for (i = 0; i < c->nenv; i++)
-		env[i] = cstr_dup(c->env[i]);
-	got = knob_env_lookup(env, c->nenv, key, c->key.n);
-	if (c->found < 0) {
-		cr_assert_null(got, "getenv(%s) in %zu entries: got \"%s\"",
-		               show(&c->key, buf, sizeof buf), c->nenv, got);
-	} else {
-		const char *e = env[c->found];
-
-		cr_assert_not_null(got, "getenv(%s): not found, want \"%s\"",
-		                   show(&c->key, buf, sizeof buf), c->want);
-		/* A pointer into the entry itself, right after "KEY=". */
-		cr_assert_eq(got, e + c->key.n + 1,
-		             "getenv(%s): not a pointer into entry %d \"%s\"",
-		             show(&c->key, buf, sizeof buf), c->found, e);
-		cr_assert_str_eq(got, c->want,
-		                 "getenv(%s) = \"%s\", want \"%s\"",
-		                 show(&c->key, buf, sizeof buf), got, c->want);
-	}
-	for (i = 0; i < c->nenv; i++)
-		free((void *)env[i]);
-	free(key);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_env_lookup_case(&cases[i]);
 }
 
 Test(knobs, knobs_parse_env_lookup_null)
