@@ -1,6 +1,6 @@
 /* abi: the target's C type layout, char signedness and byte order against
  * the host's table from the ABI documents (conformance/lib/arches.c;
- * shared/notes/go-startup-facts.md, per-arch parameters and F). Each test
+ * docs/go-facts.md, per-arch parameters and F). Each test
  * is named after its invariant (conformance/invariants.toml); the header's
  * per-arch constants are checked in startup.c. */
 #include <stdio.h>

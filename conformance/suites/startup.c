@@ -1,5 +1,5 @@
 /* startup: the start-up contract as hello's trace, ELF file and system
- * calls show it (conformance/TRACE.md; shared/notes/go-startup-facts.md A,
+ * calls show it (conformance/TRACE.md; docs/go-facts.md A,
  * C, D, F, G). Each test checks one invariant of the catalogue
  * (conformance/invariants.toml) and is named after its id. */
 #define _GNU_SOURCE

@@ -1,6 +1,6 @@
 /* walk: stack walks as the second witness of what runs on g0 and what on
  * goroutines (catalogue group "walk": conformance/invariants-walk.toml;
- * shared/notes/go-startup-facts.md F, G, I; DESIGN.md 7). The walk probe
+ * docs/go-facts.md F, G, I; DESIGN.md 7). The walk probe
  * prints five walks as facts (probes/walk.c); in internal mode the tracer
  * in walk_ptrace.c takes them from outside. Frame lists are the
  * catalogue's data (walk_frames.h is generated from it); stack bounds are

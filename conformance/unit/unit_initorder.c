@@ -1,5 +1,5 @@
 /* unit_initorder.c: in-process tests of runtime/initorder.c, the package
- * initialisation order (shared/notes/go-startup-facts.md, section H).
+ * initialisation order (docs/go-facts.md, section H).
  *
  * Each test is named after its invariant, INITORDER-SORT-* in
  * conformance/invariants.toml; an invariant with several cases runs them

@@ -23,7 +23,7 @@ from .ctestinfo import CtestInfo, SuiteRun
 
 
 def _no_core():
-    # qemu-user writes host core files for crashing guests (cross-arch.md).
+    # qemu-user writes host core files for crashing guests (DESIGN.md 10).
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 

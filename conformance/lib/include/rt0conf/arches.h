@@ -1,5 +1,5 @@
 /* arches.h: what the host expects of each arch, written from the ABI
- * documents and Go's ports (shared/notes/go-startup-facts.md), so a
+ * documents and Go's ports (docs/go-facts.md), so a
  * target's compiler and runtime are checked rather than trusted. */
 #ifndef RT0CONF_ARCHES_H
 #define RT0CONF_ARCHES_H
