@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"runtime/debug"
 	"sync"
 	"unsafe"
 
@@ -25,8 +26,16 @@ var (
 
 func anchor() {}
 
+// binary opens the probe's own executable. Reading its DWARF allocates
+// tens of megabytes; with the collector on, that starts a GC cycle, and
+// Go's first cycle creates the gcBgMarkWorker goroutines, which take
+// goids and shift every goid the suites check. A probe's observation must
+// not move what it observes, so the collector is turned off here, before
+// the first read, and stays off: the probes are short and their garbage
+// small. (knobs reads GOGC through debug.SetGCPercent before this.)
 func binary() (*layout.Binary, error) {
 	selfOnce.Do(func() {
+		debug.SetGCPercent(-1)
 		path, err := os.Executable()
 		if err != nil {
 			selfErr = err
