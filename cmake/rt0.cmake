@@ -106,6 +106,9 @@ function(rt0_add_suite name)
   target_link_libraries(suite_${name} PRIVATE rt0conf rt0_criterion)
   rt0_host_target(suite_${name})
   add_dependencies(suite_${name} rt0_probes)
+  # name:group of every suite, for other implementations' registrations
+  # (cmake/go.cmake).
+  set_property(GLOBAL APPEND PROPERTY RT0_SUITES "${name}:${S_GROUP}")
   foreach(arch IN LISTS RT0_RUN_ARCHES)
     foreach(mode IN LISTS RT0_MODES)
       set(test ${name}.${arch}.${mode})
