@@ -50,10 +50,17 @@ def load_classes(path):
     return rules
 
 
-def classify(rules, ident, impl, arch, mode):
-    """The first rule whose patterns match, or None."""
+def classify(rules, entry, impl, arch, mode, detail):
+    """The first rule whose patterns match (ids, impls, arches, modes: shell
+    patterns; observed: the catalogue's observed field; seen: a regular
+    expression the failure message must contain), or None."""
+    ident = entry["id"]
     for r in rules:
+        if "seen" in r and not re.search(r["seen"], detail):
+            continue
         if not any(fnmatch.fnmatchcase(ident, p) for p in r["ids"]):
+            continue
+        if "observed" in r and entry.get("observed") not in r["observed"]:
             continue
         if not any(fnmatch.fnmatchcase(impl, p) for p in r.get("impls", ["*"])):
             continue
@@ -124,7 +131,7 @@ def main():
             elif res == "skip":
                 cls, ev = "skip", detail
             else:
-                r = classify(rules, e["id"], impl, arch, mode)
+                r = classify(rules, e, impl, arch, mode, detail)
                 if r is None:
                     cls, ev = "unclassified", detail
                     unclassified += 1

@@ -14,6 +14,7 @@ import (
 )
 
 func main() {
+	defer rt0.Flush()
 	// The byte order as memory shows it.
 	word := uint32(0x01020304)
 	if *(*byte)(unsafe.Pointer(&word)) == 0x01 {

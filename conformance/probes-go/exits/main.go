@@ -26,7 +26,7 @@ func spinner() {
 
 func panicker() {
 	rt0.FactInt("panicker.goid", rt0.Goid())
-	panic("boom in goroutine")
+	rt0.Panic("boom in goroutine")
 }
 
 func slowWorker() {
@@ -35,6 +35,7 @@ func slowWorker() {
 		runtime.Gosched()
 	}
 	rt0.FactInt("worker.done", 1)
+	rt0.Flush() // must be out before the fatal message that follows
 }
 
 const pings = 50
@@ -94,6 +95,7 @@ func channels() {
 var nilFunc func()
 
 func main() {
+	defer rt0.Flush()
 	s := rt0.Scenario()
 	rt0.FactStr("scenario", s)
 	switch s {
@@ -105,7 +107,7 @@ func main() {
 		rt0.FactInt("spinner.ran", int64(atomic.LoadInt32(&spinnerRan)))
 		return
 	case "panicmain":
-		panic("boom in main")
+		rt0.Panic("boom in main")
 	case "panicinit":
 		rt0.FactInt("main.ran", 1) // must not get here
 		return
@@ -118,13 +120,16 @@ func main() {
 		return
 	case "goexit":
 		rt0.FactInt("main.goexit", 1)
+		rt0.Flush()
 		runtime.Goexit()
 	case "goexitwait":
 		go slowWorker()
 		rt0.FactInt("main.goexit", 1)
+		rt0.Flush()
 		runtime.Goexit()
 	case "deadlock":
 		never := make(chan uintptr)
+		rt0.Flush() // the deadlock is a fatal error: nothing after it runs
 		<-never
 		rt0.FactInt("main.survived", 1)
 		return
@@ -132,9 +137,10 @@ func main() {
 		channels()
 		return
 	case "gonil":
+		rt0.Flush()
 		go nilFunc()
 		rt0.FactInt("main.survived", 1)
 		return
 	}
-	panic("exits: unknown scenario")
+	rt0.Panic("exits: unknown scenario")
 }

@@ -61,6 +61,7 @@ func guard() {
 	rt0.FactHex("guard.stack.lo", lo)
 	rt0.FactHex("guard.stack.hi", hi)
 	rt0.FactHex("guard.write", lo-1)
+	rt0.Flush() // the facts must be out before the fault
 	p := (*byte)(unsafe.Pointer(lo - 1))
 	v := *p
 	*p = v
@@ -81,6 +82,13 @@ func waitUntilAlone() {
 }
 
 func main() {
+	defer rt0.Flush()
+	// Read the binary's layout before any goroutine starts, so no
+	// goroutine grows its stack reading DWARF (a grown stack is freed,
+	// not reused, when its goroutine exits: STACKS-REUSED).
+	if _, err := rt0.Self(); err != nil {
+		rt0.Unavailable("the running g", err)
+	}
 	switch rt0.Scenario() {
 	case "guard":
 		go guard()

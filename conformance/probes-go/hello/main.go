@@ -18,6 +18,7 @@ import (
 )
 
 func main() {
+	defer rt0.Flush()
 	rt0.Print("hello, world\n")
 	rt0.FactInt("main.goid", rt0.Goid())
 	rt0.FactInt("main.numgoroutine", int64(runtime.NumGoroutine()))

@@ -31,6 +31,7 @@ func init() { rt0.RecordInit("main.0") }
 func init() { rt0.RecordInit("main.1") }
 
 func main() {
+	defer rt0.Flush()
 	rt0.FactInt("init.count", rt0.InitCount())
 	rt0.FactInt("main.goid", rt0.Goid())
 	rt0.FactInt("main.numgoroutine", int64(runtime.NumGoroutine()))

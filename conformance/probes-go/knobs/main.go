@@ -107,6 +107,7 @@ func runtimeEnvs() ([]string, error) {
 }
 
 func main() {
+	defer rt0.Flush()
 	printKnobs()
 	rt0.FactInt("argc", int64(len(os.Args)))
 	for i, a := range os.Args {

@@ -8,6 +8,6 @@ import "rt0probe/internal/rt0"
 func init() {
 	rt0.FactInt("init.goid", rt0.Goid())
 	if rt0.Scenario() == "panicinit" {
-		panic("boom in init")
+		rt0.Panic("boom in init")
 	}
 }

@@ -9,14 +9,38 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"syscall"
 )
 
-// Facts are written with one write system call each, straight to fd 2 and
-// unbuffered, so they keep their order with the runtime's own output (a
-// panic's or fatal error's message) without a flush discipline.
+// Facts are buffered, as rt0's runtime buffers its trace lines, and written
+// out by Flush: at the end of main.main and before anything that ends the
+// program (a panic, Goexit, a deadlock, a fault). Not to save time: a
+// write system call by one goroutine lets Go's sysmon hand the P to the
+// others (retake, proc.go), so a probe writing each fact at once would
+// reorder the very goroutines it observes. Past 64 KiB the buffer is
+// flushed anyway (the knobs probe's 10000 arguments).
+var (
+	mu  sync.Mutex
+	buf []byte
+)
+
 func write(s string) {
-	b := []byte(s)
+	mu.Lock()
+	buf = append(buf, s...)
+	full := len(buf) >= 64<<10
+	mu.Unlock()
+	if full {
+		Flush()
+	}
+}
+
+// Flush writes the buffered lines to fd 2 now (rt0_flush).
+func Flush() {
+	mu.Lock()
+	b := buf
+	buf = nil
+	mu.Unlock()
 	for len(b) > 0 {
 		n, err := syscall.Write(2, b)
 		if err == syscall.EINTR {
@@ -64,8 +88,14 @@ func Unavailable(what string, err error) {
 	write(fmt.Sprintf("rt0probe: cannot observe %s: %v\n", what, err))
 }
 
-// Print writes s to stdout, as rt0_print.
+// Print writes s to stdout, as rt0_print (unbuffered, like rt0's).
 func Print(s string) { os.Stdout.WriteString(s) }
+
+// Panic flushes the facts, then panics with msg (rt0_panic).
+func Panic(msg string) {
+	Flush()
+	panic(msg)
+}
 
 // Scenario is argv[1], or "" (PU_SCENARIO).
 func Scenario() string {
