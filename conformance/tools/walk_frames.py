@@ -14,8 +14,9 @@ import os
 import sys
 import tomllib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import catalogue  # noqa: E402  (the catalogue's file list)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from rt0model import catalogue  # noqa: E402  (the catalogue's files, arches, modes)
+from rt0model.files import write_if_changed  # noqa: E402
 
 WALKS = ("main", "init", "goroutine", "schedinit", "sched")
 
@@ -117,7 +118,7 @@ def main():
         "#endif",
         "",
     ])
-    catalogue.write_if_changed(args.out, text)
+    write_if_changed(args.out, text)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,12 @@ from pathlib import Path
 
 import pytest
 
-from . import catalogue as catmod
-from . import criterion, ctestinfo, plan, report, runner
+from rt0model import catalogue as catmod
+from rt0model import criterion
+from rt0model import ctest as ctestinfo
+from rt0model import faults as faultmodel
+
+from . import plan, report, runner
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository
 STATE = pytest.StashKey["State"]()
@@ -104,6 +108,7 @@ class State:
     def catalogue(self) -> catmod.Catalogue:
         if self._cat is None:
             self._cat = catmod.load(self.catalogue_path)
+            self.errors += [f"catalogue: {e}" for e in self._cat.errors]
         return self._cat
 
     def check(self, cell: plan.Cell):
@@ -156,6 +161,11 @@ def _build(state: State, tr) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
+    fault = config.option.fault
+    if fault is not None and fault not in faultmodel.patch_names():
+        raise pytest.UsageError(
+            f"--fault {fault}: no conformance/faults/{fault}.patch "
+            f"(known: {', '.join(faultmodel.patch_names())})")
     state = State(config)
     config.stash[STATE] = state
     _CONFIG[:] = [config]
@@ -190,13 +200,7 @@ def pytest_sessionstart(session):
 
 
 def _suite_lists(state: State) -> dict[str, list[tuple[str, str]]]:
-    lists = {}
-    for suite, exe in state.info().suites().items():
-        p = subprocess.run([exe, "--list"], capture_output=True, text=True, timeout=120)
-        if p.returncode != 0:
-            raise RuntimeError(f"{exe} --list failed (exit {p.returncode}):\n{p.stderr}")
-        lists[suite] = criterion.parse_list(p.stdout)
-    return lists
+    return {suite: criterion.list_tests(exe) for suite, exe in state.info().suites().items()}
 
 
 def pytest_generate_tests(metafunc):

@@ -18,8 +18,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from . import criterion
-from .ctestinfo import CtestInfo, SuiteRun
+from rt0model import criterion
+from rt0model.ctest import CtestInfo, SuiteRun
 
 
 def _no_core():

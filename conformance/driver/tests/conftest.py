@@ -164,7 +164,7 @@ def run_driver(pytester, monkeypatch, fake_build):
     (pytester.path / "run").mkdir()
     for f in ("conftest.py", "test_invariants.py"):
         shutil.copy(DRIVER / "run" / f, pytester.path / "run" / f)
-    monkeypatch.setenv("PYTHONPATH", str(DRIVER))
+    monkeypatch.setenv("PYTHONPATH", f"{DRIVER}:{DRIVER.parent}")
 
     def run(entries, *args):
         cat = pytester.path / "invariants.toml"
