@@ -2,8 +2,10 @@
 (the one source of truth for each suite run's command and environment; see
 rt0_add_suite and rt0_foreign_arches in cmake/rt0.cmake):
 
-  <suite>.<arch>.<mode>  a Criterion suite, environment RT0_PROBE_DIR, RT0_ARCH,
-                         RT0_LINK (+ RT0_QEMU, RT0_SYSROOT, RT0_TIMEOUT_SCALE)
+  <group>.<arch>.<mode>  a Criterion suite binary run with --filter '<group>/*'
+                         (the tests of one catalogue group), environment
+                         RT0_PROBE_DIR, RT0_ARCH, RT0_LINK (+ RT0_QEMU,
+                         RT0_SYSROOT, RT0_TIMEOUT_SCALE)
   unit.<name>            an in-process Criterion test of host code: arch "host"
   notrun.<arch>          prints "not run: <arch>: <install step>", exits 77
 
@@ -38,6 +40,20 @@ class SuiteRun:
     @property
     def executable(self) -> str:
         return self.command[0]
+
+    @property
+    def criterion_suite(self) -> str | None:
+        """The Criterion suite its --filter '<suite>/*' selects; None: all."""
+        for i, a in enumerate(self.command):
+            f = a[len("--filter="):] if a.startswith("--filter=") else \
+                (self.command[i + 1] if a == "--filter" and i + 1 < len(self.command) else None)
+            if f is not None:
+                return f[:-2] if f.endswith("/*") else f
+        return None
+
+    def selects(self, criterion_suite: str) -> bool:
+        """Whether this run runs the tests of that Criterion suite."""
+        return self.criterion_suite in (None, criterion_suite)
 
     @property
     def foreign(self) -> bool:
@@ -98,11 +114,11 @@ class CtestInfo:
     def modes_of(self, arch: str) -> list[str]:
         return [UNIT] if arch == HOST else self.modes
 
-    def suites(self) -> dict[str, str]:
-        """suite name -> its executable."""
-        out: dict[str, str] = {}
+    def suites(self) -> dict[str, SuiteRun]:
+        """suite name -> its first run (they share the executable and filter)."""
+        out: dict[str, SuiteRun] = {}
         for r in self.runs:
-            out.setdefault(r.suite, r.executable)
+            out.setdefault(r.suite, r)
         return out
 
     def run_for(self, suite: str, arch: str, mode: str) -> SuiteRun | None:

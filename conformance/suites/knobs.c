@@ -614,7 +614,7 @@ Test(args, args_argc0_starts)
 	run_free(&r);
 }
 
-Test(env, args_env_verbatim)
+Test(args, args_env_verbatim)
 {
 	SKIP_IF_EXCEPTION("ARGS-ENV-VERBATIM");
 	const char *env[] = {"A=1",          "NOEQ",   "=v",  "",  "B=x=y",
@@ -625,7 +625,7 @@ Test(env, args_env_verbatim)
 	run_free(&r);
 }
 
-Test(env, args_env_200kb)
+Test(args, args_env_200kb)
 {
 	/* 2000 variables of 100 bytes: 200 KB, well within ARG_MAX. Every
 	 * entry must arrive, once; their order is ARGS-ENV-VERBATIM's. */
@@ -671,7 +671,7 @@ Test(env, args_env_200kb)
 	free(storage);
 }
 
-Test(env, args_getenv_first_match)
+Test(args, args_getenv_first_match)
 {
 	SKIP_IF_EXCEPTION("ARGS-GETENV-FIRST-MATCH");
 	const char *env[] = {"DUP=first", "DUP=second", NULL};
@@ -696,7 +696,7 @@ static void run_getenv(struct run *r, const char *const *env,
 	CHECK_EXIT(r, 0);
 }
 
-Test(env, args_getenv_case_sensitive)
+Test(args, args_getenv_case_sensitive)
 {
 	const char *env[] = {"NOEQ=upper", "noeq=lower", "Mixed=m", NULL};
 	const char *args[] = {"--getenv=noeq", "--getenv=NOEQ",
@@ -715,7 +715,7 @@ Test(env, args_getenv_case_sensitive)
 	run_free(&r);
 }
 
-Test(env, args_getenv_whole_key)
+Test(args, args_getenv_whole_key)
 {
 	const char *env[] = {"KEYLONG=x", "K=short", NULL};
 	const char *args[] = {"--getenv=KEY", "--getenv=KEYLONGER", NULL};
@@ -730,7 +730,7 @@ Test(env, args_getenv_whole_key)
 	run_free(&r);
 }
 
-Test(env, args_getenv_noeq_never_matches)
+Test(args, args_getenv_noeq_never_matches)
 {
 	/* Under qemu-user "NOEQ" never arrives; the answer is the same. */
 	const char *env[] = {"NOEQ", "=v", NULL};
@@ -743,7 +743,7 @@ Test(env, args_getenv_noeq_never_matches)
 	run_free(&r);
 }
 
-Test(env, args_getenv_empty_value)
+Test(args, args_getenv_empty_value)
 {
 	const char *env[] = {"EMPTY=", NULL};
 	const char *args[] = {"--getenv=EMPTY", NULL};

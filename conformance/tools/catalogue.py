@@ -16,6 +16,7 @@ conformance/rt0model/catalogue.py; this is its command line:
              SKIP_IF_EXCEPTION; print the counts
   markdown   write (or, with --check, compare with) conformance/INVARIANTS.md
   json       dump the catalogue as JSON
+  groups     the groups, one a line (CMake registers a suite run per group)
 """
 import argparse
 import json
@@ -285,6 +286,10 @@ def cmd_coverage(args):
             errors.append(f"{inv.id}: {len(where)} tests named {inv.test_name} (exactly one per id): "
                           + ", ".join(f"{os.path.basename(b)}:{s}/{inv.test_name}" for _, b, s in where))
         for kind, b, s in where:
+            if kind == "suite" and s != cat.suite_of_group(inv.group):
+                errors.append(f"{inv.id}: its test is in Criterion suite {s}, not in its group's, "
+                              f"{cat.suite_of_group(inv.group)} (Test({cat.suite_of_group(inv.group)}, "
+                              f"{inv.test_name}) or SHARED_TEST(..., {cat.suite_of_group(inv.group)}, ...))")
             if inv.unit_level and kind != "unit":
                 errors.append(f"{inv.id}: observed = \"unit\", but its test is in suite binary {os.path.basename(b)}")
             if not inv.unit_level and kind != "suite":
@@ -305,8 +310,8 @@ def cmd_coverage(args):
         where = found.get(inv.test_name, [])
         if len(where) != 1:
             continue
-        _, b, _ = where[0]
-        reg = regs.get(b, [])
+        _, b, csuite = where[0]
+        reg = [r for r in regs.get(b, []) if r.selects(csuite)]
         if not reg:
             errors.append(f"{inv.id}: {os.path.basename(b)} is not registered with ctest")
             continue
@@ -321,8 +326,8 @@ def cmd_coverage(args):
                     cells["excepted" if inv.within(arch, mode) else "n/a"] += 1
                     continue
                 if not any(r.arch == arch and r.mode == mode for r in reg):
-                    errors.append(f"{inv.id}: applies to {arch}/{mode}, but {os.path.basename(b)} is not "
-                                  f"registered with ctest for it")
+                    errors.append(f"{inv.id}: applies to {arch}/{mode}, but no ctest run of "
+                                  f"{os.path.basename(b)} runs Criterion suite {csuite} there")
                     continue
                 cells["covered"] += 1
                 per_arch[f"{arch}/{mode}"] = per_arch.get(f"{arch}/{mode}", 0) + 1
@@ -357,6 +362,11 @@ def cmd_coverage(args):
     return 0
 
 
+def cmd_groups(args):
+    print("\n".join(cat.GROUP_NAMES))
+    return 0
+
+
 def cmd_json(args):
     c = cat.load(args.catalogue)
     json.dump([inv.as_dict() for inv in c], sys.stdout, indent=1, ensure_ascii=False)
@@ -380,10 +390,11 @@ def main(argv=None):
     c.add_argument("--build-dir", required=True)
     c.add_argument("--sources", nargs="+", default=[], help="directories whose .c/.h are audited for skips")
     sub.add_parser("json", help="dump the catalogue as JSON")
+    sub.add_parser("groups", help="print the groups, one a line (for CMake)")
     args = p.parse_args(argv)
     try:
         return {"format": cmd_format, "header": cmd_header, "markdown": cmd_markdown,
-                "coverage": cmd_coverage, "json": cmd_json}[args.cmd](args)
+                "coverage": cmd_coverage, "json": cmd_json, "groups": cmd_groups}[args.cmd](args)
     except cat.CatalogueError as e:
         print(f"catalogue {args.cmd}: {e}", file=sys.stderr)
         return 1

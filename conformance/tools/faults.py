@@ -240,9 +240,11 @@ class Builder:
 RANK = {"PASSED": 0, "SKIPPED": 1, "FAILED": 2, "CRASHED": 3}
 
 
-def read_report(xml, log):
+def read_report(xml, log, criterion_suite=None):
     """{test: (status, detail)} from a suite run's Criterion XML and its
-    console log (which has the skip reasons); None when there is no report."""
+    console log (which has the skip reasons); None when there is no report.
+    criterion_suite: the run's --filter, whose left-out tests Criterion
+    still reports, as skipped."""
     try:
         with open(xml, errors="replace") as f:
             results = criterion.parse_xml(f.read())
@@ -255,6 +257,8 @@ def read_report(xml, log):
         reasons = {}
     tests = {}
     for r in results:
+        if criterion_suite is not None and r.suite != criterion_suite:
+            continue
         st = {"ERRORED": "CRASHED"}.get(r.status, r.status)
         if st not in RANK:
             continue
@@ -265,13 +269,13 @@ def read_report(xml, log):
     return tests or None
 
 
-def run_suite(cmd, env, xml, jobs, qemu, rejudge=False):
+def run_suite(cmd, env, xml, jobs, qemu, criterion_suite, rejudge=False):
     """Runs one Criterion suite command with an XML report beside its console
     log; returns (tests, problem). rejudge: only read the report an earlier
     run left."""
     log = xml[:-len(".xml")] + ".log"
     if rejudge:
-        tests = read_report(xml, log)
+        tests = read_report(xml, log, criterion_suite)
         return (tests, None) if tests else ({}, "has no report from an earlier run")
     os.makedirs(os.path.dirname(xml), exist_ok=True)
     for f in (xml, log):
@@ -291,7 +295,7 @@ def run_suite(cmd, env, xml, jobs, qemu, rejudge=False):
         return {}, f"could not be started: {e}"
     if r.returncode < 0:
         return {}, f"killed by signal {-r.returncode}"
-    tests = read_report(xml, log)
+    tests = read_report(xml, log, criterion_suite)
     if tests is None:
         return {}, f"wrote no report (exit {r.returncode}; log {log})"
     if "Synthesis:" not in open(log, errors="replace").read():
@@ -305,6 +309,7 @@ class Cell:
     def __init__(self, run, mode, cmd, env, qemu):
         self.suite, self.mode, self.cmd, self.env, self.qemu = (
             run.suite, mode, cmd, env, qemu)
+        self.criterion_suite = run.criterion_suite
         self.tests, self.problem = {}, None
 
     def key(self):
@@ -491,12 +496,12 @@ def cmd_run(args):
             s = time.monotonic()
             xml = os.path.join(work, "results", tag, f"{c.key()}.xml")
             if args.resume and os.path.exists(xml) and os.path.getmtime(xml) > c.inputs_mtime():
-                tests = read_report(xml, xml[:-len(".xml")] + ".log")
+                tests = read_report(xml, xml[:-len(".xml")] + ".log", c.criterion_suite)
                 if tests:
                     c.tests, c.problem = tests, None
                     return c.key(), 0.0
             c.tests, c.problem = run_suite(c.cmd, c.env, xml, args.criterion_jobs,
-                                           c.qemu, args.rejudge)
+                                           c.qemu, c.criterion_suite, args.rejudge)
             return c.key(), time.monotonic() - s
         return [pool.submit(one, c) for c in cells]
 

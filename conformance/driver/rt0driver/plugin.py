@@ -200,7 +200,15 @@ def pytest_sessionstart(session):
 
 
 def _suite_lists(state: State) -> dict[str, list[tuple[str, str]]]:
-    return {suite: criterion.list_tests(exe) for suite, exe in state.info().suites().items()}
+    """suite -> the (criterion suite, test) it runs: its executable's --list
+    (asked once per executable), less what its --filter leaves out."""
+    listed: dict[str, list[tuple[str, str]]] = {}
+    out = {}
+    for suite, run in state.info().suites().items():
+        if run.executable not in listed:
+            listed[run.executable] = criterion.list_tests(run.executable)
+        out[suite] = [(cs, t) for cs, t in listed[run.executable] if run.selects(cs)]
+    return out
 
 
 def pytest_generate_tests(metafunc):
