@@ -5,16 +5,33 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The host's own system call ABI, for the seccomp filter of deny_syscall
+ * (the suites run on the build machine). */
+#if defined(__x86_64__)
+#define RT0CONF_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define RT0CONF_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__riscv) && __riscv_xlen == 64
+#define RT0CONF_AUDIT_ARCH AUDIT_ARCH_RISCV64
+#else
+#error "probe.c: no AUDIT_ARCH for this host: add it"
+#endif
 
 /* How much of stderr probe_why quotes. */
 #define WHY_TAIL_LINES 20
@@ -126,6 +143,25 @@ static char **build_argv(const char *path, const struct probe_opts *o)
 	return argv;
 }
 
+/* The filter for probe_opts.deny_syscall: on this arch, nr fails with
+ * EPERM; everything else (and any other arch's call) is allowed. */
+static bool deny_syscall(long nr)
+{
+	struct sock_filter prog[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	             offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RT0CONF_AUDIT_ARCH, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	             offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = {sizeof prog / sizeof prog[0], prog};
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) == 0;
+}
+
 static _Noreturn void child(const char *exe, char **argv, char **envp,
                             const struct probe_opts *o, int outfd, int errfd,
                             int statusfd)
@@ -156,6 +192,12 @@ static _Noreturn void child(const char *exe, char **argv, char **envp,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
+	if (o->deny_syscall != 0 && !deny_syscall(o->deny_syscall)) {
+		int e = errno;
+		ssize_t w = write(statusfd, &e, sizeof e);
+		(void)w;
+		_exit(127);
+	}
 	execve(exe, argv, envp);
 	int e = errno;
 	ssize_t w = write(statusfd, &e, sizeof e);

@@ -463,34 +463,21 @@ Test(schedinit, schedinit_cpuinit_first_godebug)
 	}
 }
 
-/* What alginit needs for the AES hash, per arch (Go's alg.go:311-340). */
-static const struct {
-	char arch[16];
-	char needs[3][8]; /* "" ends; none at all: no AES hash */
-} aes_needs[] = {
-    {"amd64", {"aes", "ssse3", "sse41"}},
-    {"386", {"aes", "ssse3", "sse41"}},
-    {"arm64", {"aes"}},
-};
-
 Test(schedinit, schedinit_aeshash_needs_cpu)
 {
 	const char *arch = want_arch();
+	const struct arch_expect *x = want_arch_expect();
 	struct cpu_facts cf;
 	cpu_facts(NULL, &cf);
-	int want = 0;
-	for (size_t i = 0; i < sizeof aes_needs / sizeof aes_needs[0]; i++) {
-		if (strcmp(aes_needs[i].arch, arch) != 0)
-			continue;
-		want = 1;
-		for (int k = 0; k < 3 && aes_needs[i].needs[k][0]; k++) {
-			bool have = false;
-			for (size_t f = 0; f < cf.n; f++)
-				if (strcmp(cf.name[f], aes_needs[i].needs[k]) ==
-				    0)
-					have = cf.val[f];
-			want &= have;
-		}
+	/* The AES hash where the arch has one and the CPU has every feature
+	 * it needs (conformance/lib/arches.c). */
+	int want = x->aeshash_cpu[0] != NULL;
+	for (size_t k = 0; k < 3 && x->aeshash_cpu[k]; k++) {
+		bool have = false;
+		for (size_t f = 0; f < cf.n; f++)
+			if (strcmp(cf.name[f], x->aeshash_cpu[k]) == 0)
+				have = cf.val[f];
+		want &= have;
 	}
 	cr_assert_eq(cf.aeshash, want,
 	             "%s: expected knob.aeshash=%d from the CPU features, got "

@@ -349,6 +349,32 @@ SHARED_TEST(startup, g0_tls, g0_tls_from_rt0_go)
 	      (unsigned long long)sp);
 }
 
+/* A TLS set-up that fails must still be reported: without g (fatal_nog),
+ * since fatal's traceback would fault on the bad g before the message is
+ * flushed. The probe's TLS system call is made to fail with EPERM. */
+Test(g0_tls, g0_tls_setup_failure_fatal)
+{
+	SKIP_IF_EXCEPTION("G0-TLS-SETUP-FAILURE-FATAL");
+	const struct arch_expect *x = want_arch_expect();
+	cr_assert(x->tls_setup_syscall != 0,
+	          "conformance/lib/arches.c: %s has no tls_setup_syscall",
+	          x->goarch);
+	struct probe_opts o = {.env = env_trace,
+	                       .deny_syscall = x->tls_setup_syscall};
+	struct run r;
+	run_probe_opts(&r, "hello", &o);
+	CHECK_EXIT(&r, 2);
+	CHECK(
+	    &r,
+	    other_line(&r, "fatal error: bad TLS: the g slot did not read "
+	                   "back") >= 0,
+	    "expected \"fatal error: bad TLS: the g slot did not read back\"");
+	CHECK(&r, r.t.nevents == 0,
+	      "expected no trace event before the TLS is set up, got %zu",
+	      r.t.nevents);
+	run_free(&r);
+}
+
 /* ---- args --------------------------------------------------------------- */
 
 SHARED_TEST(startup, args, args_pagesize_pow2)

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "rt0conf/elfinfo.h"
 #include "rt0conf/probe.h"
@@ -143,4 +144,22 @@ Test(proberunner, elf_of_a_dynamic_program)
 		libc |= strncmp(e.needed[i], "libc.so", 7) == 0;
 	cr_assert(libc, "expected /bin/sh to need libc.so.*");
 	elf_close(&e);
+}
+
+/* deny_syscall: the one call fails with EPERM, the program runs on. */
+Test(proberunner, deny_syscall_fails_only_that_call)
+{
+	struct probe_result r;
+	struct probe_opts o = {0};
+	cr_assert_eq(probe_run("uname", &o, &r), 0);
+	cr_assert(probe_exited_with(&r, 0), "%s", probe_why(&r));
+	probe_result_free(&r);
+	o.deny_syscall = SYS_uname;
+	cr_assert_eq(probe_run("uname", &o, &r), 0);
+	cr_assert(r.started && r.exited && r.exit_code != 0,
+	          "expected uname(1) to fail without uname(2): %s",
+	          probe_why(&r));
+	cr_assert(strstr(r.err, "Operation not permitted"), "stderr: %s",
+	          r.err);
+	probe_result_free(&r);
 }

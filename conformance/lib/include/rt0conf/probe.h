@@ -30,6 +30,11 @@ struct probe_opts {
 	unsigned timeout_ms;
 	/* RLIMIT_AS for the probe in bytes; 0 leaves it unlimited. */
 	uint64_t rlimit_as;
+	/* A system call of the host's own arch that fails with EPERM in the
+	 * probe (a seccomp filter installed before exec), to drive start-up
+	 * error paths; 0 for none. Native probes only: under qemu-user the
+	 * filter would see qemu's calls, not the guest's. */
+	long deny_syscall;
 };
 
 struct probe_result {
