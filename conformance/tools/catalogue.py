@@ -25,6 +25,7 @@ import re
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from rt0model import catalogue as cat  # noqa: E402
 from rt0model import criterion, ctest  # noqa: E402

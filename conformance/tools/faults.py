@@ -64,6 +64,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, CONFORMANCE)
 from rt0model import catalogue, criterion, ctest  # noqa: E402
 from rt0model import faults as fmodel  # noqa: E402

@@ -14,6 +14,7 @@ import os
 import sys
 import tomllib
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from rt0model import catalogue  # noqa: E402  (the catalogue's files, arches, modes)
 from rt0model.files import write_if_changed  # noqa: E402

@@ -32,7 +32,7 @@ from rt0model import criterion
 from rt0model import ctest as ctestinfo
 from rt0model import faults as faultmodel
 
-from . import plan, report, runner
+from . import plan, procs, report, reportdir, runner
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository
 STATE = pytest.StashKey["State"]()
@@ -115,6 +115,9 @@ class State:
         """The body of every conformance item."""
         v = runner.evaluate(cell, self.info(), self.suites)
         cell.detail = v.detail
+        if v.status == "notrun":  # the arch turned out not runnable (qemu gone)
+            cell.detail["notrun"] = v.message
+            pytest.skip(v.message)
         if v.status == "fail":
             pytest.fail(v.message, pytrace=False)
         if v.status == "skip":
@@ -132,7 +135,6 @@ def _build(state: State, tr) -> str | None:
     cfg = state.config.option
     say = (lambda s: tr.write_line(s)) if tr else (lambda s: print(s, file=sys.stderr))
     state.build_dir.parent.mkdir(parents=True, exist_ok=True)
-    state.reports.mkdir(parents=True, exist_ok=True)
     log = state.reports / "build.log"
     configure = ["cmake", "--preset", cfg.preset, "-B", str(state.build_dir),
                  f"-DRT0_FAULT={state.fault or ''}"] + [f"-D{d}" for d in cfg.define]
@@ -170,8 +172,36 @@ def pytest_configure(config):
     config.stash[STATE] = state
     _CONFIG[:] = [config]
     config.addinivalue_line("markers", "xdist_group(name): keep these tests on one xdist worker")
-    if state.controller and not config.option.xmlpath:
+    # Whatever a suite starts dies with it, here or in a worker (procs.py).
+    procs.become_subreaper()
+    if not state.controller:
+        return
+    _check_filters(state)
+    if config.option.collectonly:
+        return
+    try:
+        reportdir.claim(state.reports)
+        state.lock = reportdir.Lock(state.reports)
+        state.lock.acquire()
+    except reportdir.ReportDirError as e:
+        raise pytest.UsageError(f"rt0: {e}") from None
+    if not config.option.xmlpath:
         config.option.xmlpath = str(state.reports / "junit.xml")
+
+
+def _check_filters(state: State):
+    """--arch and --group name things that exist (a typo must not run
+    nothing and pass); --id patterns are free."""
+    bad = [a for a in state.arches if a not in catmod.GOARCHES + [catmod.HOST]]
+    if bad:
+        raise pytest.UsageError(
+            f"rt0: --arch {', '.join(bad)}: not an arch (GOARCH names: "
+            f"{', '.join(catmod.GOARCHES)}; 'host' for the unit tests)")
+    bad = [g for g in state.groups if g not in catmod.GROUP_NAMES]
+    if bad:
+        raise pytest.UsageError(
+            f"rt0: --group {', '.join(bad)}: not a catalogue group "
+            f"({', '.join(catmod.GROUP_NAMES)})")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -179,7 +209,6 @@ def pytest_sessionstart(session):
     state: State = session.config.stash[STATE]
     if not state.controller:
         return
-    state.reports.mkdir(parents=True, exist_ok=True)
     if not session.config.option.collectonly:
         report.clean(state.reports)
     if session.config.option.no_build or session.config.option.ctest_json:
@@ -317,7 +346,20 @@ def pytest_sessionfinish(session, exitstatus):
     state: State = session.config.stash[STATE]
     if not state.controller or state.build_failed or session.config.option.collectonly:
         return
+    state.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
     _finish(state, session)
+    # The exit status says what the reports say: never 0 for a run that is
+    # not PASSED (not run arches, errors, an interrupt).
+    ok, _ = report.verdict(state.data)
+    if not ok and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config):
+    state = config.stash.get(STATE, None)
+    lock = getattr(state, "lock", None)
+    if lock is not None:
+        lock.release()
 
 
 def _finish(state: State, session):
@@ -354,7 +396,7 @@ def _collect(state: State, session) -> dict:
         data["notrun"] = {a: info.notrun[a].message for a in arches if a in info.notrun}
         order = {a: i for i, a in enumerate(arches)}
         for arch in arches:
-            if arch == ctestinfo.HOST or arch in info.notrun:
+            if arch == ctestinfo.HOST or arch in info.notrun or getattr(state, "interrupted", False):
                 continue
             modes = {}
             for mode in info.modes_of(arch):
@@ -365,6 +407,9 @@ def _collect(state: State, session) -> dict:
                 data["traces"][arch] = modes
     cells.sort(key=lambda c: (order.get(c["arch"], 99), c["mode"]))
     data["cells"] = cells
+    for c in cells:  # arches found not runnable while running (qemu gone)
+        if c["outcome"] == "notrun" and c.get("notrun"):
+            data["notrun"].setdefault(c["arch"], c["notrun"])
     if cat is not None:
         data["invariants"] = {i: inv.as_dict() for i, inv in cat.invariants.items()
                               if i in {c["id"] for c in cells}}
@@ -374,6 +419,15 @@ def _collect(state: State, session) -> dict:
                                           rank.get(c["id"], 0)))
     if not getattr(session, "testscollected", 0) and not state.errors and info is not None:
         state.errors.append("no conformance test ran (none collected, or none selected by --arch/--group/--id/-k)")
+    if info is not None:
+        for a in state.arches:
+            if a not in info.arches:
+                state.errors.append(f"--arch {a}: this build has no port of it (ported: "
+                                    f"{', '.join(x for x in info.arches if x != ctestinfo.HOST)})")
+    unc = sorted({c["id"] for c in cells if not c.get("catalogued")})
+    if unc:
+        state.errors.append(f"{len(unc)} test(s) judge no invariant of the catalogue (a test is named "
+                            f"lower_snake(id)): {', '.join(unc[:20])}{' ...' if len(unc) > 20 else ''}")
     data["meta"] = {
         "started": datetime.datetime.fromtimestamp(state.started).isoformat(timespec="seconds"),
         "seconds": round(time.time() - state.started, 1),
@@ -382,6 +436,7 @@ def _collect(state: State, session) -> dict:
         "catalogue_exists": state.catalogue_path.exists(),
         "filters": {"arch": state.arches, "group": state.groups, "id": state.ids},
         "argv": sys.argv[1:], "errors": list(state.errors),
+        "interrupted": getattr(state, "interrupted", False),
         "python": sys.version.split()[0], "pytest": pytest.__version__,
     }
     return data
