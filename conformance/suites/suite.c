@@ -35,6 +35,12 @@ static bool run_and_parse(struct run *run, const char *name,
 	cr_assert_eq(probe_run(name, o, &run->r), 0,
 	             "the runner failed for probe %s: %m", name);
 	cr_assert(run->r.started, "%s", probe_why(&run->r));
+	/* A runtime starts no process of its own: one left running is a bug
+	 * the runner had to clean up after. */
+	cr_assert(run->r.leftovers == 0,
+	          "expected probe %s to leave nothing "
+	          "running when it ended\n  -- %s",
+	          name, probe_why(&run->r));
 	return trace_parse(run->r.err, run->r.err_len, &run->t);
 }
 

@@ -7,9 +7,12 @@
  * `$RT0_QEMU [-L $RT0_SYSROOT] <probe> args...`; qemu-user then supplies the
  * guest's argv[0] itself, so argc 0 cannot be reproduced under it, and
  * RLIMIT_AS bounds qemu and the guest together (a bound measured natively
- * may be too small for qemu's own reservations). qemu-user also rebuilds
- * the guest's envp (drops entries without '=', keeps the last of duplicate
- * keys, reverses the order), so env is not verbatim under it. */
+ * may be too small for qemu's own reservations). Each stream's capture
+ * keeps its first and last 8 MiB (the cut is said in the text), and
+ * whatever the probe leaves running after it ends is killed (probe_result's
+ * leftovers): the caller becomes a child subreaper for that. qemu-user also
+ * rebuilds the guest's envp (drops entries without '=', keeps the last of
+ * duplicate keys, reverses the order), so env is not verbatim under it. */
 #ifndef RT0CONF_PROBE_H
 #define RT0CONF_PROBE_H
 
@@ -53,6 +56,11 @@ struct probe_result {
 	char *err; /* stderr, NUL-terminated */
 	size_t err_len;
 	char *why; /* probe_why's buffer */
+	/* Processes the probe left running after it ended (a daemon in a
+	 * session of its own, say): killed by the runner, counted and named
+	 * here. A well-behaved probe leaves none. */
+	int leftovers;
+	char leftover_names[256];
 };
 
 /* Runs the probe; always fills *r (check r->started). Returns 0, or -1 when
