@@ -179,6 +179,9 @@ def load(build_dir: Path, json_file: Path | None = None, ctest: str = "ctest") -
     """The build's registrations (or those in json_file, for tests)."""
     if json_file is not None:
         return parse(json.loads(Path(json_file).read_text()))
+    if not (Path(build_dir) / "CTestTestfile.cmake").exists():
+        raise RuntimeError(f"{build_dir} is not a configured build (no CTestTestfile.cmake): "
+                           "configure and build it first")
     try:
         p = subprocess.run([ctest, "--test-dir", str(build_dir), "--show-only=json-v1"],
                            capture_output=True, text=True)

@@ -197,6 +197,9 @@ def _check_filters(state: State):
         raise pytest.UsageError(
             f"rt0: --arch {', '.join(bad)}: not an arch (GOARCH names: "
             f"{', '.join(catmod.GOARCHES)}; 'host' for the unit tests)")
+    if not state.config.option.suite_timeout > 0:
+        raise pytest.UsageError(f"rt0: --suite-timeout {state.config.option.suite_timeout}: "
+                                "give a positive number of seconds")
     bad = [g for g in state.groups if g not in catmod.GROUP_NAMES]
     if bad:
         raise pytest.UsageError(
@@ -211,21 +214,27 @@ def pytest_sessionstart(session):
         return
     if not session.config.option.collectonly:
         report.clean(state.reports)
-    if session.config.option.no_build or session.config.option.ctest_json:
-        return
     tr = session.config.pluginmanager.get_plugin("terminalreporter")
-    err = _build(state, tr)
+    err = None
+    if not (session.config.option.no_build or session.config.option.ctest_json):
+        err = _build(state, tr)
+    if err is None:
+        try:
+            state.info()
+        except (RuntimeError, OSError, ValueError) as e:
+            err = f"cannot read what the build registered: {e}"
     if err:
         # pytest skips pytest_sessionfinish when sessionstart fails: report here
         head, _, tail = err.partition("\n")
         head = head.rstrip(":")
-        state.errors.append(f"the build failed: {head}")
+        state.errors.append(head if head.startswith("cannot read") else f"the build failed: {head}")
         state.build_failed = True
         _finish(state, session)
         if tr:
-            tr.write_line(tail)
+            if tail:
+                tr.write_line(tail)
             pytest_terminal_summary(tr, 1, session.config)
-        pytest.exit(f"rt0: the build failed: {head}", returncode=1)
+        pytest.exit(f"rt0: {state.errors[-1]}", returncode=1)
 
 
 def _suite_lists(state: State) -> dict[str, list[tuple[str, str]]]:
