@@ -116,7 +116,7 @@ function(rt0_add_suite name)
         add_test(NAME ${test} COMMAND suite_${name} --filter "${criterion_suite}/*"
           "--xml=${CMAKE_BINARY_DIR}/criterion/${test}.xml")
         set(env "RT0_PROBE_DIR=${CMAKE_BINARY_DIR}/probes/${arch}/${mode}"
-          "RT0_ARCH=${arch}" "RT0_LINK=${mode}")
+          "RT0_ARCH=${arch}" "RT0_LINK=${mode}" "RT0_SCRATCH=${CMAKE_BINARY_DIR}/scratch")
         set(labels ${arch} ${mode} ${group})
         if(RT0_QEMU_${arch})
           list(APPEND env "RT0_QEMU=${RT0_QEMU_${arch}}"

@@ -69,11 +69,19 @@ void run_probe(struct run *run, const char *name, const char *const *args,
 
 #define SHARED_ENV "RT0_SHARED_RUNS"
 
-/* In the runner, before any worker starts: workers inherit the variable. */
+/* In the runner, before any worker starts: workers inherit the variable.
+ * The directory lies in RT0_SCRATCH (the build's scratch/, so that a run
+ * that is killed litters nothing outside it), else in TMPDIR or /tmp. */
 ReportHook(PRE_ALL)(struct criterion_test_set *set)
 {
 	(void)set;
-	char dir[] = "/tmp/rt0-shared-runs-XXXXXX";
+	const char *base = getenv("RT0_SCRATCH");
+	if (base == NULL || *base == '\0')
+		base = getenv("TMPDIR");
+	if (base == NULL || *base == '\0')
+		base = "/tmp";
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/rt0-shared-runs-XXXXXX", base);
 	if (mkdtemp(dir) != NULL)
 		setenv(SHARED_ENV, dir, 1);
 }

@@ -66,7 +66,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
 sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, CONFORMANCE)
-from rt0model import catalogue, criterion, ctest  # noqa: E402
+from rt0model import catalogue, criterion, ctest, procs  # noqa: E402
 from rt0model import faults as fmodel  # noqa: E402
 from rt0model.faults import FaultError, breaks  # noqa: E402
 
@@ -286,21 +286,22 @@ def run_suite(cmd, env, xml, jobs, qemu, criterion_suite, rejudge=False):
     full.update(env)
     timeout = SUITE_TIMEOUT * (3 if qemu else 1)
     try:
-        with open(log, "w") as out:
-            r = subprocess.run(cmd + [f"--xml={xml}", f"--jobs={jobs}", "--verbose"], env=full,
-                               stdout=out, stderr=subprocess.STDOUT, timeout=timeout,
-                               start_new_session=True)
-    except subprocess.TimeoutExpired:
-        return {}, f"timed out after {timeout} s"
+        c = procs.run(cmd + [f"--xml={xml}", f"--jobs={jobs}", "--verbose"], full, None, timeout)
     except OSError as e:
         return {}, f"could not be started: {e}"
-    if r.returncode < 0:
-        return {}, f"killed by signal {-r.returncode}"
+    with open(log, "w") as out:
+        out.write(c.out + c.err)
+    if c.rc is None:
+        return {}, f"timed out after {timeout} s"
+    if c.rc < 0:
+        return {}, f"killed by signal {-c.rc}"
     tests = read_report(xml, log, criterion_suite)
     if tests is None:
-        return {}, f"wrote no report (exit {r.returncode}; log {log})"
-    if "Synthesis:" not in open(log, errors="replace").read():
-        return tests, f"a cut report (exit {r.returncode}; log {log})"
+        return {}, f"wrote no report (exit {c.rc}; log {log})"
+    if "Synthesis:" not in c.err:
+        return tests, f"a cut report (exit {c.rc}; log {log})"
+    if c.leftovers:
+        return tests, f"left {len(c.leftovers)} process(es) running: {', '.join(c.leftovers[:5])}"
     return tests, None
 
 
@@ -323,6 +324,30 @@ class Cell:
         if d and os.path.isdir(d):
             t = max([t] + [os.path.getmtime(os.path.join(d, f)) for f in os.listdir(d)])
         return t
+
+
+def run_cell(cmd, env, xml, jobs, qemu, criterion_suite, inputs_mtime, resume, rejudge):
+    """One suite run, in a pool worker: (tests, problem, seconds)."""
+    s = time.monotonic()
+    if resume and os.path.exists(xml) and os.path.getmtime(xml) > inputs_mtime:
+        tests = read_report(xml, xml[:-len(".xml")] + ".log", criterion_suite)
+        if tests:
+            return tests, None, 0.0
+    tests, problem = run_suite(cmd, env, xml, jobs, qemu, criterion_suite, rejudge)
+    return tests, problem, time.monotonic() - s
+
+
+class CellFuture:
+    """A cell and the future of its run."""
+
+    def __init__(self, cell, future):
+        self.cell, self.future = cell, future
+
+    def take(self):
+        """Waits for the run, records its outcome in the cell: (key, seconds)."""
+        tests, problem, seconds = self.future.result()
+        self.cell.tests, self.cell.problem = tests, problem
+        return self.cell.key(), seconds
 
 
 def suite_command(run):
@@ -489,22 +514,21 @@ def cmd_run(args):
         + ", ".join(f"{a} {len(p)}" for a, p in plan.items())
         + f"; {args.jobs} jobs; work in {work}")
     t0 = time.monotonic()
-    pool = cf.ThreadPoolExecutor(max_workers=args.jobs)
+    # Suites run in worker processes, each a child subreaper running one
+    # suite at a time, so that whatever a suite leaves behind (a probe of a
+    # suite killed on its timeout) is killed with it (rt0model/procs.py).
+    pool = cf.ProcessPoolExecutor(max_workers=args.jobs, initializer=procs.become_subreaper)
     timings = {}
 
     def run_cells(cells, tag):
-        def one(c):
-            s = time.monotonic()
+        """Futures of (cell, seconds); each sets its cell's tests and problem
+        when its result is taken (the runs happen in worker processes)."""
+        def submit(c):
             xml = os.path.join(work, "results", tag, f"{c.key()}.xml")
-            if args.resume and os.path.exists(xml) and os.path.getmtime(xml) > c.inputs_mtime():
-                tests = read_report(xml, xml[:-len(".xml")] + ".log", c.criterion_suite)
-                if tests:
-                    c.tests, c.problem = tests, None
-                    return c.key(), 0.0
-            c.tests, c.problem = run_suite(c.cmd, c.env, xml, args.criterion_jobs,
-                                           c.qemu, c.criterion_suite, args.rejudge)
-            return c.key(), time.monotonic() - s
-        return [pool.submit(one, c) for c in cells]
+            f = pool.submit(run_cell, c.cmd, c.env, xml, args.criterion_jobs, c.qemu,
+                            c.criterion_suite, c.inputs_mtime(), args.resume, args.rejudge)
+            return CellFuture(c, f)
+        return [submit(c) for c in cells]
 
     # The baseline: the normal build's own probes and unit tests.
     baselines, base_futs = {}, {}
@@ -544,7 +568,7 @@ def cmd_run(args):
     verdicts = []
     for a in arches:
         for f in base_futs.get(a, []):
-            f.result()
+            f.take()
         broken = [f"{c.key()}: {c.problem}" for c in baselines.get(a, []) if c.problem]
         if broken:
             log(f"faults.py: the baseline on {a} is broken: " + "; ".join(broken))
@@ -556,7 +580,7 @@ def cmd_run(args):
         else:
             cells, futs = r
             for f in futs:
-                key, dt = f.result()
+                key, dt = f.take()
                 t = timings.setdefault(a, {})
                 t["test"] = t.get("test", 0.0) + dt
                 su = t.setdefault("suites", {})

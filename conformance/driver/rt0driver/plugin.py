@@ -32,7 +32,9 @@ from rt0model import criterion
 from rt0model import ctest as ctestinfo
 from rt0model import faults as faultmodel
 
-from . import plan, procs, report, reportdir, runner
+from rt0model import procs
+
+from . import plan, report, reportdir, runner
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository
 STATE = pytest.StashKey["State"]()

@@ -18,7 +18,7 @@ from pathlib import Path
 from rt0model import criterion
 from rt0model.ctest import CtestInfo, SuiteRun
 
-from . import procs
+from rt0model import procs
 
 
 def run_capture(cmd: list[str], env: dict[str, str], cwd: str | None,

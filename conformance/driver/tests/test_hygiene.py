@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DRIVER, FakeBuild, catalogue_toml
-from rt0driver import procs, reportdir
+from rt0driver import reportdir
+from rt0model import procs
 
 CATALOGUE = [
     {"id": "EXIT-CODE-0", "group": "exits", "statement": "main.main returning exits 0.",

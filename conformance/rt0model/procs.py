@@ -72,6 +72,16 @@ def descendants(root: int | None = None) -> dict[int, str]:
     return out
 
 
+def _forget_arena(pid: int):
+    """Criterion's process sandbox (BoxFort) keeps an arena in
+    /dev/shm/bxfi_<pid> that only a runner that ends normally removes: a
+    killed suite's must go too, or the run leaves files outside its folders."""
+    try:
+        os.unlink(f"/dev/shm/bxfi_{pid}")
+    except OSError:
+        pass
+
+
 def kill_new(before: set[int]) -> list[str]:
     """Kills every descendant of this process that is not in before (and
     everything below those): stopped first, so none can fork meanwhile, then
@@ -93,6 +103,7 @@ def kill_new(before: set[int]) -> list[str]:
                 os.waitpid(pid, 0)  # ours after re-parenting; else not ours to reap
             except ChildProcessError:
                 pass
+            _forget_arena(pid)
         time.sleep(0.01)
     return killed
 
@@ -163,11 +174,14 @@ def run(cmd: list[str], env: dict[str, str], cwd: str | None, timeout: float,
             rc = None
     except BaseException:  # KeyboardInterrupt: nothing may outlive the run
         _kill_group(p)
+        p.wait()
+        _forget_arena(p.pid)
         kill_new(before)
         raise
     if rc is None:
         _kill_group(p)
         p.wait()
+        _forget_arena(p.pid)
     leftovers = kill_new(before)
     for t in readers:
         t.join()
