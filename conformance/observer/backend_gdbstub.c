@@ -387,6 +387,7 @@ enum obs_status obs_run_gdbstub(struct obs_session *s)
 	if (qemu == 0)
 		child(s->spec, qemu_path, sock, outfd, errfd, statp[1]);
 	setpgid(qemu, qemu);
+	s->res->pid = qemu;
 	close(statp[1]);
 	statp[1] = -1;
 	int e = 0;

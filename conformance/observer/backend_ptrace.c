@@ -223,6 +223,7 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 	if (pid == 0)
 		child(s->spec, outfd, errfd, statp[1]);
 	setpgid(pid, pid);
+	s->res->pid = pid;
 	close(statp[1]);
 	statp[1] = -1;
 	int e = 0;

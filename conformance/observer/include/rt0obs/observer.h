@@ -116,7 +116,10 @@ struct obs_result {
 	enum obs_status status;
 	char error[512];     /* why, when status != OBS_OK */
 	const char *backend; /* "ptrace" or "gdbstub" */
-	uint64_t load_bias;  /* run-time address minus ELF address (PIE) */
+	/* The process obs_run started (the probe, or qemu), also its process
+	 * group; gone, and reaped, when obs_run returns. 0: none started. */
+	int pid;
+	uint64_t load_bias; /* run-time address minus ELF address (PIE) */
 	struct obs_stop *stops;
 	size_t nstops;
 	bool truncated; /* max_stops was reached; later hits were not seen */
