@@ -33,8 +33,9 @@
 
 #include "rsp.h"
 
-#define GDB_SIGTRAP 5    /* gdb's signal numbers are its own */
-#define MEM_CHUNK   1024 /* bytes per 'm': 2 KiB of hex fits qemu's 4 KiB */
+#define GDB_SIGTRAP 5     /* gdb's signal numbers are its own */
+#define MEM_CHUNK   1024  /* bytes per 'm': 2 KiB of hex fits qemu's 4 KiB */
+#define XFER_CHUNK  0xf00 /* per qXfer read: under qemu's 4 KiB packets */
 
 struct stub {
 	struct obs_session *s;
@@ -99,7 +100,7 @@ static char *xfer(struct stub *x, const char *object, const char *annex,
 	for (;;) {
 		char pkt[256];
 		snprintf(pkt, sizeof pkt, "qXfer:%s:read:%s:%zx,%x", object,
-		         annex, n, 0x7ff);
+		         annex, n, XFER_CHUNK);
 		if (!rsp_cmd(&x->rsp, pkt, true) ||
 		    (x->rsp.reply[0] != 'm' && x->rsp.reply[0] != 'l')) {
 			free(out);
@@ -203,7 +204,7 @@ static int connect_stub(struct obs_session *s, const char *path, pid_t qemu,
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	long nap_ns = 100000;
+	long nap_ns = 50000; /* qemu listens within some 20 ms */
 	for (;;) {
 		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0)
@@ -224,7 +225,7 @@ static int connect_stub(struct obs_session *s, const char *path, pid_t qemu,
 		}
 		struct timespec ts = {0, nap_ns};
 		nanosleep(&ts, NULL);
-		if (nap_ns < 5000000)
+		if (nap_ns < 1000000)
 			nap_ns *= 2;
 	}
 }
@@ -324,6 +325,15 @@ static bool follow(struct stub *x, struct rsp_stop *stop)
 		}
 		bool more = obs_record_stop(s, &stub_ops, x, bp,
 		                            thread_tid(stop->thread));
+		if (!more || !bp->armed) {
+			/* Its last hit: it goes, and the probe runs on from
+			 * here without a step (each stop costs qemu-user a
+			 * flush of all its translated code). */
+			bp->armed = false;
+			if (!set_bp(x, bp, false) || (!more && !disarm_all(x)))
+				return false;
+			continue;
+		}
 		/* Resumed at a breakpoint, qemu reports it again: step over
 		 * its instruction without it, then put it back. */
 		char step[80];
@@ -336,13 +346,8 @@ static bool follow(struct stub *x, struct rsp_stop *stop)
 			return true;
 		if (stop->value != GDB_SIGTRAP)
 			snprintf(resume, sizeof resume, "C%02x", stop->value);
-		if (!more) {
-			bp->armed = false;
-			if (!disarm_all(x))
-				return false;
-		} else if (bp->armed && !set_bp(x, bp, true)) {
+		if (!set_bp(x, bp, true))
 			return false;
-		}
 	}
 }
 

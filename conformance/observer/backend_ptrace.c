@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,12 +76,17 @@ static const struct obs_target_ops pt_ops = {pt_reg_lookup, pt_reg_read,
                                              pt_mem_read};
 
 /* Waits for the next event of the probe's threads (they are all in its
- * process group), until the deadline: polling, with a short backoff, so
- * that neither a signal handler nor a signal mask of the caller's is
- * touched. Returns the tid, 0 at the deadline, -1 on error. */
+ * process group), until the deadline. Every ptrace stop and exit sends
+ * us SIGCHLD, which obs_run_ptrace keeps blocked so that sigtimedwait can
+ * sleep until it comes: a poll with naps would add its nap to each of the
+ * two waits a stop takes. The wait is cut into short slices in case the
+ * signal goes to another thread of the caller's that does not block it.
+ * Returns the tid, 0 at the deadline, -1 on error. */
 static pid_t wait_event(struct obs_session *s, pid_t who, int *status)
 {
-	long nap_ns = 2000;
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
 	for (;;) {
 		pid_t w = waitpid(who, status, WNOHANG | __WALL);
 		if (w != 0) {
@@ -88,12 +94,13 @@ static pid_t wait_event(struct obs_session *s, pid_t who, int *status)
 				continue;
 			return w;
 		}
-		if (obs_now_ns() >= s->deadline_ns)
+		uint64_t now = obs_now_ns();
+		if (now >= s->deadline_ns)
 			return 0;
-		struct timespec ts = {0, nap_ns};
-		nanosleep(&ts, NULL);
-		if (nap_ns < 1000000)
-			nap_ns *= 2;
+		uint64_t left = s->deadline_ns - now;
+		struct timespec slice = {
+		    0, (long)(left < 10000000u ? left : 10000000u)};
+		sigtimedwait(&chld, NULL, &slice);
 	}
 }
 
@@ -124,8 +131,7 @@ static bool remove_bp(pid_t pid, struct obs_bp *bp)
  * first instruction, and re-arm. False when the thread did not come back
  * from the step (the process died meanwhile). */
 static bool step_over(struct obs_session *s, pid_t tid, struct obs_bp *bp,
-                      struct user_regs_struct *regs, bool rearm, int *status,
-                      bool *gone)
+                      struct user_regs_struct *regs, int *status, bool *gone)
 {
 	regs->rip = bp->addr;
 	if (ptrace(PTRACE_SETREGS, tid, 0, regs) < 0 || !remove_bp(tid, bp))
@@ -147,7 +153,7 @@ static bool step_over(struct obs_session *s, pid_t tid, struct obs_bp *bp,
 		/* A signal arrived first: deliver it on the next step. */
 		pass = WSTOPSIG(*status);
 	}
-	return !rearm || insert_bp(tid, bp);
+	return insert_bp(tid, bp);
 }
 
 static void disarm_all(struct obs_session *s, pid_t pid)
@@ -205,6 +211,13 @@ static _Noreturn void child(const struct obs_spec *spec, int outfd, int errfd,
 enum obs_status obs_run_ptrace(struct obs_session *s)
 {
 	struct probe_result *pr = &s->res->probe;
+	/* SIGCHLD stays pending for wait_event (see there); the caller's
+	 * mask comes back at the end. A SIGCHLD still pending then reaches
+	 * the caller's handler, if any, as a spurious one. */
+	sigset_t chld, old_mask;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &chld, &old_mask);
 	int outfd = memfd_create("obs-out", MFD_CLOEXEC);
 	int errfd = memfd_create("obs-err", MFD_CLOEXEC);
 	int statp[2] = {-1, -1};
@@ -326,18 +339,29 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 			continue;
 		}
 		bool more = obs_record_stop(s, &pt_ops, &at, bp, w);
+		if (!more || !bp->armed) {
+			/* Its last hit: rewind onto the original instruction
+			 * and go on from there, no step needed. */
+			at.regs.rip = bp->addr;
+			if (ptrace(PTRACE_SETREGS, w, 0, &at.regs) < 0 ||
+			    !remove_bp(w, bp)) {
+				obs_fail(s, OBS_ETRACER,
+				         "cannot remove the breakpoint at %s",
+				         s->spec->symbols[bp->symbol]);
+				goto out;
+			}
+			bp->armed = false;
+			if (!more)
+				disarm_all(s, pid);
+			continue;
+		}
 		bool gone = false;
-		if (!step_over(s, w, bp, &at.regs, more && bp->armed, &status,
-		               &gone)) {
+		if (!step_over(s, w, bp, &at.regs, &status, &gone)) {
 			obs_fail(s, OBS_ETRACER,
 			         "cannot step over the breakpoint at %s",
 			         s->spec->symbols[bp->symbol]);
 			goto out;
 		}
-		if (!bp->armed || !more)
-			bp->armed = false;
-		if (!more)
-			disarm_all(s, pid);
 		if (gone && w == pid) {
 			reaped = true;
 			break;
@@ -362,6 +386,7 @@ out:
 	for (int i = 0; i < 2; i++)
 		if (statp[i] >= 0)
 			close(statp[i]);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	return s->res->status;
 }
 
