@@ -9,10 +9,16 @@
  * (unknown arch, missing symbol, no DWARF). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "rt0obs/observer.h"
 #include "rt0obs/targets.h"
@@ -38,6 +44,8 @@ static const char usage[] =
     "      --max-stops N    stops in all (default 256)\n"
     "  -o, --probe-stdout F the probe's stdout into F\n"
     "  -E, --probe-stderr F the probe's stderr into F\n"
+    "      --cost N         measure instead: N plain runs and N observed\n"
+    "                       ones, alternating; prints rt0 obscost\n"
     "  -h, --help\n"
     "exit status: 0 observed, 1 observation failed, 2 bad input\n";
 
@@ -84,6 +92,93 @@ static bool write_file(const char *path, const char *p, size_t n)
 	return (fclose(f) == 0) && ok;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One run of the probe as the suites make it, without the observer: the
+ * same command (under qemu for a foreign arch), environment and outputs
+ * thrown away. Returns its wall time, or 0 when it could not run. */
+static uint64_t plain_run(const struct obs_spec *spec)
+{
+	const char *argv[512];
+	size_t n = 0;
+	if (spec->qemu) {
+		argv[n++] = spec->qemu;
+		if (spec->sysroot) {
+			argv[n++] = "-L";
+			argv[n++] = spec->sysroot;
+		}
+	}
+	argv[n++] = spec->probe;
+	for (size_t i = 0; spec->args[i] && n + 1 < 512; i++)
+		argv[n++] = spec->args[i];
+	argv[n] = NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	uint64_t t0 = now_ns();
+	pid_t pid;
+	int status;
+	int e = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv,
+	                     (char *const *)spec->env);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e != 0 || waitpid(pid, &status, 0) != pid)
+		return 0;
+	return now_ns() - t0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The observer's cost: medians of n plain and n observed runs, taken in
+ * turn so that both see the same load. */
+static int measure_cost(const struct obs_spec *spec, unsigned n)
+{
+	uint64_t *plain = calloc(n, sizeof *plain);
+	uint64_t *observed = calloc(n, sizeof *observed);
+	size_t stops = 0;
+	if (!plain || !observed)
+		return 1;
+	for (unsigned i = 0; i < n; i++) {
+		plain[i] = plain_run(spec);
+		struct obs_result res;
+		uint64_t t0 = now_ns();
+		enum obs_status st = obs_run(spec, &res);
+		observed[i] = now_ns() - t0;
+		stops = res.nstops;
+		if (st != OBS_OK || plain[i] == 0) {
+			fprintf(stderr, "rt0-observe: --cost: %s\n",
+			        st != OBS_OK ? res.error : "plain run failed");
+			obs_result_free(&res);
+			free(plain);
+			free(observed);
+			return st == OBS_EBADSPEC ? 2 : 1;
+		}
+		obs_result_free(&res);
+	}
+	qsort(plain, n, sizeof *plain, cmp_u64);
+	qsort(observed, n, sizeof *observed, cmp_u64);
+	uint64_t p = plain[n / 2], o = observed[n / 2];
+	printf(
+	    "rt0 obscost arch=%s backend=%s runs=%u stops=%zu plain_ns=%" PRIu64
+	    " observed_ns=%" PRIu64 " ratio=%.2f extra_per_stop_ns=%" PRIu64
+	    "\n",
+	    spec->arch, spec->qemu ? "gdbstub" : "ptrace", n, stops, p, o,
+	    (double)o / (double)p, stops && o > p ? (o - p) / stops : 0);
+	free(plain);
+	free(observed);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -100,6 +195,7 @@ int main(int argc, char **argv)
 	    {"max-stops", required_argument, NULL, 'S'},
 	    {"probe-stdout", required_argument, NULL, 'o'},
 	    {"probe-stderr", required_argument, NULL, 'E'},
+	    {"cost", required_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	const char *impl_name = "rt0", *arch = NULL, *g_text = NULL,
@@ -107,6 +203,7 @@ int main(int argc, char **argv)
 	char *symbols_text = NULL;
 	static const char *symbols[MAX_LIST], *env[MAX_LIST];
 	size_t nenv = 0;
+	unsigned cost_runs = 0;
 	struct obs_spec spec = {0};
 	int c;
 	while ((c = getopt_long(argc, argv, "+i:a:s:g:l:q:L:e:t:n:o:E:h",
@@ -151,6 +248,10 @@ int main(int argc, char **argv)
 			if (!parse_uint(optarg, &spec.max_stops))
 				return bad("bad --max-stops '%s'", optarg);
 			break;
+		case 'C':
+			if (!parse_uint(optarg, &cost_runs) || !cost_runs)
+				return bad("bad --cost '%s'", optarg);
+			break;
 		case 'o':
 			out_file = optarg;
 			break;
@@ -184,10 +285,12 @@ int main(int argc, char **argv)
 	const struct obs_impl *impl = obs_impl_find(impl_name);
 	if (!impl)
 		return bad("unknown --impl '%s' (rt0, go)", impl_name);
-	if (!obs_spec_for_impl(impl, spec.probe, arch, &spec, err,
-	                       sizeof err) &&
-	    (!g_text || !layout_text))
-		return bad("%s", err);
+	/* The runtime's data first; what is given by hand replaces it, and
+	 * may make up for what the runtime's data could not give. */
+	char impl_err[512] = "";
+	if (!obs_spec_for_impl(impl, spec.probe, arch, &spec, impl_err,
+	                       sizeof impl_err))
+		memset(&spec.g, 0, sizeof spec.g);
 	if (symbols_text && !split(symbols_text, symbols, MAX_LIST))
 		return bad("bad --symbols '%s'", symbols_text);
 	if (symbols_text)
@@ -201,6 +304,12 @@ int main(int argc, char **argv)
 			return bad("%s", err);
 		spec.read_m = spec.layout.m.known;
 	}
+	if (impl_err[0] && (!symbols_text || !g_text ||
+	                    (!layout_text && spec.g.kind != OBS_G_NONE)))
+		return bad("%s", impl_err);
+
+	if (cost_runs)
+		return measure_cost(&spec, cost_runs);
 
 	struct obs_result res;
 	enum obs_status st = obs_run(&spec, &res);
