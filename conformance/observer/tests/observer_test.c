@@ -351,6 +351,40 @@ Test(observer, max_stops_lets_probe_finish)
 	done(&o);
 }
 
+/* A function entered several times stops every time (the breakpoint is
+ * stepped over and put back), unless max_hits says otherwise: newproc1
+ * makes goroutine 1 on g0, then the runtime's three from goroutine 1,
+ * as the trace's newproc events say. */
+Test(observer, every_hit_is_a_stop)
+{
+	static const char *const symbols[] = {"newproc1", NULL};
+	struct observed o;
+	prepare(&o, "hello", NULL, 10000);
+	o.spec.symbols = symbols;
+	cr_assert_eq(obs_run(&o.spec, &o.res), OBS_OK, "%s", o.res.error);
+	cr_assert(trace_parse(o.res.probe.err, o.res.probe.err_len, &o.t));
+	size_t made = trace_count_events(&o.t, "runtime.newproc");
+	cr_assert_eq(o.res.nstops, made,
+	             "%zu stops at newproc1, %zu goroutines made", o.res.nstops,
+	             made);
+	for (size_t i = 0; i < o.res.nstops; i++)
+		cr_assert_eq(
+		    o.res.stops[i].goid,
+		    trace_i64(trace_find_event(&o.t, "runtime.newproc", i),
+		              "goid"),
+		    "newproc1 call %zu", i);
+	cr_assert(probe_exited_with(&o.res.probe, 0), "%s", why(&o));
+	obs_result_free(&o.res);
+	trace_free(&o.t);
+
+	o.spec.max_hits = 1;
+	cr_assert_eq(obs_run(&o.spec, &o.res), OBS_OK, "%s", o.res.error);
+	cr_assert_eq(o.res.nstops, 1);
+	cr_assert_not(o.res.truncated);
+	cr_assert(probe_exited_with(&o.res.probe, 0), "%s", why(&o));
+	obs_result_free(&o.res);
+}
+
 /* The process obs_run started, and its group, are gone. */
 static void no_leftover(struct observed *o)
 {
