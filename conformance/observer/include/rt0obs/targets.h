@@ -25,7 +25,6 @@ struct obs_impl {
 	const char *const *symbols;
 	const char *const *phases;
 	const struct obs_impl_g *g; /* ends with a NULL goarch */
-	bool verified; /* false: written from the sources, not yet run */
 };
 
 const struct obs_impl *obs_impl_find(const char *name);
