@@ -5,11 +5,13 @@
  * (a clear error, no process left) on a missing symbol, a crashing probe
  * and a hanging one.
  *
- * Environment (set by ctest): RT0_PROBE_DIR, RT0_OBSERVE_ARCH,
+ * Environment (set by ctest): RT0_OBSERVE_PROBE_DIR, RT0_OBSERVE_ARCH,
  * RT0_OBSERVE_LINK, and RT0_QEMU/RT0_SYSROOT/RT0_TIMEOUT_SCALE for a
- * foreign arch. Not RT0_ARCH/RT0_LINK: those mark a catalogue suite run
- * for the driver and the coverage check, and these are not catalogue
- * tests but the observer's own. */
+ * foreign arch. Not RT0_PROBE_DIR/RT0_ARCH/RT0_LINK: those mark a catalogue
+ * suite run, for the driver, the coverage check and the fault meta-test
+ * (which would run these against every fault and count their failures
+ * as unexpected); these are the observer's own tests, not the
+ * catalogue's. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -56,7 +58,7 @@ static void prepare(struct observed *o, const char *name,
 {
 	memset(o, 0, sizeof *o);
 	trace_set_fail_handler(fail_test);
-	snprintf(o->path, sizeof o->path, "%s/%s", need_env("RT0_PROBE_DIR"),
+	snprintf(o->path, sizeof o->path, "%s/%s", need_env("RT0_OBSERVE_PROBE_DIR"),
 	         name);
 	o->impl = obs_impl_find("rt0");
 	cr_assert_not_null(o->impl);
