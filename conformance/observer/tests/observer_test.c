@@ -58,8 +58,8 @@ static void prepare(struct observed *o, const char *name,
 {
 	memset(o, 0, sizeof *o);
 	trace_set_fail_handler(fail_test);
-	snprintf(o->path, sizeof o->path, "%s/%s", need_env("RT0_OBSERVE_PROBE_DIR"),
-	         name);
+	snprintf(o->path, sizeof o->path, "%s/%s",
+	         need_env("RT0_OBSERVE_PROBE_DIR"), name);
 	o->impl = obs_impl_find("rt0");
 	cr_assert_not_null(o->impl);
 	o->spec.arch = need_env("RT0_OBSERVE_ARCH");
