@@ -176,8 +176,10 @@ static bool set_bp(struct stub *x, const struct obs_bp *bp, bool insert)
 	return ok_reply(x, pkt);
 }
 
-/* Reads go to the stopped thread: qemu points Hg at it on each stop, but
- * saying so costs one packet only when the thread changes. */
+/* Reads must go to the thread that stopped. qemu 7.2 points Hg at it by
+ * itself, but the protocol does not promise that, so it is said once per
+ * stop (one round trip, about 0.1 ms) and not again for that stop's
+ * reads. */
 static bool select_thread(struct stub *x, const char *thread)
 {
 	if (!thread[0] || strcmp(thread, x->thread) == 0)
@@ -304,7 +306,7 @@ static bool follow(struct stub *x, struct rsp_stop *stop)
 	for (;;) {
 		if (!rsp_send(&x->rsp, resume) || !wait_stop(x, stop))
 			return false;
-		x->thread[0] = '\0'; /* qemu re-points Hg at the stopper */
+		x->thread[0] = '\0'; /* a new stop: Hg to be said again */
 		snprintf(resume, sizeof resume, "c");
 		if (stop->kind == 'W' || stop->kind == 'X')
 			return true;
