@@ -333,8 +333,11 @@ static _Noreturn void child(const char *exe, char **argv, char **envp,
                             const struct probe_opts *o, int outfd, int errfd,
                             int statusfd)
 {
-	/* Its own process group, so a timeout kills everything it started. */
+	/* Its own process group, so a timeout kills everything it started;
+	 * and killed when the runner dies (a suite killed by Ctrl-C or a
+	 * harness timeout), which no process-group kill would reach. */
 	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	struct rlimit no_core = {0, 0};
 	setrlimit(RLIMIT_CORE, &no_core);
 	if (o->rlimit_as) {

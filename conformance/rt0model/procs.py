@@ -117,9 +117,15 @@ class Captured:
     leftovers: list[str]  # processes it left behind, killed afterwards
 
 
-def _no_core():
+PR_SET_PDEATHSIG = 1
+
+
+def _child_setup():
     # qemu-user writes host core files for crashing guests (DESIGN.md 10).
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Killed if we die first (SIGKILL from a harness, say): a suite in a
+    # session of its own is out of reach of its parent's process group.
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _reader(stream, keep: list, cap: int):
@@ -159,7 +165,7 @@ def run(cmd: list[str], env: dict[str, str], cwd: str | None, timeout: float,
     start = time.monotonic()
     p = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                         start_new_session=True, preexec_fn=_no_core)
+                         start_new_session=True, preexec_fn=_child_setup)
     out_keep: list = []
     err_keep: list = []
     readers = [threading.Thread(target=_reader, args=(p.stdout, out_keep, cap), daemon=True),
