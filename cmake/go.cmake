@@ -1,7 +1,7 @@
 # The catalogue judging real Go toolchains (issue 13): the Go probe twins
 # (conformance/probes-go) built with every Go toolchain found, for every
 # arch that runs here, in both link modes, and every suite registered
-# against each build as <suite>.<impl>.<arch>.<mode>, labelled go, the impl
+# against each build as <group>.<impl>.<arch>.<mode>, labelled go, the impl
 # (go1.19, go1.23, ...), the arch, the mode and the group, with RT0_IMPL in
 # the environment so a suite can tell which implementation it judges.
 #
@@ -95,11 +95,13 @@ function(rt0_go_suites)
           string(REPLACE ":" ";" s "${s}")
           list(GET s 0 name)
           list(GET s 1 group)
-          set(test ${name}.${cell})
+          string(REPLACE "-" "_" criterion_suite "${group}")
+          set(test ${group}.${cell})
           add_test(NAME ${test} CONFIGURATIONS go COMMAND suite_${name}
+            --filter "${criterion_suite}/*"
             "--xml=${CMAKE_BINARY_DIR}/criterion/${test}.xml")
           set(env "RT0_PROBE_DIR=${dir}" "RT0_ARCH=${arch}" "RT0_LINK=${mode}"
-            "RT0_IMPL=${impl}")
+            "RT0_IMPL=${impl}" "RT0_SCRATCH=${CMAKE_BINARY_DIR}/scratch")
           set(labels go ${impl} ${arch} ${mode} ${group})
           if(qemu)
             list(APPEND env "RT0_QEMU=${qemu}" "RT0_TIMEOUT_SCALE=10")

@@ -36,6 +36,8 @@ static const struct arch_expect arches[] = {
      .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 16}},
      .char_signed = true,
      .big_endian = false,
+     .aeshash_cpu = {"aes", "ssse3", "sse41"},
+     .tls_setup_syscall = 158, /* arch_prctl(ARCH_SET_FS) */
      .confirmed = true,
      .source = "x86-64 psABI 3.2.2: rsp+8 is 16-aligned at entry; Go: "
                "PCQuantum 1, MinFrameSize 0"},
@@ -51,6 +53,7 @@ static const struct arch_expect arches[] = {
      .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 16}},
      .char_signed = false,
      .big_endian = false,
+     .aeshash_cpu = {"aes"},
      .confirmed = true,
      .source =
          "AAPCS64 6.4.5.1: SP 16-aligned; Go: PCQuantum 4, MinFrameSize 8"},
@@ -81,6 +84,7 @@ static const struct arch_expect arches[] = {
      .types = {{2, 2}, {4, 4}, {4, 4}, {8, 4}, {4, 4}, {4, 4}, {4, 4}, {8, 4}, {12, 4}},
      .char_signed = true,
      .big_endian = false,
+     .aeshash_cpu = {"aes", "ssse3", "sse41"},
      .confirmed = false,
      .source = "i386 psABI (Linux, gcc >= 4.5): esp 16-aligned at calls; Go: "
                "PCQuantum 1"},

@@ -28,17 +28,17 @@ static void type_layout(bool sizes)
 	run_free(&run);
 }
 
-Test(abi, arch_type_sizes)
+Test(arch, arch_type_sizes)
 {
 	type_layout(true);
 }
 
-Test(abi, arch_type_alignments)
+Test(arch, arch_type_alignments)
 {
 	type_layout(false);
 }
 
-Test(abi, arch_char_signedness)
+Test(arch, arch_char_signedness)
 {
 	const struct arch_expect *x = want_arch_expect();
 	struct run run;
@@ -51,7 +51,7 @@ Test(abi, arch_char_signedness)
 	run_free(&run);
 }
 
-Test(abi, arch_byte_order)
+Test(arch, arch_byte_order)
 {
 	const struct arch_expect *x = want_arch_expect();
 	struct run run;

@@ -2,7 +2,7 @@
 """go_results.py: the catalogue judged against real Go toolchains, id by id.
 
 Reads the Criterion XML reports of the Go registrations (cmake/go.cmake:
-<suite>.<impl>.<arch>.<mode>, written to BUILD/criterion/ by
+<group>.<impl>.<arch>.<mode>, written to BUILD/criterion/ by
 `ctest --preset go`), maps every test to its catalogue id, and joins the
 hand-made classification of each failure (conformance/go-classification.toml:
 why it fails, with evidence) into conformance/go-results.tsv:
@@ -29,12 +29,12 @@ import sys
 import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import catalogue  # noqa: E402
-
 CONFORMANCE = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, CONFORMANCE)
+from rt0model import catalogue  # noqa: E402
 TESTCASE = re.compile(r'<testcase name="(?P<name>[^"]+)"[^>]*status="(?P<status>[A-Z]+)"[^>]*>(?P<body>.*?)</testcase>', re.S)
-REPORT = re.compile(r"^(?P<suite>[a-z_]+)\.(?P<impl>go[0-9.]+)\.(?P<arch>[a-z0-9]+)\.(?P<mode>internal|external)\.xml$")
+REPORT = re.compile(r"^(?P<suite>[a-z0-9_-]+)\.(?P<impl>go[0-9.]+)\.(?P<arch>[a-z0-9]+)\.(?P<mode>internal|external)\.xml$")
 
 
 def load_classes(path):
@@ -54,13 +54,13 @@ def classify(rules, entry, impl, arch, mode, detail):
     """The first rule whose patterns match (ids, impls, arches, modes: shell
     patterns; observed: the catalogue's observed field; seen: a regular
     expression the failure message must contain), or None."""
-    ident = entry["id"]
+    ident = entry.id
     for r in rules:
         if "seen" in r and not re.search(r["seen"], detail):
             continue
         if not any(fnmatch.fnmatchcase(ident, p) for p in r["ids"]):
             continue
-        if "observed" in r and entry.get("observed") not in r["observed"]:
+        if "observed" in r and entry.observed not in r["observed"]:
             continue
         if not any(fnmatch.fnmatchcase(impl, p) for p in r.get("impls", ["*"])):
             continue
@@ -85,7 +85,7 @@ def main():
     ap.add_argument("--classes", default=os.path.join(CONFORMANCE, "go-classification.toml"))
     args = ap.parse_args()
 
-    entries = {catalogue.test_name(e["id"]): e for e in catalogue.load()}
+    entries = {e.test_name: e for e in catalogue.load()}
     rules = load_classes(args.classes)
     results = {}  # (id, impl, arch, mode) -> (result, detail)
     cells = set()
@@ -113,19 +113,19 @@ def main():
                 res = "fail"
                 m2 = re.search(r"<failure[^>]*>(?:<!\[CDATA\[)?(.*?)(?:\]\]>|&#10;|</failure>)", body, re.S)
                 detail = first_line(m2.group(1) if m2 else status)
-            results[(e["id"], *cell)] = (res, detail)
+            results[(e.id, *cell)] = (res, detail)
 
     rows, unclassified = [], 0
     counts = {}
     for cell in sorted(cells):
         impl, arch, mode = cell
         for e in entries.values():
-            if catalogue.unit_level(e):
+            if e.unit_level:
                 continue
-            ok, _ = catalogue.applies(e, arch, mode)
-            if not ok and (e["id"], *cell) not in results:
+            ok, _ = e.applies(arch, mode)
+            if not ok and (e.id, *cell) not in results:
                 continue  # not this cell's, by the catalogue
-            res, detail = results.get((e["id"], *cell), ("norun", "no report for this test"))
+            res, detail = results.get((e.id, *cell), ("norun", "no report for this test"))
             if res == "pass":
                 cls, ev = "pass", ""
             elif res == "skip":
@@ -137,7 +137,7 @@ def main():
                     unclassified += 1
                 else:
                     cls, ev = r["class"], f"{r['evidence']} | seen: {detail}"
-            rows.append((e["id"], e["group"], impl, arch, mode, res, cls, ev))
+            rows.append((e.id, e.group, impl, arch, mode, res, cls, ev))
             counts.setdefault((impl, arch, mode), {}).setdefault(cls, 0)
             counts[(impl, arch, mode)][cls] += 1
     rows.sort(key=lambda r: (r[1], r[0], r[2], r[3], r[4]))
