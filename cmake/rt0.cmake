@@ -125,6 +125,9 @@ function(rt0_add_suite name)
           list(APPEND env "RT0_QEMU=${RT0_QEMU_${arch}}"
             "RT0_SYSROOT=${RT0_SYSROOT_${arch}}" "RT0_TIMEOUT_SCALE=10")
           list(APPEND labels qemu)
+        else()
+          # Set empty, so that none a user exported leaks into a native run.
+          list(APPEND env "RT0_QEMU=" "RT0_SYSROOT=" "RT0_TIMEOUT_SCALE=")
         endif()
         set_tests_properties(${test} PROPERTIES LABELS "${labels}"
           ENVIRONMENT "${env}")
