@@ -104,11 +104,12 @@ function(rt0_go_suites)
             "RT0_IMPL=${impl}" "RT0_SCRATCH=${CMAKE_BINARY_DIR}/scratch")
           set(labels go ${impl} ${arch} ${mode} ${group})
           if(qemu)
-            list(APPEND env "RT0_QEMU=${qemu}" "RT0_TIMEOUT_SCALE=10")
-            if(sysroot)
-              list(APPEND env "RT0_SYSROOT=${sysroot}")
-            endif()
+            list(APPEND env "RT0_QEMU=${qemu}" "RT0_TIMEOUT_SCALE=10"
+              "RT0_SYSROOT=${sysroot}")
             list(APPEND labels qemu)
+          else()
+            # Set empty, as rt0's native runs: nothing a user exported leaks in.
+            list(APPEND env "RT0_QEMU=" "RT0_SYSROOT=" "RT0_TIMEOUT_SCALE=")
           endif()
           set_tests_properties(${test} PROPERTIES LABELS "${labels}"
             ENVIRONMENT "${env}" FIXTURES_REQUIRED gobuild.${cell})
