@@ -110,6 +110,9 @@ function(rt0_add_suite name)
   add_dependencies(suite_${name} rt0_probes)
   foreach(group IN LISTS S_GROUPS)
     string(REPLACE "-" "_" criterion_suite "${group}")
+    # binary:group of every registration, for other implementations'
+    # (cmake/go.cmake).
+    set_property(GLOBAL APPEND PROPERTY RT0_SUITES "${name}:${group}")
     foreach(arch IN LISTS RT0_RUN_ARCHES)
       foreach(mode IN LISTS RT0_MODES)
         set(test ${group}.${arch}.${mode})
