@@ -65,6 +65,7 @@ void runtime_main(void *unused)
 	/* Go starts sysmon here, on an M of its own. With one M and no
 	 * preemption there is nothing for it to watch, so there is none. */
 	lock_os_thread_internal();
+	rt.main_defer_unlock = true; /* Go: defer unlockOSThread (rt0_panic) */
 	if (gp->m != &m0)
 		fatal("runtime.main not on m0");
 	rt.init_time = nanotime();
@@ -73,6 +74,7 @@ void runtime_main(void *unused)
 	runtime_init();
 	gcenable();
 	doinit_packages();
+	rt.main_defer_unlock = false;
 	unlock_os_thread_internal();
 	TRACE("main.main");
 	main_main();

@@ -28,17 +28,49 @@ static const char *status_string(const struct g *gp)
 	}
 }
 
-/* "goroutine N [status, locked to thread]:" (Go's goroutineheader). There
- * are no frames to print after it: the runtime carries no symbol table. */
+/* Appends NUL-terminated s to buf (cap bytes, NUL kept), at *n. */
+static void append(char *buf, size_t cap, size_t *n, const char *s)
+{
+	for (; *s != '\0' && *n + 1 < cap; s++)
+		buf[(*n)++] = *s;
+	if (cap > 0)
+		buf[*n < cap ? *n : cap - 1] = '\0';
+}
+
+/* "goroutine N [status, locked to thread]:" (Go's goroutineheader). */
+static size_t header_text(const struct g *gp, char *buf, size_t cap)
+{
+	char num[24], *p = num + sizeof num;
+	uint64_t v = gp->goid < 0 ? 0 : (uint64_t)gp->goid;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	size_t n = 0;
+	append(buf, cap, &n, "goroutine ");
+	append(buf, cap, &n, p);
+	append(buf, cap, &n, " [");
+	append(buf, cap, &n, status_string(gp));
+	if (gp->lockedm != NULL)
+		append(buf, cap, &n, ", locked to thread");
+	append(buf, cap, &n, "]:");
+	return n;
+}
+
+/* A goroutine's header in a traceback. There are no frames to print after
+ * it: the runtime carries no symbol table. */
 static void goroutine_header(const struct g *gp)
 {
-	print_str("\ngoroutine ");
-	print_int(gp->goid);
-	print_str(" [");
-	print_str(status_string(gp));
-	if (gp->lockedm != NULL)
-		print_str(", locked to thread");
-	print_str("]:\n");
+	char line[96];
+	header_text(gp, line, sizeof line);
+	print_str("\n");
+	print_str(line);
+	print_str("\n");
+}
+
+size_t rt0_goroutine_header(char *buf, size_t cap)
+{
+	return header_text(getg(), buf, cap);
 }
 
 /* GOTRACEBACK decides what follows the message: nothing (none), the
@@ -98,6 +130,13 @@ _Noreturn void fatal_nog(const char *msg)
 
 _Noreturn void rt0_panic(const char *msg)
 {
+	/* A panic in a package init unwinds runtime.main, whose deferred
+	 * unlockOSThread runs before the traceback (Go: proc.go 202-207), so
+	 * the header does not say "locked to thread". */
+	if (getg() == sched.maing && rt.main_defer_unlock) {
+		rt.main_defer_unlock = false;
+		unlock_os_thread_internal();
+	}
 	print_str("panic: ");
 	print_str(msg);
 	print_str("\n");

@@ -24,6 +24,10 @@ rt0_num_goroutine(void); /* user goroutines only, as runtime.NumGoroutine */
 void rt0_lock_os_thread(void);
 void rt0_unlock_os_thread(void);
 _Noreturn void rt0_panic(const char *msg);
+/* The running goroutine's traceback header, "goroutine N [running]:" or
+ * "goroutine N [running, locked to thread]:" (the first line Go's
+ * runtime.Stack(buf, false) gives); returns its length, cut to cap - 1. */
+size_t rt0_goroutine_header(char *buf, size_t cap);
 
 /* Channels of machine words; capacity 0 is unbuffered (a rendezvous). */
 struct rt0_chan;

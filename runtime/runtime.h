@@ -130,6 +130,9 @@ struct runtime_state {
 	int64_t gomemlimit;
 	int32_t gomaxprocs;
 	bool main_started;
+	/* runtime.main holds the thread for the inits; Go's deferred
+	 * unlockOSThread would run if a panic unwound it (rt0_panic). */
+	bool main_defer_unlock;
 	int64_t init_time;
 };
 

@@ -13,9 +13,19 @@
 
 #define MAX_TURNS 100000
 
+/* The running goroutine's traceback header as a fact (Go: the first line
+ * of runtime.Stack(buf, false)). */
+static void header_fact(const char *key)
+{
+	char line[96];
+	rt0_goroutine_header(line, sizeof line);
+	rt0_fact_str(key, line);
+}
+
 static void pkg_init(void)
 {
 	rt0_fact_int("init.goid", rt0_goid());
+	header_fact("init.header");
 	if (pu_streq(PU_SCENARIO(), "panicinit"))
 		rt0_panic("boom in init");
 }
@@ -121,6 +131,7 @@ void main_main(void)
 	const char *s = PU_SCENARIO();
 
 	rt0_fact_str("scenario", s);
+	header_fact("main.header");
 	if (pu_streq(s, "mainreturns")) {
 		rt0_go(spinner, NULL);
 		for (int t = 0;

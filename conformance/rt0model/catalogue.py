@@ -11,8 +11,6 @@ tools):
   modes = ["internal", "external"]
   observed = "trace"            # one of OBSERVED
   evidence = "proc.go:144"
-  go119 = "..."                 # optional, with newgo: where Go 1.19 and current Go differ
-  newgo = "..."
   exceptions = [{arch = "qemu-user", mode = "all", reason = "..."}]
   impls = ["rt0"]               # optional: the implementations it applies to
   impl_reason = "..."           # with impls: why the others are left out
@@ -75,15 +73,20 @@ HOST, UNIT = "host", "unit"  # the column and "mode" of the in-process unit test
 
 REQUIRED = {"id": str, "group": str, "statement": str, "arches": list, "modes": list,
             "observed": str, "evidence": str}
-OPTIONAL = {"go119": str, "newgo": str, "exceptions": list, "impls": list,
+OPTIONAL = {"exceptions": list, "impls": list,
             "impl_reason": str, "expect": list}
 IMPL_FAMILIES = ["rt0", "go"]
 RT0 = "rt0"
 EXPECT_FIELDS = {"impl": str, "outcome": str, "reason": str, "evidence": str}
 EXPECT_OPTIONAL = {"arches": list, "modes": list}
-OUTCOMES = ["fail"]  # what an expectation can say of a cell
+# What an expectation can say of a cell: "fail", the implementation
+# differs there (an expected failure); "skip", the cell cannot be observed
+# on it (yet), with the reason: the test does not run. A skip names an
+# implementation family (rt0, go), so the suites' generated header can
+# carry it.
+OUTCOMES = ["fail", "skip"]
 SELECTOR_RE = re.compile(r"^(rt0|go|go(<|<=|>|>=)?1\.(\d+))$")
-IMPL_RE = re.compile(r"^(rt0|go1\.(\d+)(\.\d+)*)$")
+IMPL_RE = re.compile(r"^(rt0|go|go1\.(\d+)(\.\d+)*)$")  # "go": the family
 ID_RE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
 
 
@@ -161,8 +164,6 @@ class Invariant:
     modes: list[str]
     observed: str
     evidence: str
-    go119: str = ""
-    newgo: str = ""
     exceptions: list[Exception_] = dataclasses.field(default_factory=list)
     file: str = ""  # the catalogue file it comes from, relative to the repository
     impls: list[str] = dataclasses.field(default_factory=lambda: list(IMPL_FAMILIES))
@@ -188,9 +189,13 @@ class Invariant:
     def applies(self, arch: str, mode: str, qemu: bool = False,
                 impl: str = RT0) -> tuple[bool, str | None]:
         """(True, None) where the test runs; else (False, why): outside its
-        implementations, arches or modes, or the catalogue's exception there."""
+        implementations, arches or modes, the catalogue's exception there,
+        or an expected skip for impl."""
         if impl_family(impl) not in self.impls:
             return False, f"{', '.join(self.impls)} only: {self.impl_reason}"
+        x = self.expectation(impl, arch, mode)
+        if x is not None and x.outcome == "skip":
+            return False, f"not observable on {x.impl}: {x.reason}"
         if "all" not in self.arches and arch not in self.arches:
             return False, f"applies to {', '.join(self.arches)} only"
         if mode not in self.modes:
@@ -288,7 +293,7 @@ def format_errors(entries: list[dict]) -> list[str]:
             errors.append(f"{where}: unknown group {e['group']!r} (known: {', '.join(GROUP_NAMES)})")
         if isinstance(e.get("observed"), str) and e["observed"] not in OBSERVED:
             errors.append(f"{where}: unknown observed {e['observed']!r} (known: {', '.join(OBSERVED)})")
-        for key in ("statement", "evidence", "go119", "newgo"):
+        for key in ("statement", "evidence"):
             if isinstance(e.get(key), str) and not e[key].strip():
                 errors.append(f"{where}: empty {key}")
         st = e.get("statement")
@@ -326,6 +331,8 @@ def format_errors(entries: list[dict]) -> list[str]:
                 errors.append(f"{w}: impl {x['impl']!r} is not rt0, go, go1.N, go<1.N, go>=1.N, ...")
             if isinstance(x.get("outcome"), str) and x["outcome"] not in OUTCOMES:
                 errors.append(f"{w}: outcome {x['outcome']!r} (known: {', '.join(OUTCOMES)})")
+            if x.get("outcome") == "skip" and x.get("impl") not in IMPL_FAMILIES:
+                errors.append(f"{w}: a skip names an implementation family ({', '.join(IMPL_FAMILIES)})")
             for key in ("reason", "evidence"):
                 if isinstance(x.get(key), str) and not x[key].strip():
                     errors.append(f"{w}: empty {key}")
@@ -335,8 +342,6 @@ def format_errors(entries: list[dict]) -> list[str]:
             for m in x.get("modes", []) if isinstance(x.get("modes"), list) else []:
                 if m not in MODES:
                     errors.append(f"{w}: unknown mode {m!r}")
-        if ("go119" in e) != ("newgo" in e):
-            errors.append(f"{where}: go119 and newgo go together (record both where Go 1.19 and current Go differ)")
         for x in e.get("exceptions", []) if isinstance(e.get("exceptions"), list) else []:
             if not isinstance(x, dict) or set(x) != {"arch", "mode", "reason"}:
                 errors.append(f"{where}: an exception is {{arch, mode, reason}}")
@@ -377,7 +382,6 @@ def load(main: Path = MAIN_CATALOGUE) -> Catalogue:
             id=e["id"], group=str(e.get("group", "")), statement=str(e.get("statement", "")),
             arches=_strs(e.get("arches")), modes=_strs(e.get("modes")),
             observed=str(e.get("observed", "")), evidence=str(e.get("evidence", "")),
-            go119=str(e.get("go119", "")), newgo=str(e.get("newgo", "")),
             exceptions=exc, file=e["_file"],
             impls=_strs(e.get("impls")) or list(IMPL_FAMILIES),
             impl_reason=str(e.get("impl_reason", "")), expects=expects)

@@ -100,8 +100,8 @@ KNOB_TABLE(knobs_gomaxprocs_overflow_ignored,
            MAXPROCS("GOMAXPROCS=2147483648", "ncpu"),
            MAXPROCS("GOMAXPROCS=99999999999999999999", "ncpu"))
 
-KNOB_TABLE(knobs_gomaxprocs_no_clamp, MAXPROCS("GOMAXPROCS=99999", "99999"),
-           MAXPROCS("GOMAXPROCS=2147483647", "2147483647"))
+KNOB_TABLE(knobs_gomaxprocs_no_clamp, MAXPROCS("GOMAXPROCS=2048", "2048"),
+           MAXPROCS("GOMAXPROCS=4096", "4096"))
 
 /* Huge GOMAXPROCS: Go takes it verbatim (no upper clamp) but then
  * allocates a P each, 13.5 GB for 1e6. The runtime must report the value

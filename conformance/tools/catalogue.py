@@ -153,6 +153,20 @@ def cells_text(inv):
     return f"{arches}; {modes}"
 
 
+def impls_text(inv):
+    """Where implementations are left out or expected to differ."""
+    parts = []
+    if sorted(inv.impls) != sorted(cat.IMPL_FAMILIES):
+        parts.append(f"{', '.join(inv.impls)} only: {inv.impl_reason}")
+    for x in inv.expects:
+        where = "" if x.arches == ("all",) else f" on {', '.join(x.arches)}"
+        if tuple(x.modes) != tuple(cat.MODES):
+            where += f" ({', '.join(x.modes)})"
+        word = {"fail": "differs", "skip": "not observed"}[x.outcome]
+        parts.append(f"{x.impl}{where} {word}: {x.reason}")
+    return "; ".join(parts)
+
+
 def markdown_text(c):
     by_group = {}
     for inv in c:
@@ -171,7 +185,9 @@ def markdown_text(c):
         "(the program file), `syscalls` (strace), `unwind` (stack walks), `unit` (in-process on the",
         "host). Evidence is Go 1.19.8's `src/runtime` file:line unless another path is given;",
         "`rt0:` names this runtime's own source. Exceptions are cells where the invariant cannot be",
-        "observed: the test skips there with the reason given.",
+        "observed: the test skips there with the reason given. Implementations: where an invariant is",
+        "rt0's only, or a Go toolchain (go, go1.19, go<1.21, ...) differs (an expected failure, with",
+        "the evidence in the catalogue) or cannot be observed yet (the test skips).",
         "",
         f"{len(c)} invariants:",
         "",
@@ -185,11 +201,11 @@ def markdown_text(c):
         if g not in by_group:
             continue
         out += ["", f'<a id="{g}"></a>', f"## {title} (`{g}`)", "",
-                "| id | statement | arches; modes | observed | evidence | exceptions | Go 1.19 / current Go |",
+                "| id | statement | arches; modes | observed | evidence | exceptions | implementations |",
                 "|---|---|---|---|---|---|---|"]
         for inv in by_group[g]:
             exc = "; ".join(f"{x.arch}/{x.mode}: {x.reason}" for x in inv.exceptions)
-            diff = f"Go 1.19: {inv.go119}. Current Go: {inv.newgo}." if inv.go119 else ""
+            diff = impls_text(inv)
             out.append("| " + " | ".join(md_cell(x) for x in [
                 f"`{inv.id}`", inv.statement, cells_text(inv), inv.observed, inv.evidence, exc,
                 diff]) + " |")

@@ -9,7 +9,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
-	_ "rt0probe/exits/p"
+	"rt0probe/exits/p"
 	"rt0probe/internal/rt0"
 )
 
@@ -98,6 +98,7 @@ func main() {
 	defer rt0.Flush()
 	s := rt0.Scenario()
 	rt0.FactStr("scenario", s)
+	p.HeaderFact("main.header")
 	switch s {
 	case "mainreturns":
 		go spinner()
