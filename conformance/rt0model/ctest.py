@@ -7,7 +7,14 @@ rt0_add_suite and rt0_foreign_arches in cmake/rt0.cmake):
                          RT0_PROBE_DIR, RT0_ARCH, RT0_LINK (+ RT0_QEMU,
                          RT0_SYSROOT, RT0_TIMEOUT_SCALE)
   unit.<name>            an in-process Criterion test of host code: arch "host"
-  notrun.<arch>          prints "not run: <arch>: <install step>", exits 77
+  notrun.<arch>          prints "not run: <arch>: <install step>" and fails
+  <group>.<impl>.<arch>.<mode>  (CTest configuration "go", cmake/go.cmake) the
+                         suite against a Go toolchain's probe twins, RT0_IMPL
+                         set, through conformance/tools/judge.py
+  notrun-go.<impl>[.<arch>[.<mode>]]  a Go toolchain, arch or mode that cannot run
+
+A column of the matrix is an implementation on an arch: rt0's are named by
+the arch (amd64, host), a Go toolchain's by both (go1.19/amd64).
 
 Tests labelled "harness" (the tests of the harness's own C library) judge
 no invariant and are not suite runs.
@@ -38,15 +45,31 @@ class SuiteRun:
     group: str  # the suite's group label (rt0_add_suite GROUP)
 
     @property
+    def impl(self) -> str:
+        """The implementation it judges: RT0_IMPL, rt0 when unset."""
+        return self.env.get("RT0_IMPL") or "rt0"
+
+    @property
+    def column(self) -> str:
+        return column_of(self.impl, self.arch)
+
+    @property
+    def suite_command(self) -> list[str]:
+        """The Criterion command itself: what follows '--' when ctest runs
+        it through a judge (conformance/tools/judge.py)."""
+        return self.command[self.command.index("--") + 1:] if "--" in self.command else self.command
+
+    @property
     def executable(self) -> str:
-        return self.command[0]
+        return self.suite_command[0]
 
     @property
     def criterion_suite(self) -> str | None:
         """The Criterion suite its --filter '<suite>/*' selects; None: all."""
-        for i, a in enumerate(self.command):
+        cmd = self.suite_command
+        for i, a in enumerate(cmd):
             f = a[len("--filter="):] if a.startswith("--filter=") else \
-                (self.command[i + 1] if a == "--filter" and i + 1 < len(self.command) else None)
+                (cmd[i + 1] if a == "--filter" and i + 1 < len(cmd) else None)
             if f is not None:
                 return f[:-2] if f.endswith("/*") else f
         return None
@@ -61,9 +84,20 @@ class SuiteRun:
         return bool(self.env.get("RT0_QEMU"))
 
 
+def column_of(impl: str, arch: str) -> str:
+    """amd64 for rt0 on amd64, go1.19/amd64 for Go 1.19 on it."""
+    return arch if impl == "rt0" else f"{impl}/{arch}"
+
+
+def split_column(column: str) -> tuple[str, str]:
+    """(impl, arch) of a column."""
+    impl, _, arch = column.rpartition("/")
+    return (impl or "rt0"), arch
+
+
 @dataclasses.dataclass
 class NotRun:
-    arch: str
+    arch: str  # the column it keeps from running
     command: list[str]
     cwd: str | None = None
     _message: str | None = None
@@ -91,17 +125,20 @@ class CtestInfo:
 
     @property
     def run_arches(self) -> list[str]:
-        """Arches whose suites run, in ctest's order (native first), host last."""
-        seen = list(dict.fromkeys(r.arch for r in self.runs if r.arch != HOST))
+        """Columns whose suites run: rt0's arches in ctest's order (native
+        first), then the Go columns, host last."""
+        seen = list(dict.fromkeys(r.column for r in self.runs if r.arch != HOST))
+        seen.sort(key=lambda c: "/" in c)  # rt0's first, stable
         if any(r.arch == HOST for r in self.runs):
             seen.append(HOST)
         return seen
 
     @property
     def arches(self) -> list[str]:
-        """Every column of the matrix: run arches, then not-run ones, host last."""
+        """Every column of the matrix: run ones, then not-run ones, host last."""
         run = [a for a in self.run_arches if a != HOST]
         out = run + [a for a in self.notrun if a not in run]
+        out.sort(key=lambda c: "/" in c)
         if HOST in self.run_arches:
             out.append(HOST)
         return out
@@ -121,16 +158,22 @@ class CtestInfo:
             out.setdefault(r.suite, r)
         return out
 
-    def run_for(self, suite: str, arch: str, mode: str) -> SuiteRun | None:
+    def run_for(self, suite: str, column: str, mode: str) -> SuiteRun | None:
         for r in self.runs:
-            if r.suite == suite and r.arch == arch and r.mode == mode:
+            if r.suite == suite and r.column == column and r.mode == mode:
                 return r
         return None
 
-    def is_qemu(self, arch: str) -> bool:
-        """Whether arch runs (or would run) under qemu-user: its suite runs
-        have RT0_QEMU; a not-run arch is always a foreign one."""
-        return arch in self.notrun or any(r.arch == arch and r.foreign for r in self.runs)
+    def is_qemu(self, column: str) -> bool:
+        """Whether the column runs (or would run) under qemu-user: its suite
+        runs have RT0_QEMU; a not-run arch is a foreign one unless it is the
+        native arch of another implementation."""
+        if any(r.column == column and r.foreign for r in self.runs):
+            return True
+        if any(r.column == column for r in self.runs):
+            return False
+        arch = split_column(column)[1]
+        return arch != self.native_arch
 
     def is_unit_suite(self, suite: str) -> bool:
         return any(r.suite == suite and r.arch == HOST for r in self.runs)
@@ -162,10 +205,18 @@ def parse(doc: dict) -> CtestInfo:
         if name.startswith("notrun."):
             arch = name.split(".", 1)[1]
             notrun[arch] = NotRun(arch, cmd, cwd)
+        elif name.startswith("notrun-go."):
+            # notrun-go.<impl>[.<arch>[.<mode>]]: a column, or a toolchain
+            # that has none (the driver names its columns when asked)
+            parts = name.split(".")[1:]
+            col = column_of(parts[0], parts[1]) if len(parts) > 1 else parts[0]
+            if len(parts) <= 2:
+                notrun[col] = NotRun(col, cmd, cwd)
         elif "RT0_ARCH" in env and "RT0_LINK" in env and cmd:
             arch, mode = env["RT0_ARCH"], env["RT0_LINK"]
+            impl = env.get("RT0_IMPL") or "rt0"
             suite = name[: -len(f".{arch}.{mode}")] if name.endswith(f".{arch}.{mode}") else name.split(".")[0]
-            rest = [l for l in labels if l not in (arch, mode, "qemu")]
+            rest = [l for l in labels if l not in (arch, mode, "qemu", "go", impl)]
             runs.append(SuiteRun(name, suite, arch, mode, cmd, env, cwd, labels,
                                  rest[0] if rest else suite))
         elif name.startswith("unit.") and cmd:
@@ -175,15 +226,18 @@ def parse(doc: dict) -> CtestInfo:
     return CtestInfo(runs, notrun)
 
 
-def load(build_dir: Path, json_file: Path | None = None, ctest: str = "ctest") -> CtestInfo:
-    """The build's registrations (or those in json_file, for tests)."""
+def load(build_dir: Path, json_file: Path | None = None, ctest: str = "ctest",
+         configuration: str | None = None) -> CtestInfo:
+    """The build's registrations (or those in json_file, for tests); with
+    configuration "go", the Go columns' too."""
     if json_file is not None:
         return parse(json.loads(Path(json_file).read_text()))
     if not (Path(build_dir) / "CTestTestfile.cmake").exists():
         raise RuntimeError(f"{build_dir} is not a configured build (no CTestTestfile.cmake): "
                            "configure and build it first")
     try:
-        p = subprocess.run([ctest, "--test-dir", str(build_dir), "--show-only=json-v1"],
+        p = subprocess.run([ctest, "--test-dir", str(build_dir), "--show-only=json-v1"]
+                           + (["-C", configuration] if configuration else []),
                            capture_output=True, text=True)
     except OSError as e:
         raise RuntimeError(f"cannot run {ctest}: {e} (apt-get install cmake)") from e

@@ -14,52 +14,69 @@ from __future__ import annotations
 
 import dataclasses
 
-from rt0model.catalogue import HOST, UNIT, Catalogue, id_matches, id_of_test, test_name
-from rt0model.ctest import CtestInfo
+from rt0model.catalogue import (HOST, UNIT, Catalogue, id_matches, id_of_test,
+                                impl_family, test_name)
+from rt0model.ctest import CtestInfo, split_column
 
 
 @dataclasses.dataclass
 class Cell:
     id: str
-    arch: str
+    arch: str  # the column: rt0's arch (amd64, host) or impl/arch (go1.19/amd64)
     mode: str
     group: str
     test: str  # the Criterion test name
     suites: list[str]  # suites (executables) that list the test
     catalogued: bool
     notrun: str | None = None  # "not run: <arch>: <install step>"
-    xfail: str | None = None  # the catalogue's exception reason
+    xfail: str | None = None  # the catalogue's exception, or the implementation's expected difference
+    skip: str | None = None  # the catalogue leaves this implementation out here: why
     detail: dict = dataclasses.field(default_factory=dict)  # filled when it runs
 
     @property
     def key(self) -> str:
         return f"{self.id}/{self.arch}/{self.mode}"
 
+    @property
+    def impl(self) -> str:
+        return split_column(self.arch)[0]
+
     def as_dict(self) -> dict:
         return {"id": self.id, "arch": self.arch, "mode": self.mode, "group": self.group,
-                "test": self.test, "suites": list(self.suites),
-                "catalogued": self.catalogued, "notrun": self.notrun, "xfail": self.xfail}
+                "impl": self.impl, "test": self.test, "suites": list(self.suites),
+                "catalogued": self.catalogued, "notrun": self.notrun, "xfail": self.xfail,
+                "skip": self.skip}
 
 
 def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
                cat: Catalogue) -> list[Cell]:
-    """lists: suite -> its `--list` [(criterion suite, test name)]."""
+    """lists: suite -> its `--list` [(criterion suite, test name)]. A column
+    is an implementation on an arch (ctest.column_of): an invariant's cells
+    there are skipped with the catalogue's reason where it leaves the
+    implementation out, expected failures where it says the implementation
+    differs, and expected failures too where an exception says the cell
+    cannot be observed (the suite skips it)."""
     holders: dict[str, list[str]] = {}  # test name -> suites, in suite order
     for suite, tests in lists.items():
         for _, name in tests:
             h = holders.setdefault(name, [])
             if suite not in h:
                 h.append(suite)
-    suite_group = {}
+    suite_group, suite_impl = {}, {}
     for r in info.runs:
         suite_group.setdefault(r.suite, r.group)
+        suite_impl.setdefault(r.suite, r.impl)
 
-    arch_cols = [a for a in info.arches if a != HOST]
+    columns = [a for a in info.arches if a != HOST]
     cells: list[Cell] = []
 
-    def add(inv_id, arch, mode, group, test, suites, catalogued, xfail=None):
-        nr = info.notrun[arch].message if arch in info.notrun else None
-        cells.append(Cell(inv_id, arch, mode, group, test, suites, catalogued, nr, xfail))
+    def add(inv_id, col, mode, group, test, suites, catalogued, xfail=None, skip=None):
+        nr = info.notrun[col].message if col in info.notrun else None
+        impl = split_column(col)[0]
+        if nr is None and impl in info.notrun:  # a toolchain that has no column at all
+            nr = info.notrun[impl].message
+        ss = [x for x in suites if suite_impl.get(x, "rt0") == impl]
+        cells.append(Cell(inv_id, col, mode, group, test, ss, catalogued, nr, xfail, skip))
 
     for inv in cat:
         name = test_name(inv.id)
@@ -70,12 +87,23 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
             e = inv.exception(HOST, UNIT, False)
             add(inv.id, HOST, UNIT, inv.group, name, unit, True, e.reason if e else None)
         if onarch or (not hs and inv.observed != "unit"):
-            for arch in arch_cols:
-                for mode in info.modes_of(arch):
-                    if inv.within(arch, mode):
-                        e = inv.exception(arch, mode, info.is_qemu(arch))
-                        add(inv.id, arch, mode, inv.group, name, onarch, True,
-                            e.reason if e else None)
+            for col in columns:
+                impl, arch = split_column(col)
+                for mode in info.modes_of(col):
+                    if not inv.within(arch, mode):
+                        continue
+                    ok, why = inv.applies(arch, mode, info.is_qemu(col), impl)
+                    x = inv.expectation(impl, arch, mode)
+                    if not ok and (impl_family(impl) not in inv.impls
+                                   or (x is not None and x.outcome == "skip")):
+                        add(inv.id, col, mode, inv.group, name, onarch, True, skip=why)
+                    elif not ok:
+                        add(inv.id, col, mode, inv.group, name, onarch, True, xfail=why)
+                    elif x is not None and x.outcome == "fail":
+                        add(inv.id, col, mode, inv.group, name, onarch, True,
+                            xfail=f"{x.impl} differs: {x.reason}")
+                    else:
+                        add(inv.id, col, mode, inv.group, name, onarch, True)
 
     for name, hs in holders.items():
         if cat.by_test_name(name) is not None:
@@ -87,19 +115,28 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
         if unit:
             add(inv_id, HOST, UNIT, group, name, unit, False)
         if onarch:
-            for arch in arch_cols:
-                for mode in info.modes_of(arch):
-                    add(inv_id, arch, mode, group, name, onarch, False)
+            for col in columns:
+                for mode in info.modes_of(col):
+                    add(inv_id, col, mode, group, name, onarch, False)
     return cells
 
 
+def impl_selected(impl: str, selectors: list[str]) -> bool:
+    """--impl: rt0, go (every Go toolchain), all, or a toolchain's name."""
+    return any(sel in ("all", impl) or (sel == "go" and impl.startswith("go"))
+               for sel in selectors)
+
+
 def select(cells: list[Cell], arches: list[str], groups: list[str],
-           ids: list[str]) -> tuple[list[Cell], list[Cell]]:
-    """--arch, --group, --id: (kept, dropped)."""
+           ids: list[str], impls: list[str] | None = None) -> tuple[list[Cell], list[Cell]]:
+    """--arch, --group, --id, --impl: (kept, dropped). --arch names arches
+    ("host": the unit tests), whatever the implementation."""
     keep, drop = [], []
     for c in cells:
-        ok = ((not arches or c.arch in arches)
+        impl, arch = split_column(c.arch)
+        ok = ((not arches or arch in arches)
               and (not groups or c.group in groups)
-              and (not ids or id_matches(c.id, ids)))
+              and (not ids or id_matches(c.id, ids))
+              and impl_selected(impl, impls or ["rt0"]))
         (keep if ok else drop).append(c)
     return keep, drop

@@ -51,6 +51,9 @@ def add_options(parser):
     g = parser.getgroup("rt0", "rt0 conformance run")
     g.addoption("--arch", action="append", default=[], metavar="ARCH",
                 help="only these arches (repeat or comma-separate; 'host' is the in-process unit tests)")
+    g.addoption("--impl", action="append", default=[], metavar="IMPL",
+                help="implementations under test: rt0 (the default), go1.19, go1.23, ... "
+                     "(a Go toolchain of the build), go (every one), all")
     g.addoption("--group", action="append", default=[], metavar="GROUP",
                 help="only these invariant groups")
     g.addoption("--id", action="append", default=[], metavar="ID",
@@ -89,6 +92,7 @@ class State:
         self.catalogue_path = Path(opt.catalogue).resolve() if opt.catalogue else \
             ROOT / "conformance" / "invariants.toml"
         self.arches = _split(opt.arch)
+        self.impls = _split(opt.impl) or ["rt0"]
         self.groups = _split(opt.group)
         self.ids = _split(opt.id)
         self.controller = not hasattr(config, "workerinput")
@@ -104,7 +108,9 @@ class State:
     def info(self) -> ctestinfo.CtestInfo:
         if self._info is None:
             j = self.config.option.ctest_json
-            self._info = ctestinfo.load(self.build_dir, Path(j) if j else None)
+            go = any(i != "rt0" for i in self.impls)
+            self._info = ctestinfo.load(self.build_dir, Path(j) if j else None,
+                                        configuration="go" if go else None)
         return self._info
 
     def catalogue(self) -> catmod.Catalogue:
@@ -141,10 +147,20 @@ def _build(state: State, tr) -> str | None:
     configure = ["cmake", "--preset", cfg.preset, "-B", str(state.build_dir),
                  f"-DRT0_FAULT={state.fault or ''}"] + [f"-D{d}" for d in cfg.define]
     build = ["cmake", "--build", str(state.build_dir)]
+    steps = [("configuring", configure), ("building", build)]
+    if any(i != "rt0" for i in state.impls):
+        # The Go probe twins: ctest's go.build.<impl>.<arch>.<mode> tests
+        # (cmake/go.cmake), one at a time, of the toolchains and arches asked for.
+        impls = ".*" if {"go", "all"} & set(state.impls) else \
+            "|".join(i.replace(".", "\\.") for i in state.impls if i != "rt0")
+        arches = "|".join(state.arches) if state.arches else "[^.]+"
+        steps.append(("building the Go probes",
+                      ["ctest", "--test-dir", str(state.build_dir), "-C", "go",
+                       "--output-on-failure", "-R", rf"^go\.build\.({impls})\.({arches})\."]))
     with open(state.build_dir.parent / f".{state.build_dir.name}.rt0-driver.lock", "w") as lock, \
             open(log, "w") as out:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for what, cmd in (("configuring", configure), ("building", build)):
+        for what, cmd in steps:
             start = time.monotonic()
             say(f"rt0: {what}: {shlex.join(cmd)}")
             out.write(f"$ {shlex.join(cmd)}\n")
@@ -202,6 +218,11 @@ def _check_filters(state: State):
     if not state.config.option.suite_timeout > 0:
         raise pytest.UsageError(f"rt0: --suite-timeout {state.config.option.suite_timeout}: "
                                 "give a positive number of seconds")
+    bad = [i for i in state.impls
+           if i not in ("rt0", "go", "all") and not catmod.IMPL_RE.match(i)]
+    if bad:
+        raise pytest.UsageError(f"rt0: --impl {', '.join(bad)}: not an implementation "
+                                "(rt0, go, all, or a Go toolchain's name: go1.19, go1.23, ...)")
     bad = [g for g in state.groups if g not in catmod.GROUP_NAMES]
     if bad:
         raise pytest.UsageError(
@@ -269,6 +290,8 @@ def pytest_generate_tests(metafunc):
         marks = [pytest.mark.xdist_group(c.arch)]
         if c.notrun:
             marks.append(pytest.mark.skip(reason=c.notrun))
+        elif c.skip:
+            marks.append(pytest.mark.skip(reason=c.skip))
         elif c.xfail:
             marks.append(pytest.mark.xfail(reason=c.xfail, strict=False))
         params.append(pytest.param(c, id=c.key, marks=marks))
@@ -277,7 +300,8 @@ def pytest_generate_tests(metafunc):
 
 def pytest_collection_modifyitems(session, config, items):
     state: State = config.stash[STATE]
-    if not (state.arches or state.groups or state.ids):
+    if not (state.arches or state.groups or state.ids) and state.impls == ["rt0"] \
+            and not any(r.impl != "rt0" for r in state.info().runs):
         return
     keep, drop = [], []
     for it in items:
@@ -286,7 +310,7 @@ def pytest_collection_modifyitems(session, config, items):
         if cell is None:
             keep.append(it)
             continue
-        k, _ = plan.select([cell], state.arches, state.groups, state.ids)
+        k, _ = plan.select([cell], state.arches, state.groups, state.ids, state.impls)
         (keep if k else drop).append(it)
     if drop:
         config.hook.pytest_deselected(items=drop)
@@ -409,14 +433,17 @@ def _collect(state: State, session) -> dict:
     cells = list(state.results.values())
     order = {}
     if info is not None:
-        arches = [a for a in info.arches if not state.arches or a in state.arches]
+        arches = [a for a in info.arches
+                  if (not state.arches or ctestinfo.split_column(a)[1] in state.arches)
+                  and plan.impl_selected(ctestinfo.split_column(a)[0], state.impls)]
         data["arches"] = arches
         data["modes"] = {a: info.modes_of(a) for a in arches}
         data["notrun"] = {a: info.notrun[a].message for a in arches if a in info.notrun}
         order = {a: i for i, a in enumerate(arches)}
         for arch in arches:
-            if arch == ctestinfo.HOST or arch in info.notrun or getattr(state, "interrupted", False):
-                continue
+            if arch == ctestinfo.HOST or arch in info.notrun or "/" in arch \
+                    or getattr(state, "interrupted", False):
+                continue  # only rt0 prints the trace the timelines are made of
             modes = {}
             for mode in info.modes_of(arch):
                 run = next((r for r in info.runs if r.arch == arch and r.mode == mode), None)
@@ -439,10 +466,17 @@ def _collect(state: State, session) -> dict:
     if not getattr(session, "testscollected", 0) and not state.errors and info is not None:
         state.errors.append("no conformance test ran (none collected, or none selected by --arch/--group/--id/-k)")
     if info is not None:
+        have = {ctestinfo.split_column(x)[1] for x in info.arches}
         for a in state.arches:
-            if a not in info.arches:
+            if a not in have:
                 state.errors.append(f"--arch {a}: this build has no port of it (ported: "
-                                    f"{', '.join(x for x in info.arches if x != ctestinfo.HOST)})")
+                                    f"{', '.join(sorted(have - {ctestinfo.HOST}))})")
+        impls = {ctestinfo.split_column(x)[0] for x in info.arches}
+        for i in state.impls:
+            if i not in ("go", "all") and i not in impls:
+                state.errors.append(f"--impl {i}: this build has no such implementation "
+                                    f"(it has {', '.join(sorted(impls))}; a Go toolchain: "
+                                    "ci/setup-go, or -DRT0_GO_ROOTS=name=GOROOT)")
     unc = sorted({c["id"] for c in cells if not c.get("catalogued")})
     if unc:
         state.errors.append(f"{len(unc)} test(s) judge no invariant of the catalogue (a test is named "
@@ -453,7 +487,8 @@ def _collect(state: State, session) -> dict:
         "build_dir": str(state.build_dir), "fault": state.fault,
         "catalogue": str(state.catalogue_path),
         "catalogue_exists": state.catalogue_path.exists(),
-        "filters": {"arch": state.arches, "group": state.groups, "id": state.ids},
+        "filters": {"arch": state.arches, "group": state.groups, "id": state.ids,
+                    "impl": state.impls},
         "argv": sys.argv[1:], "errors": list(state.errors),
         "interrupted": getattr(state, "interrupted", False),
         "python": sys.version.split()[0], "pytest": pytest.__version__,

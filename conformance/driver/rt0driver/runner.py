@@ -90,7 +90,7 @@ class Suites:
         xml = self.dir / f"{run.name}.xml"
         log = self.dir / f"{run.name}.log"
         xml.unlink(missing_ok=True)
-        cmd = [a for a in run.command if not a.startswith(("--xml", "--json", "--tap"))]
+        cmd = [a for a in run.suite_command if not a.startswith(("--xml", "--json", "--tap"))]
         cmd += [f"--xml={xml}", "--verbose"]
         env = dict(os.environ)
         env.update(run.env)
