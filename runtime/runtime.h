@@ -35,6 +35,13 @@ static inline void setg_tls(struct g *gp)
 
 #define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~(uintptr_t)((a)-1))
 
+/* A start-up step that is a function of its own, never inlined or cloned
+ * (as Go's are): the conformance observer stops at each step's entry by its
+ * symbol, so the order of the steps, the g and the stack each runs on are
+ * measured rather than taken from the trace (DESIGN 3a). Without it a
+ * static step called once is folded into its caller and has no entry. */
+#define STARTUP_STEP __attribute__((noinline, noclone))
+
 enum gstatus { G_IDLE, G_RUNNABLE, G_RUNNING, G_SYSCALL, G_WAITING, G_DEAD };
 
 enum waitreason {
