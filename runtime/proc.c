@@ -233,6 +233,7 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	    .g = gp,
 	};
 	gostartcall(&gp->sched, fn, arg);
+	arch_fpctl_save(gp->sched.fpctl);
 	if (pp->goidcache == pp->goidcacheend) {
 		sched.goidgen += GOID_BATCH;
 		pp->goidcache = sched.goidgen - GOID_BATCH + 1;

@@ -59,7 +59,10 @@ struct stack {
 
 /* A goroutine's saved context: what gogo restores. regs holds the
  * callee-saved registers of the C ABI (arch.h lists them), since a
- * goroutine may be switched out from the middle of C code. */
+ * goroutine may be switched out from the middle of C code. fpctl holds its
+ * floating-point control state (arch.h: ARCH_FPCTL says which), which the
+ * ABIs make callee-saved or per-thread: a goroutine that set a rounding
+ * mode finds it again after a switch, whatever the others set. */
 struct gobuf {
 	uintptr_t sp;
 	uintptr_t pc;
@@ -67,6 +70,7 @@ struct gobuf {
 	uintptr_t ctxt; /* first argument register when gogo starts a fn */
 	uintptr_t lr;   /* link-register arches: the return address */
 	uintptr_t regs[ARCH_NSAVED];
+	uint32_t fpctl[2];
 };
 
 struct g {
