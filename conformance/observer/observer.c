@@ -518,7 +518,9 @@ enum obs_status obs_run(const struct obs_spec *spec, struct obs_result *res)
 		else
 			obs_run_ptrace(&s);
 	}
-	res->probe.elapsed_ns = obs_now_ns() - s.start_ns;
+	res->probe.host_start_ns = s.start_ns;
+	res->probe.host_end_ns = obs_now_ns();
+	res->probe.elapsed_ns = res->probe.host_end_ns - s.start_ns;
 	if (!res->probe.out)
 		res->probe.out = strdup("");
 	if (!res->probe.err)
