@@ -221,6 +221,8 @@ static bool load_observed(const char *path, struct observed *o)
 	return true;
 }
 
+static void index_events(struct observed *o);
+
 static uint64_t need_symbol(struct elf_info *elf, const char *name)
 {
 	uint64_t v;
@@ -230,7 +232,7 @@ static uint64_t need_symbol(struct elf_info *elf, const char *name)
 
 void observe_shared(struct observed *o, const char *name,
                     const char *const *args, const struct step *steps,
-                    size_t nsteps, unsigned max_hits)
+                    size_t nsteps, unsigned max_hits, unsigned flags)
 {
 	memset(o, 0, sizeof *o);
 	trace_set_fail_handler(fail_test);
@@ -264,7 +266,7 @@ void observe_shared(struct observed *o, const char *name,
 	o->spec.symbols = o->symbols;
 
 	char path[4096], key[64];
-	snprintf(key, sizeof key, "observed:%u", max_hits);
+	snprintf(key, sizeof key, "observed:%u:%u", max_hits, flags);
 	const char *keyargs[130];
 	size_t k = 0;
 	for (size_t i = 0; args && args[i] && k < 64; i++)
@@ -281,7 +283,7 @@ void observe_shared(struct observed *o, const char *name,
 		                     (uint64_t)sysconf(_SC_PAGESIZE)};
 		o->maps = calloc(h.cap, sizeof *o->maps);
 		cr_assert_not_null(o->maps);
-		o->spec.on_stop = check_maps;
+		o->spec.on_stop = flags & OBSERVE_MAPS ? check_maps : NULL;
 		o->spec.on_stop_arg = &h;
 		obs_run(&o->spec, &o->res);
 		o->spec.on_stop = NULL;
@@ -302,6 +304,7 @@ void observe_shared(struct observed *o, const char *name,
 	o->m0 = need_symbol(&elf, "m0") + o->res.load_bias;
 	o->goexit = need_symbol(&elf, "goexit") + o->res.load_bias;
 	elf_close(&elf);
+	index_events(o);
 }
 
 void observe_free(struct observed *o)
@@ -309,7 +312,63 @@ void observe_free(struct observed *o)
 	trace_free(&o->t);
 	obs_result_free(&o->res);
 	free(o->maps);
+	free(o->stop_events);
+	free(o->newproc_by_goid);
 	o->maps = NULL;
+	o->stop_events = o->newproc_by_goid = NULL;
+}
+
+/* The k-th stop at a step with phase P goes with the trace's k-th event
+ * of phase P: one pass over the events per distinct phase. */
+static void index_events(struct observed *o)
+{
+	o->stop_events = calloc(o->res.nstops + 1, sizeof *o->stop_events);
+	const struct trace_line **of_phase =
+	    calloc(o->t.nevents + 1, sizeof *of_phase);
+	cr_assert(o->stop_events && of_phase);
+	for (size_t k = 0; k < o->nsteps; k++) {
+		const char *phase = o->steps[k].phase;
+		bool done = false;
+		for (size_t j = 0; phase && j < k; j++)
+			done |= o->steps[j].phase &&
+			        strcmp(o->steps[j].phase, phase) == 0;
+		if (phase == NULL || done)
+			continue;
+		size_t n = 0;
+		for (size_t i = 0; i < o->t.nevents; i++) {
+			const char *p = trace_field(o->t.events[i], "phase");
+			if (p && strcmp(p, phase) == 0)
+				of_phase[n++] = o->t.events[i];
+		}
+		size_t nth = 0;
+		for (size_t i = 0; i < o->res.nstops; i++) {
+			const char *p = stop_step(o, &o->res.stops[i])->phase;
+			if (p && strcmp(p, phase) == 0) {
+				o->stop_events[i] =
+				    nth < n ? of_phase[nth] : NULL;
+				nth++;
+			}
+		}
+	}
+	free(of_phase);
+	int64_t max = 0;
+	for (size_t i = 0; i < o->t.nevents; i++) {
+		const char *p = trace_field(o->t.events[i], "phase");
+		if (p && strcmp(p, "runtime.newproc") == 0 &&
+		    trace_i64(o->t.events[i], "newg") > max)
+			max = trace_i64(o->t.events[i], "newg");
+	}
+	o->ngoids = (size_t)max + 1;
+	o->newproc_by_goid = calloc(o->ngoids, sizeof *o->newproc_by_goid);
+	cr_assert_not_null(o->newproc_by_goid);
+	for (size_t i = 0; i < o->t.nevents; i++) {
+		const char *p = trace_field(o->t.events[i], "phase");
+		int64_t g;
+		if (p && strcmp(p, "runtime.newproc") == 0 &&
+		    (g = trace_i64(o->t.events[i], "newg")) >= 0 &&
+		    o->newproc_by_goid[g] == NULL)
+			o->newproc_by_goid[g] = o->t.events[i];
+	}
 }
 
 /* ---- reading it ------------------------------------------------------------
@@ -343,25 +402,13 @@ const struct obs_stop *next_stop_at(const struct observed *o,
 const struct trace_line *stop_event(const struct observed *o,
                                     const struct obs_stop *s)
 {
-	const char *phase = stop_step(o, s)->phase;
-	if (phase == NULL)
-		return NULL;
-	size_t nth = 0;
-	for (size_t i = 0; i < s->seq; i++) {
-		const char *p = stop_step(o, &o->res.stops[i])->phase;
-		nth += p != NULL && strcmp(p, phase) == 0;
-	}
-	return trace_find_event(&o->t, phase, nth);
+	return s->seq < o->res.nstops ? o->stop_events[s->seq] : NULL;
 }
 
 const struct trace_line *newproc_event(const struct observed *o, int64_t goid)
 {
-	const struct trace_line *ev;
-	for (size_t n = 0;
-	     (ev = trace_find_event(&o->t, "runtime.newproc", n)) != NULL; n++)
-		if (trace_i64(ev, "newg") == goid)
-			return ev;
-	return NULL;
+	return goid >= 0 && (size_t)goid < o->ngoids ? o->newproc_by_goid[goid]
+	                                             : NULL;
 }
 
 const char *stop_line(const struct observed *o, const struct obs_stop *s,

@@ -58,7 +58,17 @@ struct observed {
 	/* Run-time addresses (ELF values + the load bias the observer
 	 * measured): rt0's g0 and m0, and goexit. */
 	uint64_t g0, m0, goexit;
+	/* Indexes made once, for runs of thousands of stops and events:
+	 * each stop's event, and the newproc event of each goid. */
+	const struct trace_line **stop_events;
+	const struct trace_line **newproc_by_goid;
+	size_t ngoids;
 };
+
+/* What observe_shared reads besides the stops: OBSERVE_MAPS, natively, the
+ * probe's /proc/<pid>/maps at each goroutine's first instruction (struct
+ * stop_maps; it costs a read of the whole table per stop). */
+enum { OBSERVE_MAPS = 1 };
 
 /* The observed run of probe `name` with env_trace, stopping at `steps`
  * (and at the program's entry point: _rt0_<arch>_linux in internal mode,
@@ -67,7 +77,7 @@ struct observed {
  * run_probe_shared does. Fails the test when the observer failed. */
 void observe_shared(struct observed *o, const char *name,
                     const char *const *args, const struct step *steps,
-                    size_t nsteps, unsigned max_hits);
+                    size_t nsteps, unsigned max_hits, unsigned flags);
 void observe_free(struct observed *o);
 
 /* The start-up steps of rt0 (symbol, trace phase, how entered): the

@@ -31,7 +31,7 @@ static const struct step *goroutines_steps(size_t *n)
 
 static void observe_hello(struct observed *o)
 {
-	observe_shared(o, "hello", NULL, rt0_steps, rt0_nsteps, 0);
+	observe_shared(o, "hello", NULL, rt0_steps, rt0_nsteps, 0, 0);
 }
 
 /* The goroutines probe: its three workers (and, with "reuse", two
@@ -41,7 +41,8 @@ static void observe_goroutines(struct observed *o, const char *scenario)
 	size_t n;
 	const struct step *steps = goroutines_steps(&n);
 	const char *args[] = {scenario, NULL};
-	observe_shared(o, "goroutines", scenario ? args : NULL, steps, n, 0);
+	observe_shared(o, "goroutines", scenario ? args : NULL, steps, n, 0,
+	               OBSERVE_MAPS);
 }
 
 #define OCHECK(o, cond, fmt, ...)                                              \
@@ -263,7 +264,7 @@ Test(initorder, initorder_observed_on_goroutine_1)
 		steps[rt0_nsteps + i] =
 		    (struct step)STEP(inits[i].symbol, NULL, STEP_CALL);
 	struct observed o;
-	observe_shared(&o, "initorder", NULL, steps, rt0_nsteps + NINITS, 0);
+	observe_shared(&o, "initorder", NULL, steps, rt0_nsteps + NINITS, 0, 0);
 	size_t from = 0;
 	const struct obs_stop *rm = next_stop_at(&o, "runtime_main", &from);
 	OCHECK(&o, rm != NULL, "no stop at runtime_main");
@@ -647,4 +648,78 @@ Test(arch, arch_sizes_match_dwarf)
 	      "expected fact abi.ptr.size=%llu (the DWARF's pointers)",
 	      (unsigned long long)size);
 	run_free(&r);
+}
+
+/* ---- goids past many batches
+ * ------------------------------------------------- */
+
+Test(goid, goid_scale_unique_dense)
+{
+	/* 2000 goroutines made in a row on one P: goids 5 to 2004, 125 of
+	 * the P's batches of 16. The probe checks each runs with the goid
+	 * rt0_go returned; the trace must announce them consecutively; the
+	 * observer reads each one's goid in g at its first instruction (all
+	 * of them natively, the first 200 under qemu-user, whose stops cost
+	 * milliseconds: still 12 batches). */
+	const char *args[] = {"many", NULL};
+	static const struct step steps[] = {
+	    STEP("many_worker", NULL, STEP_GOROUTINE)};
+	struct observed o;
+	unsigned max_hits = probe_emulator() ? 200 : 0;
+	observe_shared(&o, "scale", args, steps, 1, max_hits, 0);
+	const char *bad = trace_fact(&o.t, "scale.many.goid.bad");
+	OCHECK(&o, bad == NULL,
+	       "expected each goroutine to run with the goid rt0_go "
+	       "returned, consecutive; the probe found: %s",
+	       bad);
+	OCHECK(&o,
+	       trace_fact_i64(&o.t, "scale.many.goid.first") == 5 &&
+	           trace_fact_i64(&o.t, "scale.many.goid.last") == 2004,
+	       "expected goids 5 to 2004");
+	size_t n = 0;
+	for (size_t i = 0; i < o.t.nevents; i++) {
+		const struct trace_line *np = o.t.events[i];
+		const char *p = trace_field(np, "phase");
+		if (p == NULL || strcmp(p, "runtime.newproc") != 0)
+			continue;
+		n++;
+		OCHECK(&o, trace_i64(np, "newg") == (int64_t)n,
+		       "expected the trace to announce goroutine #%zu as goid "
+		       "%zu, got %lld",
+		       n, n, (long long)trace_i64(np, "newg"));
+	}
+	OCHECK(&o, n == 2004, "expected 2004 newproc events, got %zu", n);
+	/* Each start: a goid announced once, started once, at newsp. */
+	static bool started[2005];
+	memset(started, 0, sizeof started);
+	size_t starts = 0;
+	char line[1024], evl[1024];
+	for (size_t i = 0; i < o.res.nstops; i++) {
+		const struct obs_stop *s = &o.res.stops[i];
+		if (stop_step(&o, s)->kind != STEP_GOROUTINE)
+			continue;
+		stop_line(&o, s, line, sizeof line);
+		OCHECK(&o, s->have_goid && s->goid >= 5 && s->goid <= 2004,
+		       "expected a goid 5-2004 in g at a worker's first "
+		       "instruction, measured\n  %s",
+		       line);
+		OCHECK(&o, !started[s->goid],
+		       "two goroutines started with goid %lld; the second:\n  "
+		       "%s",
+		       (long long)s->goid, line);
+		started[s->goid] = true;
+		const struct trace_line *np = newproc_event(&o, s->goid);
+		OCHECK(&o,
+		       np && s->sp == trace_u64(np, "newsp") &&
+		           s->stack_lo == trace_u64(np, "newlo"),
+		       "expected goroutine %lld to start on the stack and SP "
+		       "newproc announced for it; measured\n  %s\nnewproc "
+		       "said\n  %s",
+		       (long long)s->goid, line, ev_line(np, evl, sizeof evl));
+		starts++;
+	}
+	OCHECK(&o, starts == (max_hits ? max_hits : 2000),
+	       "expected %u goroutine starts observed, got %zu",
+	       max_hits ? max_hits : 2000, starts);
+	observe_free(&o);
 }
