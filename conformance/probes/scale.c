@@ -8,8 +8,9 @@
  * trace and the observer.
  *   many     NMANY goroutines alive at once: each checks that its goid is
  *            the one rt0_go returned for it, marks its own stack, yields
- *            ROUNDS times in round-robin order and checks its mark; facts
- *            scale.many.* (below).
+ *            ROUNDS times and checks its mark; the rounds must come
+ *            round-robin, each whole before the next; facts scale.many.*
+ *            (below).
  *   waves    NWAVES waves of WAVE goroutines, each wave started once the
  *            last has exited: stacks come back from the pool; every page
  *            of each stack is written and read back; facts scale.waves.*.
@@ -66,6 +67,9 @@ static struct {
 } many[NMANY];
 static int32_t turns[ROUNDS][NMANY];
 static int32_t nturns[ROUNDS];
+/* The round of every turn, in the order the turns were taken. */
+static int8_t turn_round[ROUNDS * NMANY];
+static int32_t nturn_rounds;
 static int32_t marks_bad = -1;
 
 static void many_worker(void *arg)
@@ -82,6 +86,7 @@ static void many_worker(void *arg)
 	started++;
 	for (int r = 0; r < ROUNDS; r++) {
 		turns[r][nturns[r]++] = i;
+		turn_round[nturn_rounds++] = (int8_t)r;
 		rt0_gosched();
 	}
 	for (int k = 0; k < 8; k++)
@@ -143,8 +148,13 @@ static void run_many(void)
 	if (marks_bad >= 0)
 		fact_bad("scale.many.stack.clobbered", "goroutine", marks_bad,
 		         0);
-	/* The run queue: every round in the same order as the first. */
+	/* The run queue: round-robin, so every goroutine takes its turn of
+	 * a round before any takes its turn of the next, and every round in
+	 * the same order as the first. */
 	int32_t unfair = -1;
+	for (int32_t k = 1; k < nturn_rounds && unfair < 0; k++)
+		if (turn_round[k] < turn_round[k - 1])
+			unfair = turn_round[k - 1];
 	for (int r = 0; r < ROUNDS; r++) {
 		if (nturns[r] != NMANY && unfair < 0)
 			unfair = r;
