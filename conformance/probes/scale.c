@@ -28,6 +28,10 @@
 #define WAVE        40
 #define CHAN_VALUES 1000
 #define PAGE        4096
+/* Turns a waiting goroutine yields before it gives up: enough for any fair
+ * scheduler, and a bound so a broken one cannot hang the probe (the suite
+ * would see a timeout, later and less clearly). */
+#define MAX_TURNS 1000000
 
 static void fact_bad(const char *key, const char *what, int64_t a, int64_t b)
 {
@@ -101,8 +105,12 @@ static void run_many(void)
 {
 	for (int32_t i = 0; i < NMANY; i++)
 		many[i].spawned = rt0_go(many_worker, (void *)(intptr_t)i);
-	while (finished < NMANY)
+	for (int t = 0; t < MAX_TURNS && finished < NMANY; t++)
 		rt0_gosched();
+	if (finished < NMANY) {
+		fact_bad("scale.many.stuck", "finished of", finished, NMANY);
+		return;
+	}
 	rt0_fact_int("scale.many.n", NMANY);
 	/* goids: each the one rt0_go returned, consecutive, none twice. */
 	int32_t bad = -1;
@@ -201,7 +209,9 @@ static void run_waves(void)
 		int32_t before = finished;
 		for (int32_t k = 0; k < WAVE; k++)
 			rt0_go(wave_worker, (void *)(intptr_t)(w * WAVE + k));
-		while (finished < before + WAVE || rt0_num_goroutine() > 1)
+		for (int t = 0; t < MAX_TURNS && (finished < before + WAVE ||
+		                                  rt0_num_goroutine() > 1);
+		     t++)
 			rt0_gosched();
 	}
 	int32_t distinct = 0;
@@ -251,7 +261,7 @@ static void run_chan(void)
 			if (v % 7 == 0)
 				rt0_gosched();
 		}
-	while (finished < before + 3)
+	for (int t = 0; t < MAX_TURNS && finished < before + 3; t++)
 		rt0_gosched();
 	rt0_fact_int("scale.chan.values", CHAN_VALUES);
 	static const char *const keys[3] = {"scale.chan.cap3.bad",
