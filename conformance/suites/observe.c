@@ -48,6 +48,7 @@ const struct step rt0_steps[] = {
     STEP("main_main", "main.main", STEP_CALL),
     /* The C functions mcall runs on g0, and goexit1, which goexit calls:
      * calls from assembly into C. */
+    STEP("schedule", NULL, STEP_CALL),
     STEP("park_m", NULL, STEP_CALL),
     STEP("gosched_m", NULL, STEP_CALL),
     STEP("goexit1", NULL, STEP_CALL),

@@ -241,6 +241,45 @@ Test(main, main_observed_on_goroutine_1)
 	observe_free(&o);
 }
 
+/* ---- the scheduler ---- */
+
+Test(mstart, mstart_observed_scheduler_on_g0)
+{
+	/* schedule and the functions mcall runs (park_m, gosched_m,
+	 * goexit0) are the scheduler: on g0, on g0's stack, every time. */
+	static const char *const sched[] = {"schedule", "park_m", "gosched_m",
+	                                    "goexit0", "mstart0"};
+	struct observed o;
+	char line[1024];
+	for (int run = 0; run < 2; run++) {
+		if (run == 0)
+			observe_hello(&o);
+		else
+			observe_goroutines(&o, NULL);
+		size_t n = 0;
+		for (size_t i = 0; i < o.res.nstops; i++) {
+			const struct obs_stop *s = &o.res.stops[i];
+			bool is_sched = false;
+			for (size_t k = 0; k < sizeof sched / sizeof sched[0];
+			     k++)
+				is_sched |=
+				    strcmp(stop_symbol(&o, s), sched[k]) == 0;
+			if (!is_sched)
+				continue;
+			stop_line(&o, s, line, sizeof line);
+			OCHECK(&o,
+			       s->gread == OBS_GREAD_OK && s->g == o.g0 &&
+			           s->sp_in_stack,
+			       "expected the scheduler on g0 (0x%llx), SP on "
+			       "g0's stack; measured\n  %s",
+			       (unsigned long long)o.g0, line);
+			n++;
+		}
+		OCHECK(&o, n >= 4, "expected scheduler stops, got %zu", n);
+		observe_free(&o);
+	}
+}
+
 /* ---- package inits ----------------------------------------------------------
  */
 
@@ -342,11 +381,20 @@ static void agrees(struct observed *o, bool goids, bool stacks)
 		ev_line(ev, evl, sizeof evl);
 		OCHECK(o, s->have_goid && s->have_stack, "g not read at\n  %s",
 		       line);
-		if (goids)
+		if (goids) {
 			OCHECK(o, trace_i64(ev, "goid") == s->goid,
 			       "expected the trace's goid to be g's in memory, "
 			       "%lld; measured\n  %s\nthe trace says\n  %s",
 			       (long long)s->goid, line, evl);
+			/* rt0 has one M, m0: the trace's m=0 is g.m = &m0. */
+			OCHECK(o,
+			       s->have_m && s->m == o->m0 &&
+			           trace_i64(ev, "m") == 0,
+			       "expected the event on m0 (g.m = 0x%llx) as the "
+			       "trace's m=0 says; measured\n  %s\nthe trace "
+			       "says\n  %s",
+			       (unsigned long long)o->m0, line, evl);
+		}
 		if (stacks) {
 			uint64_t lo = trace_u64(ev, "lo"),
 			         hi = trace_u64(ev, "hi");
