@@ -23,6 +23,7 @@ void asm_offsets(void)
 	OFFSET(GOBUF_CTXT, struct gobuf, ctxt);
 	OFFSET(GOBUF_LR, struct gobuf, lr);
 	OFFSET(GOBUF_REGS, struct gobuf, regs);
+	OFFSET(GOBUF_FPCTL, struct gobuf, fpctl);
 	DEFINE(G0_STACK_SIZE_, G0_STACK_SIZE);
 	DEFINE(STACK_GUARD_, STACK_GUARD);
 }

@@ -49,7 +49,7 @@ void doinit_packages(void)
 }
 
 /* The runtime's own init tasks run first (Go: runtime_inittask). */
-static void runtime_init(void)
+STARTUP_STEP static void runtime_init(void)
 {
 	TRACE("runtime.init");
 	forcegc_start();

@@ -60,7 +60,7 @@ static void cpu_warning(void *ctx, enum knob_cpu_warning w, const char *a,
 
 /* Go's cpuinit reads GODEBUG straight from envp, before goenvs: the first
  * "GODEBUG=" entry only, for its cpu.* options (knob_godebug_cpu). */
-static void cpuinit(void)
+STARTUP_STEP static void cpuinit(void)
 {
 	static const char *const names[] = {
 #define CPU_NAME(name) #name,
@@ -104,7 +104,7 @@ void get_random_data(uint8_t *buf, size_t n)
 	}
 }
 
-static void alginit(void)
+STARTUP_STEP static void alginit(void)
 {
 	/* ARCH_AESHASH_NEEDS 0: the arch has no AES hash at all (Go's own
 	 * useAeshash is only ever set on 386, amd64 and arm64). */
@@ -115,13 +115,13 @@ static void alginit(void)
 	TRACE("runtime.alginit");
 }
 
-static void fastrandinit(void)
+STARTUP_STEP static void fastrandinit(void)
 {
 	get_random_data((uint8_t *)&rt.fastrand, sizeof rt.fastrand);
 	TRACE("runtime.fastrandinit");
 }
 
-static void mcommoninit(struct m *mp)
+STARTUP_STEP static void mcommoninit(struct m *mp)
 {
 	static int64_t mnext;
 	mp->id = mnext++;
@@ -130,7 +130,7 @@ static void mcommoninit(struct m *mp)
 
 /* Go: procresize(n) with the world stopped. P0 goes to m0; the others
  * would be idle, and are only counted. */
-static void procresize(int32_t n)
+STARTUP_STEP static void procresize(int32_t n)
 {
 	if (n <= 0)
 		fatal("procresize: invalid arg");
@@ -233,6 +233,7 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	    .g = gp,
 	};
 	gostartcall(&gp->sched, fn, arg);
+	arch_fpctl_save(gp->sched.fpctl);
 	if (pp->goidcache == pp->goidcacheend) {
 		sched.goidgen += GOID_BATCH;
 		pp->goidcache = sched.goidgen - GOID_BATCH + 1;

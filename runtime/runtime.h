@@ -35,6 +35,13 @@ static inline void setg_tls(struct g *gp)
 
 #define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~(uintptr_t)((a)-1))
 
+/* A start-up step that is a function of its own, never inlined or cloned
+ * (as Go's are): the conformance observer stops at each step's entry by its
+ * symbol, so the order of the steps, the g and the stack each runs on are
+ * measured rather than taken from the trace (DESIGN 3a). Without it a
+ * static step called once is folded into its caller and has no entry. */
+#define STARTUP_STEP __attribute__((noinline, noclone))
+
 enum gstatus { G_IDLE, G_RUNNABLE, G_RUNNING, G_SYSCALL, G_WAITING, G_DEAD };
 
 enum waitreason {
@@ -52,7 +59,10 @@ struct stack {
 
 /* A goroutine's saved context: what gogo restores. regs holds the
  * callee-saved registers of the C ABI (arch.h lists them), since a
- * goroutine may be switched out from the middle of C code. */
+ * goroutine may be switched out from the middle of C code. fpctl holds its
+ * floating-point control state (arch.h: ARCH_FPCTL says which), which the
+ * ABIs make callee-saved or per-thread: a goroutine that set a rounding
+ * mode finds it again after a switch, whatever the others set. */
 struct gobuf {
 	uintptr_t sp;
 	uintptr_t pc;
@@ -60,6 +70,7 @@ struct gobuf {
 	uintptr_t ctxt; /* first argument register when gogo starts a fn */
 	uintptr_t lr;   /* link-register arches: the return address */
 	uintptr_t regs[ARCH_NSAVED];
+	uint32_t fpctl[2];
 };
 
 struct g {

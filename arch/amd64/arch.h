@@ -16,6 +16,13 @@
  * rbx, rbp, r12, r13, r14, r15. gobuf.regs holds them in that order. */
 #define ARCH_NSAVED 6
 
+/* The floating-point control state a context switch must keep (SysV ABI
+ * 3.2.1: "The control bits of the MXCSR register are callee-saved ...
+ * the x87 control word is callee-saved"): gobuf.fpctl[0] = MXCSR (its
+ * status bits go along; nothing needs them back), fpctl[1] = the x87
+ * control word in its low 16 bits. */
+#define ARCH_FPCTL "MXCSR and the x87 control word"
+
 /* How g is found: in internal mode through FS, set by arch_prctl to
  * &m0.tls[1], so g lives at -8(%fs) as in Go's ELF TLS layout; under libc,
  * FS belongs to the C library, and g is the thread-local rt0_tls_g. */
@@ -37,6 +44,16 @@ static inline void setg_tls(struct g *gp)
 	__asm__ volatile("movq %0, %%fs:-8" : : "r"(gp) : "memory");
 }
 #endif
+
+/* The running code's floating-point control state, in gobuf.fpctl's
+ * layout: what a new goroutine starts with (C11 7.6: a new thread's
+ * floating-point environment is its creator's at creation). */
+static inline void arch_fpctl_save(uint32_t fpctl[2])
+{
+	uint16_t cw;
+	__asm__ volatile("stmxcsr %0; fnstcw %1" : "=m"(fpctl[0]), "=m"(cw));
+	fpctl[1] = cw;
+}
 
 static inline uintptr_t arch_getsp(void)
 {

@@ -9,6 +9,7 @@
  * Saved context (struct gobuf, offsets from asm_offsets.h):
  *   +0 sp   +8 pc   +16 g   +24 ctxt (rdi when a goroutine starts)
  *   +32 lr (unused here)   +40 rbx  +48 rbp  +56 r12  +64 r13  +72 r14  +80 r15
+ *   +88 MXCSR   +92 x87 control word (fpctl; arch.h ARCH_FPCTL says why)
  */
 #include "arch.h"
 #include "asm_offsets.h"
@@ -40,6 +41,18 @@
 	movq	\off+GOBUF_REGS+24(\base), %r13
 	movq	\off+GOBUF_REGS+32(\base), %r14
 	movq	\off+GOBUF_REGS+40(\base), %r15
+	.endm
+
+	/* The floating-point control state: MXCSR's control bits and the x87
+	 * control word are callee-saved (SysV ABI 3.2.1). */
+	.macro SAVE_FPCTL base, off=0
+	stmxcsr	\off+GOBUF_FPCTL(\base)
+	fnstcw	\off+GOBUF_FPCTL+4(\base)
+	.endm
+
+	.macro LOAD_FPCTL base, off=0
+	ldmxcsr	\off+GOBUF_FPCTL(\base)
+	fldcw	\off+GOBUF_FPCTL+4(\base)
 	.endm
 
 	.text
@@ -153,6 +166,7 @@ gosave:
 	movq	%rax, GOBUF_G(%rdi)
 	movq	$0, GOBUF_CTXT(%rdi)
 	SAVE_REGS %rdi
+	SAVE_FPCTL %rdi
 	ret
 	.cfi_endproc
 	.size	gosave, . - gosave
@@ -166,6 +180,7 @@ gogo:
 	SET_G(%rax)
 	movq	GOBUF_SP(%rdi), %rsp
 	LOAD_REGS %rdi
+	LOAD_FPCTL %rdi
 	movq	GOBUF_PC(%rdi), %rax
 	movq	GOBUF_CTXT(%rdi), %rdi
 	jmp	*%rax
@@ -187,6 +202,7 @@ mcall:
 	movq	%rax, G_SCHED+GOBUF_G(%rax)
 	movq	$0, G_SCHED+GOBUF_CTXT(%rax)
 	SAVE_REGS %rax, G_SCHED
+	SAVE_FPCTL %rax, G_SCHED
 	movq	G_M(%rax), %rcx
 	movq	M_G0(%rcx), %rdx
 	cmpq	%rax, %rdx

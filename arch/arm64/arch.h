@@ -17,6 +17,16 @@
  * callee-saved). gobuf.regs holds them in that order: 11 + 8. */
 #define ARCH_NSAVED 19
 
+/* The floating-point control state a context switch must keep: FPCR
+ * (rounding mode, flush-to-zero, default NaN, trap enables). AAPCS64
+ * ("SIMD and Floating-Point Registers") makes it a global register of a
+ * thread of execution that only support functions changing the
+ * application's global state (fesetround and the like) may modify, so a
+ * call into the scheduler must return with the caller's FPCR. FPSR, the
+ * cumulative exception flags, is not preserved across calls. gobuf.fpctl[0]
+ * = FPCR (its significant bits are all in the low 32). */
+#define ARCH_FPCTL "FPCR"
+
 /* How g is found: through the thread pointer, TPIDR_EL0, not a register.
  * Go reserves R28 for g because its compiler never allocates it; here the
  * runtime is C, and gcc uses x28 freely, as do libc and libunwind, which
@@ -52,6 +62,17 @@ static inline void setg_tls(struct g *gp)
 	*arch_gslot() = gp;
 }
 #endif
+
+/* The running code's floating-point control state, in gobuf.fpctl's
+ * layout: what a new goroutine starts with (C11 7.6: a new thread's
+ * floating-point environment is its creator's at creation). */
+static inline void arch_fpctl_save(uint32_t fpctl[2])
+{
+	uint64_t fpcr;
+	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+	fpctl[0] = (uint32_t)fpcr;
+	fpctl[1] = 0;
+}
 
 static inline uintptr_t arch_getsp(void)
 {

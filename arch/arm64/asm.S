@@ -13,6 +13,7 @@
  *   +40 x19  +48 x20  +56 x21  +64 x22  +72 x23  +80 x24  +88 x25
  *   +96 x26  +104 x27  +112 x28  +120 x29
  *   +128 d8  +136 d9  +144 d10  +152 d11  +160 d12  +168 d13  +176 d14  +184 d15
+ *   +192 FPCR (fpctl; arch.h ARCH_FPCTL says why)
  */
 #include "arch.h"
 #include "asm_offsets.h"
@@ -63,6 +64,19 @@
 	ldp	d10, d11, [\base, #\off+GOBUF_REGS+104]
 	ldp	d12, d13, [\base, #\off+GOBUF_REGS+120]
 	ldp	d14, d15, [\base, #\off+GOBUF_REGS+136]
+	.endm
+
+	/* The floating-point control state: FPCR, a thread's global
+	 * register under AAPCS64 that a call into the scheduler must not
+	 * change. n is the number of a scratch register (9: x9/w9). */
+	.macro SAVE_FPCTL base, n, off=0
+	mrs	x\n, fpcr
+	str	w\n, [\base, #\off+GOBUF_FPCTL]
+	.endm
+
+	.macro LOAD_FPCTL base, n, off=0
+	ldr	w\n, [\base, #\off+GOBUF_FPCTL]
+	msr	fpcr, x\n
 	.endm
 
 	.macro ADDR r, sym		// PC-relative: works static and PIE
@@ -186,6 +200,7 @@ gosave:
 	str	xzr, [x0, #GOBUF_CTXT]
 	str	xzr, [x0, #GOBUF_LR]	// LR is dead after a return anyway
 	SAVE_REGS x0
+	SAVE_FPCTL x0, 9
 	ret
 	.cfi_endproc
 	.size	gosave, . - gosave
@@ -201,6 +216,7 @@ gogo:
 	ldr	x9, [x0, #GOBUF_SP]
 	mov	sp, x9
 	LOAD_REGS x0
+	LOAD_FPCTL x0, 9
 	ldr	x30, [x0, #GOBUF_LR]
 	ldr	x9, [x0, #GOBUF_PC]
 	ldr	x0, [x0, #GOBUF_CTXT]
@@ -223,6 +239,7 @@ mcall:
 	str	xzr, [x2, #G_SCHED+GOBUF_CTXT]
 	str	xzr, [x2, #G_SCHED+GOBUF_LR]
 	SAVE_REGS x2, G_SCHED
+	SAVE_FPCTL x2, 9, G_SCHED
 	ldr	x3, [x2, #G_M]
 	ldr	x3, [x3, #M_G0]
 	cmp	x2, x3

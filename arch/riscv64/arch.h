@@ -21,6 +21,14 @@
  * fs0..fs11 (the low 64 bits: D is the widest FLEN of LP64D). */
 #define ARCH_NSAVED 24
 
+/* The floating-point control state a context switch must keep: fcsr, the
+ * dynamic rounding mode (frm) with the accrued exception flags (fflags).
+ * The psABI ("Floating-point Register Convention"): "The Floating-Point
+ * Control and Status Register (fcsr) must have thread storage duration in
+ * accordance with C11 section 7.6", so each goroutine keeps its own.
+ * gobuf.fpctl[0] = fcsr. */
+#define ARCH_FPCTL "fcsr"
+
 /* How g is found: through the thread pointer, as on amd64, not in a
  * reserved register. Go keeps g in X27 (s11), but here g must survive C
  * code, which allocates s11 freely (and libc's too in external mode);
@@ -48,6 +56,17 @@ static inline void setg_tls(struct g *gp)
 	__asm__ volatile("sd %0, 0(tp)" : : "r"(gp) : "memory");
 }
 #endif
+
+/* The running code's floating-point control state, in gobuf.fpctl's
+ * layout: what a new goroutine starts with (C11 7.6: a new thread's
+ * floating-point environment is its creator's at creation). */
+static inline void arch_fpctl_save(uint32_t fpctl[2])
+{
+	uint32_t fcsr;
+	__asm__ volatile("frcsr %0" : "=r"(fcsr));
+	fpctl[0] = fcsr;
+	fpctl[1] = 0;
+}
 
 static inline uintptr_t arch_getsp(void)
 {

@@ -15,6 +15,7 @@
  *   +40 s0  +48 s1  +56 s2  +64 s3  +72 s4  +80 s5  +88 s6  +96 s7
  *   +104 s8  +112 s9  +120 s10  +128 s11
  *   +136 fs0 ... +224 fs11 (8 bytes each, in order)
+ *   +232 fcsr (fpctl; arch.h ARCH_FPCTL says why)
  */
 #include "arch.h"
 #include "asm_offsets.h"
@@ -92,6 +93,19 @@
 	fld	fs9, \off+GOBUF_REGS+168(\base)
 	fld	fs10, \off+GOBUF_REGS+176(\base)
 	fld	fs11, \off+GOBUF_REGS+184(\base)
+	.endm
+
+	/* The floating-point control state: fcsr (frm and fflags), which the
+	 * psABI gives thread storage duration, so each goroutine keeps its
+	 * own. tmp is a scratch register. */
+	.macro SAVE_FPCTL base, tmp, off=0
+	frcsr	\tmp
+	sw	\tmp, \off+GOBUF_FPCTL(\base)
+	.endm
+
+	.macro LOAD_FPCTL base, tmp, off=0
+	lw	\tmp, \off+GOBUF_FPCTL(\base)
+	fscsr	\tmp
 	.endm
 
 #if ARCH_NSAVED != 24
@@ -210,6 +224,7 @@ gosave:
 	sd	zero, GOBUF_CTXT(a0)
 	sd	zero, GOBUF_LR(a0)	/* ra is caller-saved: nobody needs it back */
 	SAVE_REGS a0
+	SAVE_FPCTL a0, t0
 	ret
 	.cfi_endproc
 	.size	gosave, . - gosave
@@ -224,6 +239,7 @@ gogo:
 	SET_G	t0, t1
 	ld	sp, GOBUF_SP(a0)
 	LOAD_REGS a0
+	LOAD_FPCTL a0, t0
 	ld	ra, GOBUF_LR(a0)
 	ld	t0, GOBUF_PC(a0)
 	ld	a0, GOBUF_CTXT(a0)
@@ -245,6 +261,7 @@ mcall:
 	sd	zero, G_SCHED+GOBUF_CTXT(t0)
 	sd	zero, G_SCHED+GOBUF_LR(t0)
 	SAVE_REGS t0, G_SCHED
+	SAVE_FPCTL t0, t1, G_SCHED
 	ld	t1, G_M(t0)
 	ld	t2, M_G0(t1)
 	beq	t0, t2, bad_mcall

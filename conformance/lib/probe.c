@@ -511,7 +511,9 @@ int probe_run(const char *name, const struct probe_opts *opts,
 		drain(errp[0], &err);
 	close(outp[0]);
 	close(errp[0]);
-	r->elapsed_ns = now_ns() - start;
+	r->host_start_ns = start;
+	r->host_end_ns = now_ns();
+	r->elapsed_ns = r->host_end_ns - start;
 	if (!r->timed_out)
 		probe_set_status(r, status);
 	buf_finish(&out);

@@ -237,6 +237,7 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 		child(s->spec, outfd, errfd, statp[1]);
 	setpgid(pid, pid);
 	s->res->pid = pid;
+	s->native_pid = pid;
 	close(statp[1]);
 	statp[1] = -1;
 	int e = 0;

@@ -146,6 +146,7 @@ bool obs_layout_from_dwarf(const char *probe, const char *type,
 		field(&st, "stack.lo", &out->stack_lo);
 		field(&st, "stack.hi", &out->stack_hi);
 		field(&st, "m", &out->m);
+		field(&st, "stackguard0", &out->stackguard0);
 		ok = true;
 		if (!out->goid.known && !out->stack_lo.known)
 			snprintf(err, errcap,
@@ -158,4 +159,90 @@ bool obs_layout_from_dwarf(const char *probe, const char *type,
 		dwarf_end(dw);
 	close(fd);
 	return ok;
+}
+
+/* The first top-level DIE of any CU that keep() accepts. */
+static bool find_top_level(Dwarf *dw, bool (*keep)(Dwarf_Die *, const void *),
+                           const void *arg, Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, child;
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    dwarf_child(&cu, &child) == 0) {
+			do {
+				if (keep(&child, arg)) {
+					*out = child;
+					return true;
+				}
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		off = next;
+	}
+	return false;
+}
+
+static bool named_type(Dwarf_Die *die, const void *name)
+{
+	int tag = dwarf_tag(die);
+	const char *n = dwarf_diename(die);
+	return (tag == DW_TAG_base_type || tag == DW_TAG_typedef ||
+	        tag == DW_TAG_structure_type) &&
+	       n && strcmp(n, name) == 0 &&
+	       !dwarf_hasattr(die, DW_AT_declaration);
+}
+
+static bool sized_pointer(Dwarf_Die *die, const void *unused)
+{
+	(void)unused;
+	return dwarf_tag(die) == DW_TAG_pointer_type &&
+	       dwarf_hasattr(die, DW_AT_byte_size);
+}
+
+/* Opens the probe's DWARF, finds a DIE with keep and gives its size. */
+static bool dwarf_size(const char *probe,
+                       bool (*keep)(Dwarf_Die *, const void *), const void *arg,
+                       const char *what, uint64_t *size, char *err,
+                       size_t errcap)
+{
+	int fd = open(probe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errcap, "%s: %m", probe);
+		return false;
+	}
+	bool ok = false;
+	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
+	Dwarf_Die die;
+	Dwarf_Word w;
+	if (!dw)
+		snprintf(err, errcap, "%s has no DWARF (built without -g?): %s",
+		         probe, dwarf_errmsg(-1));
+	else if (!find_top_level(dw, keep, arg, &die))
+		snprintf(err, errcap, "no %s in the DWARF of %s", what, probe);
+	else if (!peel(&die) || dwarf_aggregate_size(&die, &w) != 0)
+		snprintf(err, errcap, "%s in %s has no size", what, probe);
+	else {
+		*size = w;
+		ok = true;
+	}
+	if (dw)
+		dwarf_end(dw);
+	close(fd);
+	return ok;
+}
+
+bool obs_dwarf_type_size(const char *probe, const char *name, uint64_t *size,
+                         char *err, size_t errcap)
+{
+	char what[128];
+	snprintf(what, sizeof what, "type '%s'", name);
+	return dwarf_size(probe, named_type, name, what, size, err, errcap);
+}
+
+bool obs_dwarf_pointer_size(const char *probe, uint64_t *size, char *err,
+                            size_t errcap)
+{
+	return dwarf_size(probe, sized_pointer, NULL, "pointer type", size, err,
+	                  errcap);
 }

@@ -27,6 +27,9 @@ struct obs_arch {
 	/* Register names in gdb's target description (qemu's gdbstub) and in
 	 * native_regs: the PC, the SP and the thread pointer. */
 	const char *pc_reg, *sp_reg, *tp_reg;
+	/* The link register holding a function's return address at its
+	 * entry; NULL when the call pushes it at SP instead (amd64). */
+	const char *ret_reg;
 	/* The kind argument of a Z0 breakpoint: the breakpoint instruction's
 	 * length (qemu-user checks breakpoints itself and ignores it). */
 	unsigned bp_kind;
@@ -81,6 +84,17 @@ struct obs_session {
 	uint64_t deadline_ns; /* CLOCK_MONOTONIC */
 	uint64_t start_ns;
 	int reg_pc, reg_sp, reg_tp, reg_g; /* ids from reg_lookup, or -1 */
+	int reg_ret;
+	/* The process whose /proc describes the probe (native), else -1. */
+	int native_pid;
+};
+
+/* A stop as a stop hook sees it (observer.h). */
+struct obs_view {
+	const struct obs_session *s;
+	const struct obs_target_ops *ops;
+	void *ctx;
+	const struct obs_stop *stop;
 };
 
 uint64_t obs_now_ns(void);

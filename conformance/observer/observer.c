@@ -70,6 +70,7 @@ enum obs_status obs_resolve_regs(struct obs_session *s,
 	s->reg_pc = ops->reg_lookup(ctx, a->pc_reg);
 	s->reg_sp = ops->reg_lookup(ctx, a->sp_reg);
 	s->reg_tp = ops->reg_lookup(ctx, a->tp_reg);
+	s->reg_ret = a->ret_reg ? ops->reg_lookup(ctx, a->ret_reg) : -1;
 	s->reg_g = -1;
 	if (s->reg_pc < 0 || s->reg_sp < 0)
 		return obs_fail(s, OBS_ETRACER,
@@ -139,10 +140,11 @@ static void read_g_fields(struct obs_session *s,
                           struct obs_stop *st)
 {
 	const struct obs_g_layout *L = &s->spec->layout;
-	const struct obs_field *want[4] = {&L->goid, &L->stack_lo, &L->stack_hi,
-	                                   s->spec->read_m ? &L->m : NULL};
+	const struct obs_field *want[5] = {&L->goid, &L->stack_lo, &L->stack_hi,
+	                                   s->spec->read_m ? &L->m : NULL,
+	                                   &L->stackguard0};
 	uint32_t lo = UINT32_MAX, hi = 0;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		if (!want[i] || !want[i]->known)
 			continue;
 		if (want[i]->offset < lo)
@@ -177,6 +179,10 @@ static void read_g_fields(struct obs_session *s,
 	if (s->spec->read_m && L->m.known) {
 		st->m = FIELD(L->m);
 		st->have_m = true;
+	}
+	if (L->stackguard0.known) {
+		st->stackguard0 = FIELD(L->stackguard0);
+		st->have_guard = true;
 	}
 #undef FIELD
 }
@@ -213,6 +219,46 @@ static void read_g(struct obs_session *s, const struct obs_target_ops *ops,
 		read_g_fields(s, ops, ctx, st);
 }
 
+/* At a function's entry the return address is in the link register, or
+ * (amd64) the word the call pushed at SP. */
+static void read_return_address(struct obs_session *s,
+                                const struct obs_target_ops *ops, void *ctx,
+                                struct obs_stop *st)
+{
+	if (s->reg_ret >= 0) {
+		st->have_ret = ops->reg_read(ctx, s->reg_ret, &st->ret);
+		return;
+	}
+	unsigned char word[8];
+	if (!s->arch->ret_reg &&
+	    ops->mem_read(ctx, st->sp, word, s->arch->ptrsize)) {
+		st->ret = le(word, s->arch->ptrsize);
+		st->have_ret = true;
+	}
+}
+
+const struct obs_stop *obs_view_stop(const struct obs_view *v)
+{
+	return v->stop;
+}
+
+int obs_view_native_pid(const struct obs_view *v)
+{
+	return v->s->native_pid;
+}
+
+bool obs_view_read(const struct obs_view *v, uint64_t addr, void *buf, size_t n)
+{
+	return v->ops->mem_read(v->ctx, addr, buf, n);
+}
+
+bool obs_view_reg(const struct obs_view *v, const char *name, uint64_t *value)
+{
+	int id =
+	    v->ops->reg_lookup(v->ctx, obs_arch_reg_name(v->s->arch, name));
+	return id >= 0 && v->ops->reg_read(v->ctx, id, value);
+}
+
 bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
                      void *ctx, struct obs_bp *bp, int64_t tid)
 {
@@ -235,8 +281,13 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 	st->pc = bp->addr;
 	ops->reg_read(ctx, s->reg_sp, &st->sp);
 	st->have_tp = s->reg_tp >= 0 && ops->reg_read(ctx, s->reg_tp, &st->tp);
+	read_return_address(s, ops, ctx, st);
 	read_g(s, ops, ctx, st);
 	r->nstops++;
+	if (s->spec->on_stop) {
+		struct obs_view v = {s, ops, ctx, st};
+		s->spec->on_stop(s->spec->on_stop_arg, &v);
+	}
 
 	bp->hits++;
 	if (s->spec->max_hits && bp->hits >= s->spec->max_hits)
@@ -348,8 +399,8 @@ static bool spec_ok(struct obs_session *s)
 	}
 	const struct obs_g_layout *L = &sp->layout;
 	const struct obs_field *f[] = {&L->goid, &L->stack_lo, &L->stack_hi,
-	                               &L->m};
-	for (size_t i = 0; i < 4; i++)
+	                               &L->m, &L->stackguard0};
+	for (size_t i = 0; i < 5; i++)
 		if (f[i]->known && (f[i]->size == 0 || f[i]->size > 8 ||
 		                    f[i]->offset > 65536)) {
 			obs_fail(s, OBS_EBADSPEC,
@@ -448,7 +499,7 @@ out:
 enum obs_status obs_run(const struct obs_spec *spec, struct obs_result *res)
 {
 	memset(res, 0, sizeof *res);
-	struct obs_session s = {.spec = spec, .res = res};
+	struct obs_session s = {.spec = spec, .res = res, .native_pid = -1};
 	s.arch = obs_arch_find(spec->arch);
 	const char *base = spec->probe ? strrchr(spec->probe, '/') : NULL;
 	snprintf(res->probe.name, sizeof res->probe.name, "%s",
@@ -467,7 +518,9 @@ enum obs_status obs_run(const struct obs_spec *spec, struct obs_result *res)
 		else
 			obs_run_ptrace(&s);
 	}
-	res->probe.elapsed_ns = obs_now_ns() - s.start_ns;
+	res->probe.host_start_ns = s.start_ns;
+	res->probe.host_end_ns = obs_now_ns();
+	res->probe.elapsed_ns = res->probe.host_end_ns - s.start_ns;
 	if (!res->probe.out)
 		res->probe.out = strdup("");
 	if (!res->probe.err)
@@ -554,6 +607,10 @@ size_t obs_format_stop(const struct obs_spec *spec, const struct obs_stop *s,
 		    s->stack_lo, s->stack_hi, s->sp_in_stack ? 1 : 0);
 	if (s->have_m)
 		put(buf, cap, &o, " m=0x%" PRIx64, s->m);
+	if (s->have_guard)
+		put(buf, cap, &o, " stackguard0=0x%" PRIx64, s->stackguard0);
+	if (s->have_ret)
+		put(buf, cap, &o, " ret=0x%" PRIx64, s->ret);
 	put(buf, cap, &o, "\n");
 	if (buf[o - 1] != '\n') /* cut: keep it one line */
 		buf[o - 1] = '\n';
@@ -721,10 +778,12 @@ bool obs_layout_parse(const char *text, struct obs_g_layout *out, char *err,
 			f = &out->stack_hi;
 		else if (strcmp(item, "m") == 0)
 			f = &out->m;
+		else if (strcmp(item, "stackguard0") == 0)
+			f = &out->stackguard0;
 		if (!f) {
 			snprintf(err, errcap,
 			         "layout: unknown field '%s' (goid, stack.lo, "
-			         "stack.hi, m)",
+			         "stack.hi, m, stackguard0)",
 			         item);
 			return false;
 		}

@@ -67,7 +67,9 @@ GROUPS = [
 GROUP_NAMES = [g for g, _ in GROUPS]
 GOARCHES = ["amd64", "arm64", "riscv64", "386", "arm", "ppc64le", "s390x"]
 MODES = ["internal", "external"]
-OBSERVED = ["trace", "fact", "unwind", "exit", "unit", "elf", "syscalls"]
+# observer: measured by the start-up observer (conformance/observer), not
+# asked of the program.
+OBSERVED = ["trace", "fact", "unwind", "exit", "unit", "elf", "syscalls", "observer"]
 QEMU = "qemu-user"  # exception selector: any arch run under qemu-user
 HOST, UNIT = "host", "unit"  # the column and "mode" of the in-process unit tests
 

@@ -10,6 +10,9 @@ and -DRT0_FAULT name them.
   statement = "..."              # one sentence: what is wrong
   breaks = ["MAIN-GOID-1", ...]  # the ids whose tests must fail
   breaks_on = [{arch, ids, reason}]  # optional, more ids on one arch
+                                 # (with mode = "internal"/"external": in that
+                                 # link mode only; gcc allocates registers
+                                 # differently for the external mode's PIE)
   arches = ["arm64"]             # optional, where it is built (default all)
   fatal = "cas3"                 # optional, the runtime stops with "fatal error: <fatal>"
   arch_relevant = true           # optional, run on foreign arches too
@@ -116,11 +119,13 @@ def errors(faults: list[dict], ids: set[str], arches: list[str]) -> list[str]:
             if a != "all" and a not in arches:
                 out.append(f"{where}: unknown arch {a}")
         for b in x.get("breaks_on", []) if isinstance(x.get("breaks_on"), list) else []:
-            if not (isinstance(b, dict) and set(b) == {"arch", "ids", "reason"}
+            if not (isinstance(b, dict) and {"arch", "ids", "reason"} <= set(b)
+                    and set(b) <= {"arch", "ids", "reason", "mode"}
+                    and b.get("mode", "internal") in catalogue.MODES
                     and b["arch"] in arches and isinstance(b["ids"], list)
                     and isinstance(b["reason"], str) and b["reason"].strip()):
                 out.append(f"{where}: breaks_on entries are {{arch, ids, reason}} "
-                           f"with a ported arch, got {b}")
+                           f"with a ported arch (and optionally a link mode), got {b}")
                 continue
             out += [f"{where}: breaks_on {b['arch']}: unknown id {i}" for i in b["ids"] if i not in ids]
         if "group" in x and x["group"] not in catalogue.GROUP_NAMES:
@@ -152,10 +157,13 @@ def apply_errors(names: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def breaks(x: dict, arch: str) -> list[str]:
-    """The ids the fault must break on arch: breaks, and breaks_on's for it."""
-    extra = [i for b in x.get("breaks_on", []) if b["arch"] == arch for i in b["ids"]]
-    return list(x["breaks"]) + extra
+def breaks(x: dict, arch: str, mode: str | None = None) -> list[str]:
+    """The ids the fault must break on arch: breaks, and breaks_on's for it;
+    given a link mode, only the breaks_on entries for every mode or that one
+    (without, all of them)."""
+    extra = [i for b in x.get("breaks_on", []) if b["arch"] == arch
+             and (mode is None or b.get("mode", mode) == mode) for i in b["ids"]]
+    return list(x["breaks"]) + [i for i in extra if i not in x["breaks"]]
 
 
 def arches_of(x: dict, arches: list[str]) -> list[str]:

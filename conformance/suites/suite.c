@@ -123,38 +123,23 @@ static bool read_all(FILE *f, void *p, size_t n)
 }
 
 /* The result's scalars, then stdout and stderr with their lengths. */
-static bool save_result(const char *path, const struct probe_result *r)
+bool shared_write_result(FILE *f, const struct probe_result *r)
 {
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "wb");
-	if (f == NULL)
-		return false;
 	struct probe_result flat = *r;
 	flat.out = flat.err = flat.why = NULL;
-	bool ok = write_all(f, &flat, sizeof flat) &&
-	          write_all(f, r->out, r->out_len) &&
-	          write_all(f, r->err, r->err_len);
-	ok &= fclose(f) == 0;
-	if (ok)
-		ok = rename(tmp, path) == 0;
-	else
-		unlink(tmp);
-	return ok;
+	return write_all(f, &flat, sizeof flat) &&
+	       write_all(f, r->out, r->out_len) &&
+	       write_all(f, r->err, r->err_len);
 }
 
-static bool load_result(const char *path, struct probe_result *r)
+bool shared_read_result(FILE *f, struct probe_result *r)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return false;
 	struct probe_result flat;
 	bool ok = read_all(f, &flat, sizeof flat);
 	char *out = ok ? malloc(flat.out_len + 1) : NULL;
 	char *err = ok ? malloc(flat.err_len + 1) : NULL;
 	ok = ok && out && err && read_all(f, out, flat.out_len) &&
 	     read_all(f, err, flat.err_len);
-	fclose(f);
 	if (!ok) {
 		free(out);
 		free(err);
@@ -169,12 +154,48 @@ static bool load_result(const char *path, struct probe_result *r)
 	return true;
 }
 
-/* Where the shared run of this probe, arguments and environment lives. */
-static void shared_path(char *path, size_t cap, const char *dir,
-                        const char *name, const char *const *args,
-                        const char *const *env)
+FILE *shared_create(const char *path, char *tmp, size_t cap)
 {
+	snprintf(tmp, cap, "%s.%d", path, (int)getpid());
+	return fopen(tmp, "wb");
+}
+
+bool shared_finish(FILE *f, bool ok, const char *tmp, const char *path)
+{
+	ok &= fclose(f) == 0;
+	if (ok)
+		ok = rename(tmp, path) == 0;
+	else
+		unlink(tmp);
+	return ok;
+}
+
+static bool save_result(const char *path, const struct probe_result *r)
+{
+	char tmp[4200];
+	FILE *f = shared_create(path, tmp, sizeof tmp);
+	return f != NULL &&
+	       shared_finish(f, shared_write_result(f, r), tmp, path);
+}
+
+static bool load_result(const char *path, struct probe_result *r)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return false;
+	bool ok = shared_read_result(f, r);
+	fclose(f);
+	return ok;
+}
+
+bool shared_run_path(char *path, size_t cap, const char *kind, const char *name,
+                     const char *const *args, const char *const *env)
+{
+	const char *dir = getenv(SHARED_ENV);
+	if (dir == NULL || probe_dir() == NULL)
+		return false;
 	uint64_t h = fnv(0xcbf29ce484222325ull, probe_dir());
+	h = fnv(h, kind);
 	h = fnv(h, name);
 	for (size_t i = 0; args && args[i]; i++)
 		h = fnv(h, args[i]);
@@ -182,19 +203,18 @@ static void shared_path(char *path, size_t cap, const char *dir,
 	for (size_t i = 0; env && env[i]; i++)
 		h = fnv(h, env[i]);
 	snprintf(path, cap, "%s/%016llx", dir, (unsigned long long)h);
+	return true;
 }
 
 void run_probe_shared(struct run *run, const char *name,
                       const char *const *args, const char *const *env)
 {
-	const char *dir = getenv(SHARED_ENV);
 	struct probe_opts o = {.args = args, .env = env};
 	char path[4096];
 	bool ok;
-	if (dir == NULL || probe_dir() == NULL) {
+	if (!shared_run_path(path, sizeof path, "run", name, args, env)) {
 		ok = run_and_parse(run, name, &o);
 	} else {
-		shared_path(path, sizeof path, dir, name, args, env);
 		memset(run, 0, sizeof *run);
 		if (load_result(path, &run->r)) {
 			ok = trace_parse(run->r.err, run->r.err_len, &run->t);

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rt0conf/rt0conf.h"
 
@@ -38,6 +39,18 @@ void run_free(struct run *run);
  * see the death. */
 void run_probe_shared(struct run *run, const char *name,
                       const char *const *args, const char *const *env);
+
+/* What run_probe_shared is made of, for shared runs of other kinds (the
+ * observer's): the file for a run of `kind` (false when runs are not
+ * shared: no runner directory), a probe result written to and read from a
+ * file, and a file created beside its final path and renamed into place
+ * once whole, so a reader never sees half of it. */
+bool shared_run_path(char *path, size_t cap, const char *kind, const char *name,
+                     const char *const *args, const char *const *env);
+bool shared_write_result(FILE *f, const struct probe_result *r);
+bool shared_read_result(FILE *f, struct probe_result *r);
+FILE *shared_create(const char *path, char *tmp, size_t cap);
+bool shared_finish(FILE *f, bool ok, const char *tmp, const char *path);
 
 /* SHARED_PROBE_SUITE(shared, "probe"): `run`, one run of the probe with
  * env_trace for all the tests declared with SHARED_TEST(shared, ...), made in

@@ -25,7 +25,8 @@ is caught on an arch when
     reports a failed assertion in a suite's .init that way --, a suite that
     dies, times out or writes no report).
 
-`breaks_on = [{arch, ids, reason}]` adds ids that break on one arch only.
+`breaks_on = [{arch, ids, reason}]` adds ids that break on one arch only (with
+`mode`, in one link mode only).
 
 It prints caught/missed per fault and arch, and the mutation score per arch:
 faults caught / faults built. Exit status 0 when every fault built is caught.
@@ -409,6 +410,7 @@ def judge(x, arch, cells, baseline, entries):
         if b is None or b.problem:
             v.problems.append(f"{c.key()}: no baseline run to compare with")
             continue
+        in_mode = {catalogue.test_name(i) for i in breaks(x, arch, c.mode)}
         for t, (st, detail) in sorted(c.tests.items()):
             bst = b.tests.get(t, ("MISSING", ""))[0]
             if st == "CRASHED":
@@ -416,7 +418,7 @@ def judge(x, arch, cells, baseline, entries):
                 continue
             if st == "FAILED" and bst != "FAILED":
                 v.observed.setdefault(t, []).append(c.mode)
-            if t in expected:
+            if t in expected and t in in_mode:
                 inv = by_test.get(t)
                 ok, why = (True, None) if c.mode == "host" else inv.applies(
                     arch, c.mode, c.qemu)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "rt0conf/elfinfo.h"
 #include "rt0conf/probe.h"
@@ -78,6 +79,31 @@ Test(proberunner, timeout_kills_the_process_group)
 	             (unsigned long long)r.elapsed_ns);
 	cr_assert(strstr(probe_why(&r), "timed out after 300 ms"), "%s",
 	          probe_why(&r));
+	probe_result_free(&r);
+}
+
+/* The host's clock read around the run brackets whatever the probe reads
+ * from CLOCK_MONOTONIC while it runs (the suites compare a trace's ns=
+ * with it). */
+Test(proberunner, host_clock_brackets_the_run)
+{
+	struct timespec before, after;
+	clock_gettime(CLOCK_MONOTONIC, &before);
+	struct probe_result r =
+	    sh("cat /proc/uptime >/dev/null", (struct probe_opts){0});
+	clock_gettime(CLOCK_MONOTONIC, &after);
+	uint64_t b =
+	    (uint64_t)before.tv_sec * 1000000000u + (uint64_t)before.tv_nsec;
+	uint64_t a =
+	    (uint64_t)after.tv_sec * 1000000000u + (uint64_t)after.tv_nsec;
+	cr_assert(probe_exited_with(&r, 0), "%s", probe_why(&r));
+	cr_assert(b <= r.host_start_ns && r.host_start_ns < r.host_end_ns &&
+	              r.host_end_ns <= a,
+	          "host window [%llu, %llu] not inside [%llu, %llu]",
+	          (unsigned long long)r.host_start_ns,
+	          (unsigned long long)r.host_end_ns, (unsigned long long)b,
+	          (unsigned long long)a);
+	cr_assert_eq(r.elapsed_ns, r.host_end_ns - r.host_start_ns);
 	probe_result_free(&r);
 }
 

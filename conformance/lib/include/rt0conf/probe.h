@@ -51,6 +51,11 @@ struct probe_result {
 	bool timed_out;      /* killed by the runner after timeout_ms */
 	unsigned timeout_ms; /* the scaled timeout that applied */
 	uint64_t elapsed_ns;
+	/* The host's CLOCK_MONOTONIC read just before the probe was started
+	 * and just after it ended: every time the probe reads from the same
+	 * clock (a trace's ns=) must lie between them. Under qemu-user the
+	 * guest's clock_gettime is the host's. */
+	uint64_t host_start_ns, host_end_ns;
 	char *out; /* stdout, NUL-terminated (may contain NULs itself) */
 	size_t out_len;
 	char *err; /* stderr, NUL-terminated */

@@ -50,7 +50,15 @@ struct obs_field {
 
 struct obs_g_layout {
 	struct obs_field goid, stack_lo, stack_hi, m;
+	struct obs_field stackguard0; /* read when known */
 };
+
+struct obs_view;
+
+/* Called at every stop, while the probe is stopped there, after the stop
+ * has been read (struct obs_spec.on_stop): the view reads more of the
+ * stopped program (obs_view_*). */
+typedef void (*obs_stop_hook)(void *arg, const struct obs_view *view);
 
 struct obs_spec {
 	const char *arch;  /* GOARCH of the probe: selects its row in arch.c */
@@ -74,6 +82,8 @@ struct obs_spec {
 	unsigned max_hits;   /* per symbol, then its breakpoint goes; 0: all */
 	unsigned max_stops;  /* in all; 0: OBS_DEFAULT_MAX_STOPS */
 	unsigned timeout_ms; /* the whole run; 0: OBS_DEFAULT_TIMEOUT_MS */
+	obs_stop_hook on_stop; /* NULL: none */
+	void *on_stop_arg;
 };
 
 /* What reading g gave at a stop. */
@@ -101,6 +111,13 @@ struct obs_stop {
 	/* lo <= sp <= hi: inclusive, since on link-register arches the
 	 * entry SP of a function called from a stack's top frame is hi. */
 	bool sp_in_stack;
+	bool have_guard; /* g.stackguard0, when the layout has it */
+	uint64_t stackguard0;
+	/* The return address the function was entered with, where the arch's
+	 * ABI keeps it at a function's entry: the word at SP (amd64) or the
+	 * link register (arm64 x30, riscv64 ra). */
+	bool have_ret;
+	uint64_t ret;
 };
 
 enum obs_status {
@@ -133,6 +150,19 @@ struct obs_result {
  * behind; returns res->status. */
 enum obs_status obs_run(const struct obs_spec *spec, struct obs_result *res);
 void obs_result_free(struct obs_result *res);
+
+/* What a stop hook can read of the stopped probe. */
+const struct obs_stop *obs_view_stop(const struct obs_view *v);
+/* The process whose /proc files describe the probe's memory: the probe
+ * itself when it runs natively; -1 under qemu-user, whose own mappings
+ * are not the guest's. */
+int obs_view_native_pid(const struct obs_view *v);
+/* n bytes of the probe's memory at addr; false when unmapped. */
+bool obs_view_read(const struct obs_view *v, uint64_t addr, void *buf,
+                   size_t n);
+/* A register of the stopped thread by its name in gdb's target description
+ * ("rbx", "x19", "s1"); false when there is none or it cannot be read. */
+bool obs_view_reg(const struct obs_view *v, const char *name, uint64_t *value);
 
 /* "ok", "bad input", ...: for messages. */
 const char *obs_status_name(enum obs_status s);
@@ -168,7 +198,7 @@ bool obs_tls_offset(const char *probe, const char *arch, const char *symbol,
                     int64_t *tp_offset, char *err, size_t errcap);
 
 /* Parses a layout given by hand: "goid=152:8,stack.lo=0,stack.hi=8,m=48"
- * (OFFSET[:SIZE], size 8 when left out). */
+ * (OFFSET[:SIZE], size 8 when left out; also stackguard0). */
 bool obs_layout_parse(const char *text, struct obs_g_layout *out, char *err,
                       size_t errcap);
 

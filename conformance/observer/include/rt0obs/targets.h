@@ -41,10 +41,20 @@ bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
                        size_t errcap);
 
 /* g's field offsets and sizes from the probe's DWARF: members goid,
- * stack.lo, stack.hi (stack is a struct member) and m of the struct named
- * type. A missing member leaves its field unknown; a missing type or no
- * DWARF at all is an error. */
+ * stack.lo, stack.hi (stack is a struct member), m and stackguard0 of the
+ * struct named type. A missing member leaves its field unknown; a missing type
+ * or no DWARF at all is an error. */
 bool obs_layout_from_dwarf(const char *probe, const char *type,
                            struct obs_g_layout *out, char *err, size_t errcap);
+
+/* The size in bytes of the type named name (a base type such as "long
+ * int", a typedef or a struct) as the probe's DWARF has it, and of its
+ * pointers: what its compiler laid out, to compare with the sizes the
+ * program states about itself. False with a message when the DWARF has no
+ * such type. */
+bool obs_dwarf_type_size(const char *probe, const char *name, uint64_t *size,
+                         char *err, size_t errcap);
+bool obs_dwarf_pointer_size(const char *probe, uint64_t *size, char *err,
+                            size_t errcap);
 
 #endif
