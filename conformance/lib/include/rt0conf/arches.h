@@ -43,7 +43,7 @@ struct arch_expect {
 	bool char_signed;
 	bool big_endian;
 	/* false: the row is the best reading of the documents but has not
-	 * been run against a target yet (the next issue confirms it). */
+	 * been run against a target yet (its port confirms it). */
 	bool confirmed;
 	const char *source;
 };
