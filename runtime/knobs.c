@@ -1,7 +1,8 @@
 /* knobs.c: Go's start-up knob parsers (see knobs.h), written from Go 1.19's
  * runtime: string.go (atoi64, atoi32, parseByteCount), runtime1.go
  * (parsedebugvars, setTraceback), mgcpacer.go (readGOGC, readGOMEMLIMIT),
- * proc.go (schedinit's GOMAXPROCS) and env_posix.go (gogetenv).
+ * proc.go (schedinit's GOMAXPROCS), env_posix.go (gogetenv) and
+ * internal/cpu/cpu.go (processOptions: GODEBUG's cpu.* options).
  *
  * No libc: this file is linked into the freestanding runtime, so every
  * helper is written out here. Nothing is read outside [s, s + n).
@@ -270,6 +271,72 @@ void knob_godebug(const char *s, size_t n, struct godebug *out)
 		GODEBUG_KEYS(GODEBUG_APPLY)
 #undef GODEBUG_APPLY
 	}
+}
+
+uint32_t knob_godebug_cpu(const char *s, size_t n, const char *const *names,
+                          size_t nnames, uint32_t detected,
+                          knob_cpu_warn_fn warn, void *ctx)
+{
+	uint32_t specified = 0, enable = 0;
+	size_t i = 0;
+
+	if (s == NULL)
+		n = 0;
+	if (nnames > 32)
+		nnames = 32;
+	while (i < n) {
+		const char *f = s + i;
+		size_t flen = index_byte(f, n - i, ',');
+		size_t eq;
+
+		i += flen + 1;
+		if (flen < 4 || !str_eq(f, 4, "cpu."))
+			continue;
+		eq = index_byte(f, flen, '=');
+		if (eq == flen) {
+			if (warn)
+				warn(ctx, KNOB_CPU_NO_VALUE, f, flen, NULL, 0);
+			continue;
+		}
+		const char *key = f + 4, *val = f + eq + 1;
+		size_t keylen = eq - 4, vallen = flen - eq - 1;
+		bool on;
+		if (str_eq(val, vallen, "on")) {
+			on = true;
+		} else if (str_eq(val, vallen, "off")) {
+			on = false;
+		} else {
+			if (warn)
+				warn(ctx, KNOB_CPU_BAD_VALUE, val, vallen, key,
+				     keylen);
+			continue;
+		}
+		for (size_t k = 0; k < nnames; k++) {
+			uint32_t bit = (uint32_t)1 << k;
+			if (str_eq(key, keylen, "all") ||
+			    str_eq(key, keylen, names[k])) {
+				specified |= bit;
+				enable = on ? enable | bit : enable & ~bit;
+			}
+		}
+	}
+	for (size_t k = 0; k < nnames; k++) {
+		uint32_t bit = (uint32_t)1 << k;
+		if (!(specified & bit))
+			continue;
+		if ((enable & bit) && !(detected & bit)) {
+			if (warn) {
+				size_t len = 0;
+				while (names[k][len] != '\0')
+					len++;
+				warn(ctx, KNOB_CPU_NO_SUPPORT, names[k], len,
+				     NULL, 0);
+			}
+			continue;
+		}
+		detected = (detected & ~bit) | (enable & bit);
+	}
+	return detected;
 }
 
 const char *knob_env_lookup(const char *const *env, size_t n, const char *key,

@@ -57,6 +57,31 @@ struct godebug {
 /* Sets every field to its default, then applies s. */
 void knob_godebug(const char *s, size_t n, struct godebug *out);
 
+/* GODEBUG's cpu options, as Go's cpuinit applies them before anything else
+ * (internal/cpu/cpu.go processOptions): fields "cpu.NAME=on|off" and
+ * "cpu.all=on|off", left to right, the last one for a feature wins; a
+ * feature is turned on only when the CPU has it (detected). names[i] names
+ * feature bit i (nnames <= 32). Returns detected with the options applied.
+ * What Go warns about is reported through warn (when not NULL), in order:
+ * a "cpu." field without '=' (a: the field), a value that is neither "on"
+ * nor "off" (a: the value, b: the name), and a feature asked for that the
+ * CPU lacks (a: its name). A name this arch does not model is ignored:
+ * Go knows more features than the runtime detects, so "unknown" would be
+ * a claim the runtime cannot make. */
+enum knob_cpu_warning {
+	KNOB_CPU_NO_VALUE,   /* GODEBUG: no value specified for "<a>" */
+	KNOB_CPU_BAD_VALUE,  /* GODEBUG: value "<a>" not supported for cpu
+	                        option "<b>" */
+	KNOB_CPU_NO_SUPPORT, /* GODEBUG: can not enable "<a>", missing CPU
+	                        support */
+};
+typedef void (*knob_cpu_warn_fn)(void *ctx, enum knob_cpu_warning w,
+                                 const char *a, size_t alen, const char *b,
+                                 size_t blen);
+uint32_t knob_godebug_cpu(const char *s, size_t n, const char *const *names,
+                          size_t nnames, uint32_t detected,
+                          knob_cpu_warn_fn warn, void *ctx);
+
 /* Finds the value of the first environment entry that is exactly
  * "KEY=..." (case-sensitive; entries without '=' never match). env is an
  * array of n NUL-terminated strings. Returns NULL when there is none. */

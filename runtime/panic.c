@@ -83,8 +83,10 @@ _Noreturn void fatal(const char *msg)
 	die(true);
 }
 
-/* For failures before g can be trusted (the TLS self-test): no traceback,
- * no trace event, nothing that calls getg. */
+/* For failures before g can be trusted (every arch's TLS set-up and
+ * self-test in rt0_go): no traceback, no trace event, nothing that calls
+ * getg, since fatal's die() would fault on a bad g before the message is
+ * flushed. */
 _Noreturn void fatal_nog(const char *msg)
 {
 	print_str("fatal error: ");

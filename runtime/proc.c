@@ -32,16 +32,34 @@ void rt0_go_started(uintptr_t entrysp)
 	trace_event("runtime.rt0_go", kv, 2);
 }
 
-static bool bytes_eq(const char *a, size_t n, const char *lit)
+/* What Go's processOptions prints about GODEBUG's cpu options. */
+static void cpu_warning(void *ctx, enum knob_cpu_warning w, const char *a,
+                        size_t alen, const char *b, size_t blen)
 {
-	size_t i = 0;
-	while (i < n && lit[i] != '\0' && a[i] == lit[i])
-		i++;
-	return i == n && lit[i] == '\0';
+	(void)ctx;
+	switch (w) {
+	case KNOB_CPU_NO_VALUE:
+		print_str("GODEBUG: no value specified for \"");
+		print_bytes(a, alen);
+		print_str("\"\n");
+		break;
+	case KNOB_CPU_BAD_VALUE:
+		print_str("GODEBUG: value \"");
+		print_bytes(a, alen);
+		print_str("\" not supported for cpu option \"");
+		print_bytes(b, blen);
+		print_str("\"\n");
+		break;
+	case KNOB_CPU_NO_SUPPORT:
+		print_str("GODEBUG: can not enable \"");
+		print_bytes(a, alen);
+		print_str("\", missing CPU support\n");
+		break;
+	}
 }
 
 /* Go's cpuinit reads GODEBUG straight from envp, before goenvs: the first
- * "GODEBUG=" entry only, for its cpu.NAME=off and cpu.all=off options. */
+ * "GODEBUG=" entry only, for its cpu.* options (knob_godebug_cpu). */
 static void cpuinit(void)
 {
 	static const char *const names[] = {
@@ -49,29 +67,15 @@ static void cpuinit(void)
 	    ARCH_CPU_FEATURES(CPU_NAME)
 #undef CPU_NAME
 	};
-	rt.cpu = arch_cpu_detect(rt.hwcap, rt.hwcap2);
-	const char *s = NULL;
-	for (char **e = rt.envp; *e != NULL && s == NULL; e++)
-		if (rt_strlen(*e) >= 8 && bytes_eq(*e, 8, "GODEBUG="))
-			s = *e + 8;
-	while (s != NULL && *s != '\0') {
-		const char *key = s, *eq = NULL;
-		for (; *s != '\0' && *s != ','; s++)
-			if (*s == '=' && eq == NULL)
-				eq = s;
-		const char *fieldend = s;
-		if (*s == ',')
-			s++;
-		if (eq == NULL || eq - key < 4 || !bytes_eq(key, 4, "cpu.") ||
-		    !bytes_eq(eq + 1, (size_t)(fieldend - eq - 1), "off"))
-			continue;
-		const char *name = key + 4;
-		size_t namelen = (size_t)(eq - name);
-		for (uint32_t f = 0; f < sizeof names / sizeof names[0]; f++)
-			if (bytes_eq(name, namelen, "all") ||
-			    bytes_eq(name, namelen, names[f]))
-				rt.cpu &= ~(1u << f);
-	}
+	size_t nenv = 0;
+	while (rt.envp[nenv] != NULL)
+		nenv++;
+	const char *s =
+	    knob_env_lookup((const char *const *)rt.envp, nenv, "GODEBUG", 7);
+	rt.cpu = knob_godebug_cpu(s, s != NULL ? rt_strlen(s) : 0, names,
+	                          sizeof names / sizeof names[0],
+	                          arch_cpu_detect(rt.hwcap, rt.hwcap2),
+	                          cpu_warning, NULL);
 	TRACE("runtime.cpuinit");
 }
 

@@ -3,3 +3,4 @@ set(RT0_TRIPLE aarch64-linux-gnu)          # Debian's cross gcc: gcc-aarch64-lin
 set(RT0_QEMU qemu-aarch64)         # from Debian's qemu-user
 set(RT0_DEBIAN_ARCH arm64)        # for the external-mode sysroot
 set(RT0_SYSROOT_SUITE bookworm)
+set(RT0_UNAME_MACHINE aarch64) # uname -m of a machine of this arch (the build host's is native)

@@ -147,13 +147,9 @@ runtime_rt0_go:
 	bl	mstart
 	udf	#0			// mstart never returns
 
-bad_tls:
-	/* fatal needs getg(): put g0 in whatever slot GET_G reaches, so the
-	 * message gets out unless that slot is not memory at all. */
-	ADDR	x9, g0
-	SET_G	x9, x13
+bad_tls:				// g is unusable: report without it
 	ADDR	x0, bad_tls_msg
-	bl	fatal
+	bl	fatal_nog
 	udf	#0
 	.cfi_endproc
 	.size	runtime_rt0_go, . - runtime_rt0_go

@@ -171,9 +171,9 @@ runtime_rt0_go:
 	call	mstart
 	unimp				/* mstart never returns */
 
-bad_tls:
+bad_tls:				/* g is unusable: report without it */
 	lla	a0, bad_tls_msg
-	call	fatal
+	call	fatal_nog
 	unimp
 	.cfi_endproc
 	.size	runtime_rt0_go, . - runtime_rt0_go

@@ -39,6 +39,8 @@ static const struct arch_expect arches[] = {
      .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 16}},
      .char_signed = true,
      .big_endian = false,
+     .aeshash_cpu = {"aes", "ssse3", "sse41"},
+     .tls_setup_syscall = 158, /* arch_prctl(ARCH_SET_FS) */
      .confirmed = true,
      .source = "x86-64 psABI 3.2.2: rsp+8 is 16-aligned at entry; Go: "
                "PCQuantum 1, MinFrameSize 0"},
@@ -54,6 +56,7 @@ static const struct arch_expect arches[] = {
      .types = {{2, 2}, {4, 4}, {8, 8}, {8, 8}, {8, 8}, {8, 8}, {4, 4}, {8, 8}, {16, 16}},
      .char_signed = false,
      .big_endian = false,
+     .aeshash_cpu = {"aes"},
      .confirmed = true,
      .source =
          "AAPCS64 6.4.5.1: SP 16-aligned; Go: PCQuantum 4, MinFrameSize 8"},
@@ -83,6 +86,8 @@ static const struct arch_expect arches[] = {
      .types = {{2, 2}, {4, 4}, {4, 4}, {8, 4}, {4, 4}, {4, 4}, {4, 4}, {8, 4}, {12, 4}},
      .char_signed = true,
      .big_endian = false,
+     .aeshash_cpu = {"aes", "ssse3", "sse41"},
+     .tls_setup_syscall = 243, /* set_thread_area */
      .confirmed = true,
      .source = "i386 psABI 1.1 2.1.2 (long long, double, long double "
                "4-aligned in structs), 2.2.2: esp 16-aligned at a call; Go: "
@@ -99,6 +104,7 @@ static const struct arch_expect arches[] = {
      .types = {{2, 2}, {4, 4}, {4, 4}, {8, 8}, {4, 4}, {4, 4}, {4, 4}, {8, 8}, {8, 8}},
      .char_signed = false,
      .big_endian = false,
+     .tls_setup_syscall = 0x0f0005, /* __ARM_NR_set_tls */
      .confirmed = true,
      .source = "AAPCS (IHI 0042) 'Fundamental data types' (8-aligned long "
                "long and double), 'Stack constraints at a public "

@@ -113,6 +113,11 @@ bool elf_open(const char *path, struct elf_info *e)
 				         (const char *)e->map + off);
 		} else if (type == PT_DYNAMIC) {
 			e->has_dynamic = true;
+		} else if (type == PT_TLS) {
+			e->has_tls = true;
+			e->tls_vaddr = PH(e, ph, p_vaddr);
+			e->tls_memsz = PH(e, ph, p_memsz);
+			e->tls_align = PH(e, ph, p_align);
 		}
 	}
 	/* DT_NEEDED names live in the string table DT_STRTAB points to. */
@@ -184,19 +189,31 @@ bool elf_symbol(const struct elf_info *e, const char *name, uint64_t *value)
 bool elf_symbol_sized(const struct elf_info *e, const char *name,
                       uint64_t *value, uint64_t *symsize)
 {
-	if (!e->map)
+	struct elf_sym first;
+	if (elf_symbols_named(e, name, &first, 1) == 0)
 		return false;
+	*value = first.value;
+	*symsize = first.size;
+	return true;
+}
+
+size_t elf_symbols_named(const struct elf_info *e, const char *name,
+                         struct elf_sym *out, size_t cap)
+{
+	if (!e->map)
+		return 0;
 	uint64_t shoff = EH(e, e_shoff), shentsize = EH(e, e_shentsize),
 	         shnum = EH(e, e_shnum);
 	if (!shoff || !in_file(e, shoff, shnum * shentsize))
-		return false;
+		return 0;
+	size_t found = 0;
 	for (uint64_t i = 0; i < shnum; i++) {
 		const char *sh = (const char *)e->map + shoff + i * shentsize;
 		if (SH(e, sh, sh_type) != SHT_SYMTAB)
 			continue;
 		uint64_t link = SH(e, sh, sh_link);
 		if (link >= shnum)
-			return false;
+			return found;
 		const char *strsh =
 		    (const char *)e->map + shoff + link * shentsize;
 		uint64_t stroff = SH(e, strsh, sh_offset),
@@ -205,21 +222,29 @@ bool elf_symbol_sized(const struct elf_info *e, const char *name,
 		         entsize = SH(e, sh, sh_entsize);
 		if (!entsize || !in_file(e, off, size) ||
 		    !in_file(e, stroff, strsz))
-			return false;
+			return found;
 		for (uint64_t s = 0; s + entsize <= size; s += entsize) {
 			const char *sym = (const char *)e->map + off + s;
 			uint64_t nameoff = SYM(e, sym, st_name);
 			if (nameoff >= strsz)
 				continue;
 			const char *n = (const char *)e->map + stroff + nameoff;
-			if (strncmp(n, name, strsz - nameoff) == 0 &&
-			    strnlen(n, strsz - nameoff) == strlen(name) &&
-			    SYM(e, sym, st_shndx) != SHN_UNDEF) {
-				*value = SYM(e, sym, st_value);
-				*symsize = SYM(e, sym, st_size);
-				return true;
+			if (strncmp(n, name, strsz - nameoff) != 0 ||
+			    strnlen(n, strsz - nameoff) != strlen(name) ||
+			    SYM(e, sym, st_shndx) == SHN_UNDEF)
+				continue;
+			if (found < cap) {
+				/* st_info is one byte in both classes. */
+				uint64_t info = SYM(e, sym, st_info);
+				out[found] = (struct elf_sym){
+				    .value = SYM(e, sym, st_value),
+				    .size = SYM(e, sym, st_size),
+				    .type = (unsigned char)(info & 0xf),
+				    .bind = (unsigned char)(info >> 4),
+				};
 			}
+			found++;
 		}
 	}
-	return false;
+	return found;
 }

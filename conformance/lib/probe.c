@@ -2,19 +2,37 @@
 #define _GNU_SOURCE
 #include "rt0conf/probe.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The host's own system call ABI, for the seccomp filter of deny_syscall
+ * (the suites run on the build machine). */
+#if defined(__x86_64__)
+#define RT0CONF_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define RT0CONF_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__riscv) && __riscv_xlen == 64
+#define RT0CONF_AUDIT_ARCH AUDIT_ARCH_RISCV64
+#else
+#error "probe.c: no AUDIT_ARCH for this host: add it"
+#endif
 
 /* How much of stderr probe_why quotes. */
 #define WHY_TAIL_LINES 20
@@ -54,9 +72,17 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* What the runner keeps of each stream: its first and last half. A probe
+ * gone wrong may write without end; the cut is said in the text. */
+#define CAPTURE_CAP ((size_t)16 << 20)
+
 struct buf {
-	char *p;
+	char *
+	    p; /* the first CAPTURE_CAP / 2 bytes (then the tail, at the end) */
 	size_t len, cap;
+	char *ring; /* after those, the last CAPTURE_CAP / 2 bytes, circular */
+	size_t ring_len, ring_pos;
+	unsigned long long cut; /* bytes dropped between the two */
 };
 
 static int buf_append(struct buf *b, const char *src, size_t n)
@@ -77,6 +103,57 @@ static int buf_append(struct buf *b, const char *src, size_t n)
 	return 0;
 }
 
+/* Keeps the head whole and, past it, only the newest half of the cap. */
+static int buf_take(struct buf *b, const char *src, size_t n)
+{
+	const size_t half = CAPTURE_CAP / 2;
+	if (b->len < half) {
+		size_t k = n < half - b->len ? n : half - b->len;
+		if (buf_append(b, src, k) < 0)
+			return -1;
+		src += k, n -= k;
+	}
+	if (n == 0)
+		return 0;
+	if (b->ring == NULL && (b->ring = malloc(half)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (b->ring_len == half)
+			b->cut++;
+		else
+			b->ring_len++;
+		b->ring[b->ring_pos] = src[i];
+		b->ring_pos = (b->ring_pos + 1) % half;
+	}
+	return 0;
+}
+
+/* The head, a line saying what was cut, and the tail, as one string. */
+static int buf_finish(struct buf *b)
+{
+	int rc = 0;
+	if (b->ring != NULL) {
+		const size_t half = CAPTURE_CAP / 2;
+		size_t start = b->ring_len == half ? b->ring_pos : 0;
+		if (b->cut > 0) {
+			char note[160];
+			int k =
+			    snprintf(note, sizeof note,
+			             "\n[... %llu bytes cut: the output was "
+			             "longer than the runner keeps ...]\n",
+			             b->cut);
+			rc |= buf_append(b, note, (size_t)k);
+		}
+		rc |= buf_append(b, b->ring + start, b->ring_len - start);
+		rc |= buf_append(b, b->ring, start);
+		free(b->ring);
+		b->ring = NULL;
+	}
+	if (b->p == NULL)
+		rc |= buf_append(b, "", 0);
+	return rc;
+}
+
 /* Reads what is available; returns 1 at EOF, 0 otherwise, -1 on error. */
 static int drain(int fd, struct buf *b)
 {
@@ -84,7 +161,7 @@ static int drain(int fd, struct buf *b)
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof chunk);
 		if (n > 0) {
-			if (buf_append(b, chunk, (size_t)n) < 0)
+			if (buf_take(b, chunk, (size_t)n) < 0)
 				return -1;
 			continue;
 		}
@@ -126,12 +203,141 @@ static char **build_argv(const char *path, const struct probe_opts *o)
 	return argv;
 }
 
+/* The filter for probe_opts.deny_syscall: on this arch, nr fails with
+ * EPERM; everything else (and any other arch's call) is allowed. */
+static bool deny_syscall(long nr)
+{
+	struct sock_filter prog[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	             offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RT0CONF_AUDIT_ARCH, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	             offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = {sizeof prog / sizeof prog[0], prog};
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) == 0;
+}
+
+/* ---- nothing left running ------------------------------------------------
+ * A probe runs in a process group of its own, killed when it ends; but a
+ * child that made a session of its own (a daemon) would outlive both, and
+ * keep the probe's binary busy. So the process calling probe_run is a child
+ * subreaper: whatever the probe leaves is re-parented to it, and killed. */
+
+static void become_subreaper(void)
+{
+	static bool done;
+	if (!done)
+		done = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+}
+
+/* The pids whose parent is this process, and (in comm) the name of each:
+ * at most max of them. */
+static size_t children_of(pid_t *out, char (*comm)[32], size_t max)
+{
+	DIR *d = opendir("/proc");
+	if (d == NULL)
+		return 0;
+	size_t n = 0;
+	pid_t self = getpid();
+	struct dirent *e;
+	while (n < max && (e = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end != '\0' || pid <= 0)
+			continue;
+		char path[64], stat[512];
+		snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t k = read(fd, stat, sizeof stat - 1);
+		close(fd);
+		if (k <= 0)
+			continue;
+		stat[k] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold ')' itself. */
+		char *close_paren = strrchr(stat, ')');
+		char *open_paren = strchr(stat, '(');
+		long ppid;
+		if (close_paren == NULL || open_paren == NULL ||
+		    sscanf(close_paren + 2, "%*c %ld", &ppid) != 1 ||
+		    ppid != self)
+			continue;
+		if (comm != NULL)
+			snprintf(comm[n], sizeof comm[n], "%.*s",
+			         (int)(close_paren - open_paren - 1),
+			         open_paren + 1);
+		out[n++] = (pid_t)pid;
+	}
+	closedir(d);
+	return n;
+}
+
+static size_t children_of_self(pid_t *out, size_t max)
+{
+	return children_of(out, NULL, max);
+}
+
+static bool listed(pid_t pid, const pid_t *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == pid)
+			return true;
+	return false;
+}
+
+/* Stops, kills and reaps every child that was not one before the probe
+ * started, round after round (killing one re-parents its own children to
+ * us); names them in names. Returns how many there were. */
+static int kill_leftovers(const pid_t *before, size_t nbefore, char *names,
+                          size_t cap)
+{
+	int killed = 0;
+	size_t used = 0;
+	names[0] = '\0';
+	for (int round = 0; round < 50; round++) {
+		pid_t pids[64];
+		char comm[64][32];
+		size_t n = children_of(pids, comm, 64), k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!listed(pids[i], before, nbefore)) {
+				pids[k] = pids[i];
+				memcpy(comm[k], comm[i], sizeof comm[k]);
+				k++;
+			}
+		if (k == 0)
+			break;
+		for (size_t i = 0; i < k; i++)
+			kill(pids[i], SIGSTOP);
+		for (size_t i = 0; i < k; i++)
+			kill(pids[i], SIGKILL);
+		for (size_t i = 0; i < k; i++) {
+			waitpid(pids[i], NULL, 0);
+			int w =
+			    snprintf(names + used, cap - used, "%s%s (%d)",
+			             killed ? ", " : "", comm[i], (int)pids[i]);
+			if (w > 0 && (size_t)w < cap - used)
+				used += (size_t)w;
+			killed++;
+		}
+	}
+	return killed;
+}
+
 static _Noreturn void child(const char *exe, char **argv, char **envp,
                             const struct probe_opts *o, int outfd, int errfd,
                             int statusfd)
 {
-	/* Its own process group, so a timeout kills everything it started. */
+	/* Its own process group, so a timeout kills everything it started;
+	 * and killed when the runner dies (a suite killed by Ctrl-C or a
+	 * harness timeout), which no process-group kill would reach. */
 	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	struct rlimit no_core = {0, 0};
 	setrlimit(RLIMIT_CORE, &no_core);
 	if (o->rlimit_as) {
@@ -156,6 +362,12 @@ static _Noreturn void child(const char *exe, char **argv, char **envp,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
+	if (o->deny_syscall != 0 && !deny_syscall(o->deny_syscall)) {
+		int e = errno;
+		ssize_t w = write(statusfd, &e, sizeof e);
+		(void)w;
+		_exit(127);
+	}
 	execve(exe, argv, envp);
 	int e = errno;
 	ssize_t w = write(statusfd, &e, sizeof e);
@@ -213,6 +425,9 @@ int probe_run(const char *name, const struct probe_opts *opts,
 			exe = qemu_path;
 	}
 
+	become_subreaper();
+	pid_t before[64];
+	size_t nbefore = children_of_self(before, 64);
 	uint64_t start = now_ns();
 	pid_t pid = fork();
 	if (pid < 0)
@@ -299,10 +514,10 @@ int probe_run(const char *name, const struct probe_opts *opts,
 	r->elapsed_ns = now_ns() - start;
 	if (!r->timed_out)
 		probe_set_status(r, status);
-	if (!out.p)
-		buf_append(&out, "", 0);
-	if (!err.p)
-		buf_append(&err, "", 0);
+	buf_finish(&out);
+	buf_finish(&err);
+	r->leftovers = kill_leftovers(before, nbefore, r->leftover_names,
+	                              sizeof r->leftover_names);
 	r->out = out.p;
 	r->out_len = out.len;
 	r->err = err.p;
@@ -384,6 +599,12 @@ const char *probe_why(struct probe_result *r)
 	else
 		snprintf(head, sizeof head, "probe %s exited with status %d",
 		         r->name, r->exit_code);
+	if (r->leftovers > 0) {
+		size_t used = strlen(head);
+		snprintf(head + used, sizeof head - used,
+		         "; it left %d process(es) running, killed: %s",
+		         r->leftovers, r->leftover_names);
+	}
 
 	/* The tail of stderr: the last lines hold the fatal message. */
 	size_t start = r->err_len;

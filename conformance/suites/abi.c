@@ -29,17 +29,17 @@ static void type_layout(bool sizes)
 	run_free(&run);
 }
 
-Test(abi, arch_type_sizes)
+Test(arch, arch_type_sizes)
 {
 	type_layout(true);
 }
 
-Test(abi, arch_type_alignments)
+Test(arch, arch_type_alignments)
 {
 	type_layout(false);
 }
 
-Test(abi, arch_char_signedness)
+Test(arch, arch_char_signedness)
 {
 	const struct arch_expect *x = want_arch_expect();
 	struct run run;
@@ -52,7 +52,7 @@ Test(abi, arch_char_signedness)
 	run_free(&run);
 }
 
-Test(abi, arch_byte_order)
+Test(arch, arch_byte_order)
 {
 	const struct arch_expect *x = want_arch_expect();
 	struct run run;
@@ -70,7 +70,7 @@ Test(abi, arch_byte_order)
  * bias, found through goexit as the trace header places it). A runtime
  * whose entry left r2 unset does not get here: rt0_go stops it with a
  * fatal error, quoted by CHECK_EXIT. */
-Test(abi, entry_toc_set)
+Test(entry, entry_toc_set)
 {
 	SKIP_IF_EXCEPTION("ENTRY-TOC-SET");
 	struct run run;

@@ -35,7 +35,7 @@ static void expect_check(const char *key)
 
 /* Test check_<key> of invariant CHECK-<KEY>. */
 #define CHECK_TEST(key)                                                        \
-	Test(check, check_##key)                                               \
+	SHARED_TEST(check, check, check_##key)                                 \
 	{                                                                      \
 		expect_check(#key);                                            \
 	}

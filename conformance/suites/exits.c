@@ -81,7 +81,7 @@ Test(exits, exits_panic_init)
 	run_free(&r);
 }
 
-Test(exits, main_init_locked_to_thread)
+Test(main, main_init_locked_to_thread)
 {
 	/* Inits run locked to m0, and Go's goroutineheader says so:
 	 * traceback.go prints ", locked to thread" when gp.lockedm != 0. */
@@ -92,7 +92,7 @@ Test(exits, main_init_locked_to_thread)
 	run_free(&r);
 }
 
-Test(exits, main_main_unlocked)
+Test(main, main_main_unlocked)
 {
 	/* runtime.main unlocks the thread before main.main. */
 	struct run r;
@@ -173,7 +173,7 @@ static void run_chan(struct run *r)
 	CHECK_EXIT(r, 0);
 }
 
-Test(exits, main_chan_rendezvous)
+Test(main, main_chan_rendezvous)
 {
 	struct run r;
 	run_chan(&r);
@@ -184,7 +184,7 @@ Test(exits, main_chan_rendezvous)
 	run_free(&r);
 }
 
-Test(exits, main_chan_buffered_nonblocking)
+Test(main, main_chan_buffered_nonblocking)
 {
 	struct run r;
 	run_chan(&r);
@@ -193,7 +193,7 @@ Test(exits, main_chan_buffered_nonblocking)
 	run_free(&r);
 }
 
-Test(exits, main_chan_buffered_fifo)
+Test(main, main_chan_buffered_fifo)
 {
 	struct run r;
 	run_chan(&r);
@@ -208,7 +208,7 @@ Test(exits, main_chan_buffered_fifo)
 	run_free(&r);
 }
 
-Test(exits, newproc_nil_func_fatal)
+Test(newproc, newproc_nil_func_fatal)
 {
 	struct run r;
 	run_exits(&r, "gonil");

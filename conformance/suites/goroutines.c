@@ -27,7 +27,7 @@ static uint64_t fact_u(const char *fmt, int i)
 	return trace_fact_u64(&run.t, key);
 }
 
-Test(goroutines, goid_first_user_is_5)
+SHARED_TEST(goroutines, goid, goid_first_user_is_5)
 {
 	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NWORKERS; i++) {
@@ -39,7 +39,7 @@ Test(goroutines, goid_first_user_is_5)
 	}
 }
 
-Test(goroutines, goid_self_matches_spawn)
+SHARED_TEST(goroutines, goid, goid_self_matches_spawn)
 {
 	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NWORKERS; i++) {
@@ -52,7 +52,7 @@ Test(goroutines, goid_self_matches_spawn)
 	}
 }
 
-Test(goroutines, newproc_counted)
+SHARED_TEST(goroutines, newproc, newproc_counted)
 {
 	CHECK_EXIT(&run, 0);
 	int64_t before = trace_fact_i64(&run.t, "numgoroutine.before");
@@ -65,7 +65,7 @@ Test(goroutines, newproc_counted)
 	      (long long)after);
 }
 
-Test(goroutines, mstart_gosched_round_robin)
+SHARED_TEST(goroutines, mstart, mstart_gosched_round_robin)
 {
 	CHECK_EXIT(&run, 0);
 	const char *il = need_fact(&run, "interleave");
@@ -90,7 +90,7 @@ Test(goroutines, mstart_gosched_round_robin)
 	}
 }
 
-Test(goroutines, newproc_runnext)
+SHARED_TEST(goroutines, newproc, newproc_runnext)
 {
 	CHECK_EXIT(&run, 0);
 	/* Go's newproc puts the new goroutine in runnext, pushing the
@@ -103,7 +103,7 @@ Test(goroutines, newproc_runnext)
 	      il);
 }
 
-Test(goroutines, mstart_deterministic)
+SHARED_TEST(goroutines, mstart, mstart_deterministic)
 {
 	CHECK_EXIT(&run, 0);
 	const char *first = need_fact(&run, "interleave");
@@ -119,7 +119,7 @@ Test(goroutines, mstart_deterministic)
 	}
 }
 
-Test(goroutines, newproc_locals_on_own_stack)
+SHARED_TEST(goroutines, newproc, newproc_locals_on_own_stack)
 {
 	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NWORKERS; i++) {
@@ -134,7 +134,7 @@ Test(goroutines, newproc_locals_on_own_stack)
 	}
 }
 
-Test(goroutines, newproc_stack_reported)
+SHARED_TEST(goroutines, newproc, newproc_stack_reported)
 {
 	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NWORKERS; i++) {
@@ -160,7 +160,7 @@ Test(goroutines, newproc_stack_reported)
 	}
 }
 
-Test(goroutines, newproc_by_creator)
+SHARED_TEST(goroutines, newproc, newproc_by_creator)
 {
 	CHECK_EXIT(&run, 0);
 	/* Workers are created by main (goroutine 1), not on g0. */
@@ -191,7 +191,7 @@ Test(goroutines, newproc_by_creator)
 	}
 }
 
-Test(goroutines, goid_dense_one_p)
+SHARED_TEST(goroutines, goid, goid_dense_one_p)
 {
 	CHECK_EXIT(&run, 0);
 	size_t n = trace_count_events(&run.t, "runtime.newproc");
@@ -219,7 +219,7 @@ static void run_reuse(struct run *r)
 	CHECK_EXIT(r, 0);
 }
 
-Test(goroutines, goid_not_reused)
+SHARED_TEST(goroutines, goid, goid_not_reused)
 {
 	struct run r;
 	run_reuse(&r);

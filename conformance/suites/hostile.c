@@ -89,7 +89,7 @@ static void check_fact(struct run *r, const char *key, const char *want,
 	      why, key, want, got ? got : "(missing)");
 }
 
-Test(hostile, args_env_4000_vars)
+Test(args, args_env_4000_vars)
 {
 	enum { N = 4000 };
 	static char storage[N][16];
@@ -108,7 +108,7 @@ Test(hostile, args_env_4000_vars)
 	run_free(&r);
 }
 
-Test(hostile, args_env_entry_131071_bytes)
+Test(args, args_env_entry_131071_bytes)
 {
 	enum { LEN = 131071 };
 	char *big = malloc(LEN + 1);
@@ -127,7 +127,7 @@ Test(hostile, args_env_entry_131071_bytes)
 	free(big);
 }
 
-Test(hostile, args_argv_10000_args)
+Test(args, args_argv_10000_args)
 {
 	enum { N = 10000 };
 	static char storage[N][8];
@@ -153,7 +153,7 @@ Test(hostile, args_argv_10000_args)
 	run_free(&r);
 }
 
-Test(hostile, args_env_empty)
+Test(args, args_env_empty)
 {
 	const char *args[] = {"--getenv=PATH", "--getenv=HOME", NULL};
 	struct run r;
@@ -179,7 +179,7 @@ Test(hostile, args_env_empty)
 	run_free(&r);
 }
 
-Test(hostile, args_trace_no_injection)
+Test(args, args_trace_no_injection)
 {
 	const char *args[] = {"x\nrt0 fact forged=1",
 	                      "\n",
@@ -229,7 +229,7 @@ static void put(char *buf, size_t *len, const char *s)
 	*len += n;
 }
 
-Test(hostile, knobs_godebug_huge)
+Test(knobs, knobs_godebug_huge)
 {
 	/* "GODEBUG=" and the value: 131071 bytes, the most one entry takes. */
 	enum { ENTRY = 131071, ZEROS = 100000 };
@@ -266,7 +266,7 @@ Test(hostile, knobs_godebug_huge)
 	free(e);
 }
 
-Test(hostile, knobs_non_ascii_values_invalid)
+Test(knobs, knobs_non_ascii_values_invalid)
 {
 	/* Two runs, so each knob meets two kinds of non-ASCII byte. "77"
 	 * and "5" would be valid if the bytes after them were dropped. */
@@ -304,7 +304,7 @@ Test(hostile, knobs_non_ascii_values_invalid)
 	}
 }
 
-Test(hostile, knobs_gomemlimit_non_ascii_fatal)
+Test(knobs, knobs_gomemlimit_non_ascii_fatal)
 {
 	const char *env[] = {"GOMEMLIMIT=1\xffGiB", NULL};
 	struct run r;

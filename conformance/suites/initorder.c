@@ -24,7 +24,7 @@ static const char *init_at(int n)
 	return need_fact(&run, key);
 }
 
-Test(initorder, initorder_go121_order)
+SHARED_TEST(initorder, initorder, initorder_go121_order)
 {
 	CHECK_EXIT(&run, 0);
 	char want[NINITS][32], got[1024] = "";
@@ -51,7 +51,7 @@ Test(initorder, initorder_go121_order)
 		      i, want[i], init_at(i), got);
 }
 
-Test(initorder, initorder_inits_in_declared_order)
+SHARED_TEST(initorder, initorder, initorder_inits_in_declared_order)
 {
 	CHECK_EXIT(&run, 0);
 	/* Whatever the package order, a package's inits run in the order
@@ -72,7 +72,7 @@ Test(initorder, initorder_inits_in_declared_order)
 	}
 }
 
-Test(initorder, initorder_on_goroutine_1)
+SHARED_TEST(initorder, initorder, initorder_on_goroutine_1)
 {
 	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NINITS; i++) {
@@ -84,7 +84,7 @@ Test(initorder, initorder_on_goroutine_1)
 	}
 }
 
-Test(initorder, initorder_numgoroutine_1)
+SHARED_TEST(initorder, initorder, initorder_numgoroutine_1)
 {
 	CHECK_EXIT(&run, 0);
 	for (int i = 0; i < NINITS; i++) {
@@ -98,7 +98,7 @@ Test(initorder, initorder_numgoroutine_1)
 	}
 }
 
-Test(initorder, initorder_doinit_events)
+SHARED_TEST(initorder, initorder, initorder_doinit_events)
 {
 	CHECK_EXIT(&run, 0);
 	size_t n = trace_count_events(&run.t, "runtime.doInit");
@@ -121,7 +121,7 @@ Test(initorder, initorder_doinit_events)
 	}
 }
 
-Test(initorder, main_inits_after_gcenable)
+SHARED_TEST(initorder, main, main_inits_after_gcenable)
 {
 	CHECK_EXIT(&run, 0);
 	size_t done = trace_event_index(
@@ -136,7 +136,7 @@ Test(initorder, main_inits_after_gcenable)
 	}
 }
 
-Test(initorder, main_main_after_inits)
+SHARED_TEST(initorder, main, main_main_after_inits)
 {
 	CHECK_EXIT(&run, 0);
 	size_t mainev =
@@ -197,7 +197,7 @@ static int last_init_of(const char *pkg)
 	return last;
 }
 
-Test(initorder, initorder_imports_first)
+SHARED_TEST(initorder, initorder, initorder_imports_first)
 {
 	CHECK_EXIT(&run, 0);
 	/* The probe's imports (probes/initorder.c). */
@@ -217,7 +217,7 @@ Test(initorder, initorder_imports_first)
 	}
 }
 
-Test(initorder, initorder_tie_by_path)
+SHARED_TEST(initorder, initorder, initorder_tie_by_path)
 {
 	CHECK_EXIT(&run, 0);
 	/* main imports tie/c, tie/a, tie/b in that order, declared in yet
@@ -230,7 +230,7 @@ Test(initorder, initorder_tie_by_path)
 	      a, b, c);
 }
 
-Test(initorder, initorder_runtime_first)
+SHARED_TEST(initorder, initorder, initorder_runtime_first)
 {
 	CHECK_EXIT(&run, 0);
 	size_t rt =
@@ -250,7 +250,7 @@ static const char *fatal_text(struct run *r)
 	return i < 0 ? NULL : r->t.other[i] + strlen("fatal error: ");
 }
 
-Test(initorder_errors, initorder_cycle_fatal)
+Test(initorder, initorder_cycle_fatal)
 {
 	struct run r;
 	run_probe(&r, "initcycle", NULL, env_trace);
@@ -275,7 +275,7 @@ Test(initorder_errors, initorder_cycle_fatal)
 	run_free(&r);
 }
 
-Test(initorder_errors, initorder_missing_fatal)
+Test(initorder, initorder_missing_fatal)
 {
 	struct run r;
 	run_probe(&r, "initmissing", NULL, env_trace);

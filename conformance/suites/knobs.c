@@ -468,34 +468,21 @@ Test(schedinit, schedinit_cpuinit_first_godebug)
 	}
 }
 
-/* What alginit needs for the AES hash, per arch (Go's alg.go:311-340). */
-static const struct {
-	char arch[16];
-	char needs[3][8]; /* "" ends; none at all: no AES hash */
-} aes_needs[] = {
-    {"amd64", {"aes", "ssse3", "sse41"}},
-    {"386", {"aes", "ssse3", "sse41"}},
-    {"arm64", {"aes"}},
-};
-
 Test(schedinit, schedinit_aeshash_needs_cpu)
 {
 	const char *arch = want_arch();
+	const struct arch_expect *x = want_arch_expect();
 	struct cpu_facts cf;
 	cpu_facts(NULL, &cf);
-	int want = 0;
-	for (size_t i = 0; i < sizeof aes_needs / sizeof aes_needs[0]; i++) {
-		if (strcmp(aes_needs[i].arch, arch) != 0)
-			continue;
-		want = 1;
-		for (int k = 0; k < 3 && aes_needs[i].needs[k][0]; k++) {
-			bool have = false;
-			for (size_t f = 0; f < cf.n; f++)
-				if (strcmp(cf.name[f], aes_needs[i].needs[k]) ==
-				    0)
-					have = cf.val[f];
-			want &= have;
-		}
+	/* The AES hash where the arch has one and the CPU has every feature
+	 * it needs (conformance/lib/arches.c). */
+	int want = x->aeshash_cpu[0] != NULL;
+	for (size_t k = 0; k < 3 && x->aeshash_cpu[k]; k++) {
+		bool have = false;
+		for (size_t f = 0; f < cf.n; f++)
+			if (strcmp(cf.name[f], x->aeshash_cpu[k]) == 0)
+				have = cf.val[f];
+		want &= have;
 	}
 	cr_assert_eq(cf.aeshash, want,
 	             "%s: expected knob.aeshash=%d from the CPU features, got "
@@ -619,7 +606,7 @@ Test(args, args_argc0_starts)
 	run_free(&r);
 }
 
-Test(env, args_env_verbatim)
+Test(args, args_env_verbatim)
 {
 	SKIP_IF_EXCEPTION("ARGS-ENV-VERBATIM");
 	const char *env[] = {"A=1",          "NOEQ",   "=v",  "",  "B=x=y",
@@ -630,7 +617,7 @@ Test(env, args_env_verbatim)
 	run_free(&r);
 }
 
-Test(env, args_env_200kb)
+Test(args, args_env_200kb)
 {
 	/* 2000 variables of 100 bytes: 200 KB, well within ARG_MAX. Every
 	 * entry must arrive, once; their order is ARGS-ENV-VERBATIM's. */
@@ -676,7 +663,7 @@ Test(env, args_env_200kb)
 	free(storage);
 }
 
-Test(env, args_getenv_first_match)
+Test(args, args_getenv_first_match)
 {
 	SKIP_IF_EXCEPTION("ARGS-GETENV-FIRST-MATCH");
 	const char *env[] = {"DUP=first", "DUP=second", NULL};
@@ -701,7 +688,7 @@ static void run_getenv(struct run *r, const char *const *env,
 	CHECK_EXIT(r, 0);
 }
 
-Test(env, args_getenv_case_sensitive)
+Test(args, args_getenv_case_sensitive)
 {
 	const char *env[] = {"NOEQ=upper", "noeq=lower", "Mixed=m", NULL};
 	const char *args[] = {"--getenv=noeq", "--getenv=NOEQ",
@@ -720,7 +707,7 @@ Test(env, args_getenv_case_sensitive)
 	run_free(&r);
 }
 
-Test(env, args_getenv_whole_key)
+Test(args, args_getenv_whole_key)
 {
 	const char *env[] = {"KEYLONG=x", "K=short", NULL};
 	const char *args[] = {"--getenv=KEY", "--getenv=KEYLONGER", NULL};
@@ -735,7 +722,7 @@ Test(env, args_getenv_whole_key)
 	run_free(&r);
 }
 
-Test(env, args_getenv_noeq_never_matches)
+Test(args, args_getenv_noeq_never_matches)
 {
 	/* Under qemu-user "NOEQ" never arrives; the answer is the same. */
 	const char *env[] = {"NOEQ", "=v", NULL};
@@ -748,7 +735,7 @@ Test(env, args_getenv_noeq_never_matches)
 	run_free(&r);
 }
 
-Test(env, args_getenv_empty_value)
+Test(args, args_getenv_empty_value)
 {
 	const char *env[] = {"EMPTY=", NULL};
 	const char *args[] = {"--getenv=EMPTY", NULL};

@@ -27,7 +27,7 @@ static size_t stackallocs(const struct trace_line **out, size_t cap)
 	return n;
 }
 
-Test(stacks, stacks_size_pow2)
+SHARED_TEST(stacks, stacks, stacks_size_pow2)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -39,7 +39,7 @@ Test(stacks, stacks_size_pow2)
 	}
 }
 
-Test(stacks, stacks_bounds_match_size)
+SHARED_TEST(stacks, stacks, stacks_bounds_match_size)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -55,7 +55,7 @@ Test(stacks, stacks_bounds_match_size)
 	}
 }
 
-Test(stacks, stacks_guard_page_below)
+SHARED_TEST(stacks, stacks, stacks_guard_page_below)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -71,7 +71,7 @@ Test(stacks, stacks_guard_page_below)
 	}
 }
 
-Test(stacks, stacks_page_aligned)
+SHARED_TEST(stacks, stacks, stacks_page_aligned)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -85,7 +85,7 @@ Test(stacks, stacks_page_aligned)
 	}
 }
 
-Test(stacks, stacks_size_classes)
+SHARED_TEST(stacks, stacks, stacks_size_classes)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -114,7 +114,7 @@ static uint64_t stack_size_of(int64_t goid)
 	return 0;
 }
 
-Test(stacks, stacks_system_16k)
+SHARED_TEST(stacks, stacks, stacks_system_16k)
 {
 	for (int64_t goid = 2; goid <= 4; goid++) {
 		uint64_t size = stack_size_of(goid);
@@ -126,7 +126,7 @@ Test(stacks, stacks_system_16k)
 	}
 }
 
-Test(stacks, stacks_user_64k)
+SHARED_TEST(stacks, stacks, stacks_user_64k)
 {
 	static const int64_t goids[] = {1, 5, 6, 7};
 	for (size_t i = 0; i < 4; i++) {
@@ -138,7 +138,7 @@ Test(stacks, stacks_user_64k)
 	}
 }
 
-Test(stacks, stacks_reused)
+SHARED_TEST(stacks, stacks, stacks_reused)
 {
 	struct run r;
 	const char *args[] = {"reuse", NULL};
@@ -153,7 +153,7 @@ Test(stacks, stacks_reused)
 	run_free(&r);
 }
 
-Test(stacks, stacks_disjoint)
+SHARED_TEST(stacks, stacks, stacks_disjoint)
 {
 	const struct trace_line *ev[256];
 	size_t n = stackallocs(ev, 256);
@@ -171,7 +171,7 @@ Test(stacks, stacks_disjoint)
 		}
 }
 
-Test(stacks, stacks_goroutine_from_stackalloc)
+SHARED_TEST(stacks, stacks, stacks_goroutine_from_stackalloc)
 {
 	/* Every goroutine's stack is one the stack allocator handed out, so
 	 * a power of two in size. */
@@ -207,7 +207,7 @@ Test(stacks, stacks_goroutine_from_stackalloc)
 	}
 }
 
-Test(stacks, stacks_guard_faults)
+SHARED_TEST(stacks, stacks, stacks_guard_faults)
 {
 	struct run g;
 	const char *args[] = {"guard", NULL};

@@ -141,7 +141,7 @@ static size_t index_of(const char *ph)
 
 /* ---- entry ------------------------------------------------------------ */
 
-Test(startup, entry_rt0_go_first)
+SHARED_TEST(startup, entry, entry_rt0_go_first)
 {
 	CHECK(&run, run.t.nevents > 0, "expected events, got none");
 	const struct trace_line *ev = run.t.events[0];
@@ -153,37 +153,37 @@ Test(startup, entry_rt0_go_first)
 	      (long long)trace_i64(ev, "seq"));
 }
 
-Test(startup, entry_check_first)
+SHARED_TEST(startup, entry, entry_check_first)
 {
 	expect_follows("runtime.rt0_go", "runtime.check");
 }
 
-Test(startup, entry_args_after_check)
+SHARED_TEST(startup, entry, entry_args_after_check)
 {
 	expect_follows("runtime.check", "runtime.args");
 }
 
-Test(startup, entry_osinit_after_args)
+SHARED_TEST(startup, entry, entry_osinit_after_args)
 {
 	expect_follows("runtime.args", "runtime.osinit");
 }
 
-Test(startup, entry_schedinit_after_osinit)
+SHARED_TEST(startup, entry, entry_schedinit_after_osinit)
 {
 	expect_follows("runtime.osinit", "runtime.schedinit");
 }
 
-Test(startup, entry_newproc_after_schedinit)
+SHARED_TEST(startup, entry, entry_newproc_after_schedinit)
 {
 	expect_follows("runtime.procresize", "runtime.newproc");
 }
 
-Test(startup, entry_mstart_after_newproc)
+SHARED_TEST(startup, entry, entry_mstart_after_newproc)
 {
 	expect_follows("runtime.newproc", "runtime.mstart");
 }
 
-Test(startup, entry_bootstrap_on_g0)
+SHARED_TEST(startup, entry, entry_bootstrap_on_g0)
 {
 	/* Everything from rt0_go through mstart runs on g0. */
 	size_t end = index_of("runtime.mstart");
@@ -196,7 +196,7 @@ Test(startup, entry_bootstrap_on_g0)
 	}
 }
 
-Test(startup, entry_each_step_once)
+SHARED_TEST(startup, entry, entry_each_step_once)
 {
 	for (size_t i = 0; i < 3; i++) {
 		size_t c = trace_count_events(&run.t, background_phases[i]);
@@ -217,7 +217,7 @@ Test(startup, entry_each_step_once)
 	      NPHASES, ml.n, ml.all);
 }
 
-Test(startup, entry_trace_header_first)
+SHARED_TEST(startup, entry, entry_trace_header_first)
 {
 	CHECK(&run, run.t.header != NULL,
 	      "expected a header line \"rt0 trace v=1 ...\" with "
@@ -231,7 +231,7 @@ Test(startup, entry_trace_header_first)
 	      run.t.header->lineno);
 }
 
-Test(startup, entry_trace_seq_from_0)
+SHARED_TEST(startup, entry, entry_trace_seq_from_0)
 {
 	CHECK(&run, run.t.nevents > 0, "expected events, got none");
 	int64_t s = trace_i64(run.t.events[0], "seq");
@@ -239,7 +239,7 @@ Test(startup, entry_trace_seq_from_0)
 	      (long long)s);
 }
 
-Test(startup, entry_trace_seq_consecutive)
+SHARED_TEST(startup, entry, entry_trace_seq_consecutive)
 {
 	CHECK(&run, run.t.nevents > 1, "expected events, got %zu",
 	      run.t.nevents);
@@ -255,7 +255,7 @@ Test(startup, entry_trace_seq_consecutive)
 
 /* ---- g0 and TLS --------------------------------------------------------- */
 
-Test(startup, g0_stack_64k)
+SHARED_TEST(startup, g0_tls, g0_stack_64k)
 {
 	uint64_t lo, hi;
 	g0_bounds(&lo, &hi);
@@ -269,7 +269,7 @@ Test(startup, g0_stack_64k)
 	      (unsigned long long)h);
 }
 
-Test(startup, g0_stack_top_of_os_stack)
+SHARED_TEST(startup, g0_tls, g0_stack_top_of_os_stack)
 {
 	/* rt0_go aligns the entry SP down and takes g0's stack from there:
 	 * hi lies within 64 bytes below entrysp, plus the two fixed frame
@@ -287,7 +287,7 @@ Test(startup, g0_stack_top_of_os_stack)
 	      (unsigned long long)entry);
 }
 
-Test(startup, g0_hi_aligned)
+SHARED_TEST(startup, g0_tls, g0_hi_aligned)
 {
 	const struct arch_expect *x = want_arch_expect();
 	uint64_t lo, hi;
@@ -297,7 +297,7 @@ Test(startup, g0_hi_aligned)
 	      x->stackalign);
 }
 
-Test(startup, g0_stackguard)
+SHARED_TEST(startup, g0_tls, g0_stackguard)
 {
 	uint64_t lo, hi;
 	g0_bounds(&lo, &hi);
@@ -310,7 +310,7 @@ Test(startup, g0_stackguard)
 	      (unsigned long long)g1);
 }
 
-Test(startup, g0_events_on_g0_stack)
+SHARED_TEST(startup, g0_tls, g0_events_on_g0_stack)
 {
 	uint64_t lo, hi;
 	g0_bounds(&lo, &hi);
@@ -335,7 +335,7 @@ Test(startup, g0_events_on_g0_stack)
 	      checked);
 }
 
-Test(startup, g0_tls_from_rt0_go)
+SHARED_TEST(startup, g0_tls, g0_tls_from_rt0_go)
 {
 	const struct trace_line *ev = need_event(&run, "runtime.rt0_go", 0);
 	int64_t goid = trace_i64(ev, "goid"), m = trace_i64(ev, "m"),
@@ -355,16 +355,42 @@ Test(startup, g0_tls_from_rt0_go)
 	      (unsigned long long)sp);
 }
 
+/* A TLS set-up that fails must still be reported: without g (fatal_nog),
+ * since fatal's traceback would fault on the bad g before the message is
+ * flushed. The probe's TLS system call is made to fail with EPERM. */
+Test(g0_tls, g0_tls_setup_failure_fatal)
+{
+	SKIP_IF_EXCEPTION("G0-TLS-SETUP-FAILURE-FATAL");
+	const struct arch_expect *x = want_arch_expect();
+	cr_assert(x->tls_setup_syscall != 0,
+	          "conformance/lib/arches.c: %s has no tls_setup_syscall",
+	          x->goarch);
+	struct probe_opts o = {.env = env_trace,
+	                       .deny_syscall = x->tls_setup_syscall};
+	struct run r;
+	run_probe_opts(&r, "hello", &o);
+	CHECK_EXIT(&r, 2);
+	CHECK(
+	    &r,
+	    other_line(&r, "fatal error: bad TLS: the g slot did not read "
+	                   "back") >= 0,
+	    "expected \"fatal error: bad TLS: the g slot did not read back\"");
+	CHECK(&r, r.t.nevents == 0,
+	      "expected no trace event before the TLS is set up, got %zu",
+	      r.t.nevents);
+	run_free(&r);
+}
+
 /* ---- args --------------------------------------------------------------- */
 
-Test(startup, args_pagesize_pow2)
+SHARED_TEST(startup, args, args_pagesize_pow2)
 {
 	uint64_t ps = trace_header_u64(&run.t, "pagesize");
 	CHECK(&run, is_pow2(ps), "expected a power-of-two pagesize, got %llu",
 	      (unsigned long long)ps);
 }
 
-Test(startup, args_pagesize_from_auxv)
+SHARED_TEST(startup, args, args_pagesize_from_auxv)
 {
 	uint64_t ps = trace_header_u64(&run.t, "pagesize");
 	CHECK(&run, ps == (uint64_t)sysconf(_SC_PAGESIZE),
@@ -372,7 +398,7 @@ Test(startup, args_pagesize_from_auxv)
 	      sysconf(_SC_PAGESIZE), (unsigned long long)ps);
 }
 
-Test(startup, args_nanotime_monotonic)
+SHARED_TEST(startup, args, args_nanotime_monotonic)
 {
 	CHECK(&run, run.t.nevents > 1, "expected events, got %zu",
 	      run.t.nevents);
@@ -389,64 +415,64 @@ Test(startup, args_nanotime_monotonic)
 
 /* ---- schedinit ---------------------------------------------------------- */
 
-Test(startup, schedinit_stackinit_first)
+SHARED_TEST(startup, schedinit, schedinit_stackinit_first)
 {
 	expect_follows("runtime.schedinit", "runtime.stackinit");
 }
 
-Test(startup, schedinit_mallocinit_after_stackinit)
+SHARED_TEST(startup, schedinit, schedinit_mallocinit_after_stackinit)
 {
 	expect_follows("runtime.stackinit", "runtime.mallocinit");
 }
 
-Test(startup, schedinit_cpuinit_after_mallocinit)
+SHARED_TEST(startup, schedinit, schedinit_cpuinit_after_mallocinit)
 {
 	expect_follows("runtime.mallocinit", "runtime.cpuinit");
 }
 
-Test(startup, schedinit_alginit_after_cpuinit)
+SHARED_TEST(startup, schedinit, schedinit_alginit_after_cpuinit)
 {
 	expect_follows("runtime.cpuinit", "runtime.alginit");
 }
 
-Test(startup, schedinit_fastrandinit_after_alginit)
+SHARED_TEST(startup, schedinit, schedinit_fastrandinit_after_alginit)
 {
 	expect_follows("runtime.alginit", "runtime.fastrandinit");
 }
 
-Test(startup, schedinit_mcommoninit_after_fastrandinit)
+SHARED_TEST(startup, schedinit, schedinit_mcommoninit_after_fastrandinit)
 {
 	expect_follows("runtime.fastrandinit", "runtime.mcommoninit");
 }
 
-Test(startup, schedinit_goargs_after_mcommoninit)
+SHARED_TEST(startup, schedinit, schedinit_goargs_after_mcommoninit)
 {
 	expect_follows("runtime.mcommoninit", "runtime.goargs");
 }
 
-Test(startup, schedinit_goenvs_after_goargs)
+SHARED_TEST(startup, schedinit, schedinit_goenvs_after_goargs)
 {
 	expect_follows("runtime.goargs", "runtime.goenvs");
 }
 
-Test(startup, schedinit_parsedebugvars_after_goenvs)
+SHARED_TEST(startup, schedinit, schedinit_parsedebugvars_after_goenvs)
 {
 	expect_follows("runtime.goenvs", "runtime.parsedebugvars");
 }
 
-Test(startup, schedinit_gcinit_after_parsedebugvars)
+SHARED_TEST(startup, schedinit, schedinit_gcinit_after_parsedebugvars)
 {
 	expect_follows("runtime.parsedebugvars", "runtime.gcinit");
 }
 
-Test(startup, schedinit_procresize_last)
+SHARED_TEST(startup, schedinit, schedinit_procresize_last)
 {
 	expect_follows("runtime.gcinit", "runtime.procresize");
 	/* Nothing of schedinit's after it: the next step is newproc. */
 	expect_follows("runtime.procresize", "runtime.newproc");
 }
 
-Test(startup, schedinit_m0_id_0)
+SHARED_TEST(startup, schedinit, schedinit_m0_id_0)
 {
 	for (size_t i = 0; i < run.t.nevents; i++) {
 		const struct trace_line *ev = run.t.events[i];
@@ -458,7 +484,7 @@ Test(startup, schedinit_m0_id_0)
 
 /* ---- newproc, goid, mstart ----------------------------------------------- */
 
-Test(startup, newproc_main_on_g0)
+SHARED_TEST(startup, newproc, newproc_main_on_g0)
 {
 	const struct trace_line *np = newproc_of(&run, 1);
 	CHECK(&run, trace_i64(np, "g0") == 1 && trace_i64(np, "goid") == 0,
@@ -476,7 +502,7 @@ Test(startup, newproc_main_on_g0)
 	      (unsigned long long)hi);
 }
 
-Test(startup, newproc_initial_sp)
+SHARED_TEST(startup, newproc, newproc_initial_sp)
 {
 	/* Go's newproc1: sp = hi - alignUp(4*PtrSize + MinFrameSize,
 	 * StackAlign); gostartcall then pushes the return address where the
@@ -503,7 +529,7 @@ Test(startup, newproc_initial_sp)
 	}
 }
 
-Test(startup, newproc_stackguard)
+SHARED_TEST(startup, newproc, newproc_stackguard)
 {
 	size_t n = trace_count_events(&run.t, "runtime.newproc");
 	CHECK(&run, n >= 4, "expected newproc events for goroutines 1-4");
@@ -521,7 +547,7 @@ Test(startup, newproc_stackguard)
 	}
 }
 
-Test(startup, newproc_returns_to_goexit)
+SHARED_TEST(startup, newproc, newproc_returns_to_goexit)
 {
 	uint64_t goexitret = trace_header_u64(&run.t, "goexitret");
 	const struct trace_line *ev;
@@ -553,7 +579,7 @@ static void check_system_goroutine(const char *ph, int64_t want)
 	      "expected %s's sp inside its own stack", ph);
 }
 
-Test(startup, goid_g0_is_0)
+SHARED_TEST(startup, goid, goid_g0_is_0)
 {
 	size_t checked = 0;
 	for (size_t i = 0; i < run.t.nevents; i++) {
@@ -572,7 +598,7 @@ Test(startup, goid_g0_is_0)
 	      checked);
 }
 
-Test(startup, goid_main_is_1)
+SHARED_TEST(startup, goid, goid_main_is_1)
 {
 	const struct trace_line *first = need_event(&run, "runtime.newproc", 0);
 	CHECK(&run, trace_i64(first, "newg") == 1,
@@ -583,22 +609,22 @@ Test(startup, goid_main_is_1)
 	      (long long)goid);
 }
 
-Test(startup, goid_forcegc_is_2)
+SHARED_TEST(startup, goid, goid_forcegc_is_2)
 {
 	check_system_goroutine("runtime.forcegchelper", 2);
 }
 
-Test(startup, goid_bgsweep_is_3)
+SHARED_TEST(startup, goid, goid_bgsweep_is_3)
 {
 	check_system_goroutine("runtime.bgsweep", 3);
 }
 
-Test(startup, goid_bgscavenge_is_4)
+SHARED_TEST(startup, goid, goid_bgscavenge_is_4)
 {
 	check_system_goroutine("runtime.bgscavenge", 4);
 }
 
-Test(startup, mstart_on_g0)
+SHARED_TEST(startup, mstart, mstart_on_g0)
 {
 	const struct trace_line *ev = need_event(&run, "runtime.mstart", 0);
 	int64_t goid = trace_i64(ev, "goid"), m = trace_i64(ev, "m"),
@@ -609,7 +635,7 @@ Test(startup, mstart_on_g0)
 	      (long long)g0, (long long)goid, (long long)m);
 }
 
-Test(startup, mstart_bg_first_run_order)
+SHARED_TEST(startup, mstart, mstart_bg_first_run_order)
 {
 	/* As Go schedules them with one P: forcegchelper, bgsweep and
 	 * bgscavenge are created in that order, each new one taking runnext
@@ -637,7 +663,7 @@ static void run_sched_trace(struct run *r)
 	CHECK_EXIT(r, 0);
 }
 
-Test(startup, mstart_runs_main_first)
+SHARED_TEST(startup, mstart, mstart_runs_main_first)
 {
 	expect_follows("runtime.mstart", "runtime.main");
 	struct run r;
@@ -653,7 +679,7 @@ Test(startup, mstart_runs_main_first)
 	run_free(&r);
 }
 
-Test(startup, mstart_execute_on_g0)
+SHARED_TEST(startup, mstart, mstart_execute_on_g0)
 {
 	struct run r;
 	run_sched_trace(&r);
@@ -692,12 +718,12 @@ static void check_on_goroutine_1(const char *ph)
 	      (long long)m);
 }
 
-Test(startup, main_on_goroutine_1)
+SHARED_TEST(startup, main, main_on_goroutine_1)
 {
 	check_on_goroutine_1("runtime.main");
 }
 
-Test(startup, main_main_on_goroutine_1)
+SHARED_TEST(startup, main, main_main_on_goroutine_1)
 {
 	check_on_goroutine_1("main.main");
 	check_on_goroutine_1("user.main");
@@ -706,22 +732,22 @@ Test(startup, main_main_on_goroutine_1)
 	      (long long)goid);
 }
 
-Test(startup, main_after_mstart)
+SHARED_TEST(startup, main, main_after_mstart)
 {
 	expect_follows("runtime.mstart", "runtime.main");
 }
 
-Test(startup, main_runtime_init_first)
+SHARED_TEST(startup, main, main_runtime_init_first)
 {
 	expect_follows("runtime.main", "runtime.init");
 }
 
-Test(startup, main_gcenable_after_runtime_init)
+SHARED_TEST(startup, main, main_gcenable_after_runtime_init)
 {
 	expect_follows("runtime.init", "runtime.gcenable");
 }
 
-Test(startup, main_forcegc_from_runtime_init)
+SHARED_TEST(startup, main, main_forcegc_from_runtime_init)
 {
 	const struct trace_line *np = newproc_of(&run, 2);
 	size_t at = trace_event_index(&run.t, np);
@@ -736,7 +762,7 @@ Test(startup, main_forcegc_from_runtime_init)
 	      (long long)trace_i64(np, "goid"));
 }
 
-Test(startup, main_gcenable_starts_bg)
+SHARED_TEST(startup, main, main_gcenable_starts_bg)
 {
 	size_t start = index_of("runtime.gcenable");
 	size_t done = index_of("runtime.gcenable.done");
@@ -758,7 +784,7 @@ Test(startup, main_gcenable_starts_bg)
 	}
 }
 
-Test(startup, main_gcenable_waits_both)
+SHARED_TEST(startup, main, main_gcenable_waits_both)
 {
 	size_t done = index_of("runtime.gcenable.done");
 	size_t sweep = index_of("runtime.bgsweep");
@@ -773,7 +799,7 @@ Test(startup, main_gcenable_waits_both)
 	      (long long)trace_i64(ev, "goid"));
 }
 
-Test(startup, main_forcegc_runs_in_gcenable)
+SHARED_TEST(startup, main, main_forcegc_runs_in_gcenable)
 {
 	/* runtime's own init creates it (proc.go init: go forcegchelper()); it
 	 * must have run by the time gcenable is done, because runtime.main
@@ -787,7 +813,7 @@ Test(startup, main_forcegc_runs_in_gcenable)
 	      helper, init, done);
 }
 
-Test(startup, main_numgoroutine_1)
+SHARED_TEST(startup, main, main_numgoroutine_1)
 {
 	int64_t n = trace_fact_i64(&run.t, "main.numgoroutine");
 	CHECK(&run, n == 1,
@@ -821,12 +847,12 @@ static void check_sp_on_goroutine_1(const char *ph)
 	      (unsigned long long)trace_u64(ev, "hi"));
 }
 
-Test(startup, main_on_g1_stack)
+SHARED_TEST(startup, main, main_on_g1_stack)
 {
 	check_sp_on_goroutine_1("runtime.main");
 }
 
-Test(startup, main_main_on_g1_stack)
+SHARED_TEST(startup, main, main_main_on_g1_stack)
 {
 	check_sp_on_goroutine_1("main.main");
 	check_sp_on_goroutine_1("user.main");
@@ -845,14 +871,14 @@ Test(startup, main_main_on_g1_stack)
 /* ---- exits and knobs as hello shows them ----------------------------------
  */
 
-Test(startup, exits_main_return_0)
+SHARED_TEST(startup, exits, exits_main_return_0)
 {
 	CHECK_EXIT(&run, 0);
 	CHECK(&run, strcmp(run.r.out, "hello, world\n") == 0,
 	      "expected stdout \"hello, world\\n\", got \"%s\"", run.r.out);
 }
 
-Test(startup, exits_exit_event_last)
+SHARED_TEST(startup, exits, exits_exit_event_last)
 {
 	const struct trace_line *ev = need_event(&run, "runtime.exit", 0);
 	int64_t code = trace_i64(ev, "code");
@@ -864,7 +890,7 @@ Test(startup, exits_exit_event_last)
 	      "expected runtime.exit after main.main");
 }
 
-Test(startup, knobs_rt0trace_off_by_default)
+SHARED_TEST(startup, knobs, knobs_rt0trace_off_by_default)
 {
 	static const char *const envs[][3] = {
 	    {"GOMAXPROCS=1", NULL, NULL},
@@ -886,7 +912,7 @@ Test(startup, knobs_rt0trace_off_by_default)
 	}
 }
 
-Test(startup, knobs_rt0trace_levels)
+SHARED_TEST(startup, knobs, knobs_rt0trace_levels)
 {
 	CHECK(&run, run.t.nevents > 0, "expected events with rt0trace=1");
 	CHECK(&run,
@@ -917,7 +943,7 @@ static void check_header_constant(const char *key, unsigned want)
 	      key, want, x->goarch, x->source, (unsigned long long)got);
 }
 
-Test(startup, arch_header_arch)
+SHARED_TEST(startup, arch, arch_header_arch)
 {
 	const char *a = trace_header(&run.t, "arch");
 	CHECK(&run, a && strcmp(a, want_arch()) == 0,
@@ -925,7 +951,7 @@ Test(startup, arch_header_arch)
 	      a ? a : "(missing)");
 }
 
-Test(startup, arch_header_link)
+SHARED_TEST(startup, arch, arch_header_link)
 {
 	const char *l = trace_header(&run.t, "link");
 	CHECK(&run, l && strcmp(l, want_link()) == 0,
@@ -933,27 +959,27 @@ Test(startup, arch_header_link)
 	      l ? l : "(missing)");
 }
 
-Test(startup, arch_ptrsize)
+SHARED_TEST(startup, arch, arch_ptrsize)
 {
 	check_header_constant("ptrsize", want_arch_expect()->ptrsize);
 }
 
-Test(startup, arch_pcquantum)
+SHARED_TEST(startup, arch, arch_pcquantum)
 {
 	check_header_constant("pcquantum", want_arch_expect()->pcquantum);
 }
 
-Test(startup, arch_minframe)
+SHARED_TEST(startup, arch, arch_minframe)
 {
 	check_header_constant("minframe", want_arch_expect()->minframe);
 }
 
-Test(startup, arch_stackalign)
+SHARED_TEST(startup, arch, arch_stackalign)
 {
 	check_header_constant("stackalign", want_arch_expect()->stackalign);
 }
 
-Test(startup, arch_goexitret)
+SHARED_TEST(startup, arch, arch_goexitret)
 {
 	const struct arch_expect *x = want_arch_expect();
 	uint64_t goexit = trace_header_u64(&run.t, "goexit");
@@ -964,7 +990,7 @@ Test(startup, arch_goexitret)
 	      (unsigned long long)ret);
 }
 
-Test(startup, arch_return_address_place)
+SHARED_TEST(startup, arch, arch_return_address_place)
 {
 	const struct arch_expect *x = want_arch_expect();
 	const struct trace_line *ev;
@@ -998,9 +1024,8 @@ static void close_hello_elf(void)
 	elf_close(&elf);
 }
 
-TestSuite(startup_elf, .init = open_hello_elf, .fini = close_hello_elf);
-
-Test(startup_elf, entry_internal_static)
+Test(entry, entry_internal_static, .init = open_hello_elf,
+     .fini = close_hello_elf)
 {
 	SKIP_IF_EXCEPTION("ENTRY-INTERNAL-STATIC");
 	cr_assert(!elf.has_interp,
@@ -1011,7 +1036,8 @@ Test(startup_elf, entry_internal_static)
 	          "expected no PT_DYNAMIC in internal-mode hello");
 }
 
-Test(startup_elf, entry_internal_no_libc)
+Test(entry, entry_internal_no_libc, .init = open_hello_elf,
+     .fini = close_hello_elf)
 {
 	SKIP_IF_EXCEPTION("ENTRY-INTERNAL-NO-LIBC");
 	cr_assert(!elf_needs_shared_libs(&elf),
@@ -1023,7 +1049,8 @@ Test(startup_elf, entry_internal_no_libc)
 	          "expected no __libc_start_main in internal-mode hello");
 }
 
-Test(startup_elf, entry_internal_entry_symbol)
+Test(entry, entry_internal_entry_symbol, .init = open_hello_elf,
+     .fini = close_hello_elf)
 {
 	SKIP_IF_EXCEPTION("ENTRY-INTERNAL-ENTRY-SYMBOL");
 	const struct arch_expect *x = want_arch_expect();
@@ -1036,7 +1063,7 @@ Test(startup_elf, entry_internal_entry_symbol)
 	             (unsigned long long)elf.entry);
 }
 
-Test(startup_elf, arch_elf_machine)
+Test(arch, arch_elf_machine, .init = open_hello_elf, .fini = close_hello_elf)
 {
 	const struct arch_expect *x = want_arch_expect();
 	cr_assert_eq(elf.machine, x->elf_machine,
@@ -1044,7 +1071,8 @@ Test(startup_elf, arch_elf_machine)
 	             x->goarch, elf.machine);
 }
 
-Test(startup_elf, entry_external_libc)
+Test(entry, entry_external_libc, .init = open_hello_elf,
+     .fini = close_hello_elf)
 {
 	SKIP_IF_EXCEPTION("ENTRY-EXTERNAL-LIBC");
 	cr_assert(elf.has_interp && elf.has_dynamic,
@@ -1059,7 +1087,8 @@ Test(startup_elf, entry_external_libc)
 	          elf.nneeded);
 }
 
-Test(startup_elf, entry_external_main)
+Test(entry, entry_external_main, .init = open_hello_elf,
+     .fini = close_hello_elf)
 {
 	SKIP_IF_EXCEPTION("ENTRY-EXTERNAL-MAIN");
 	uint64_t v;
@@ -1079,7 +1108,8 @@ static uint64_t load_bias(struct run *r, uint64_t *goexit_sym,
 	return trace_header_u64(&r->t, "goexit") - *goexit_sym;
 }
 
-Test(startup_elf, newproc_main_entry)
+Test(newproc, newproc_main_entry, .init = open_hello_elf,
+     .fini = close_hello_elf)
 {
 	struct run r;
 	run_probe_shared(&r, "hello", NULL, env_trace);
@@ -1097,7 +1127,8 @@ Test(startup_elf, newproc_main_entry)
 	run_free(&r);
 }
 
-Test(startup_elf, newproc_goexitret_inside_goexit)
+Test(newproc, newproc_goexitret_inside_goexit, .init = open_hello_elf,
+     .fini = close_hello_elf)
 {
 	struct run r;
 	run_probe_shared(&r, "hello", NULL, env_trace);
@@ -1173,7 +1204,7 @@ static size_t strace_hello(char *buf, size_t cap, const char *const *env)
 	return calls;
 }
 
-Test(startup_syscalls, entry_lean_syscalls)
+Test(entry, entry_lean_syscalls)
 {
 	SKIP_IF_EXCEPTION("ENTRY-LEAN-SYSCALLS");
 	char seen[16384];
@@ -1184,7 +1215,7 @@ Test(startup_syscalls, entry_lean_syscalls)
 	             calls, seen);
 }
 
-Test(startup_syscalls, args_nanotime_vdso)
+Test(args, args_nanotime_vdso)
 {
 	/* With the trace on, every event reads the clock. The two recorded
 	 * before args has found the vDSO (rt0_go, check) may use the system
@@ -1201,7 +1232,7 @@ Test(startup_syscalls, args_nanotime_vdso)
 	               seen);
 }
 
-Test(startup_syscalls, schedinit_seed_from_at_random)
+Test(schedinit, schedinit_seed_from_at_random)
 {
 	SKIP_IF_EXCEPTION("SCHEDINIT-SEED-FROM-AT-RANDOM");
 	char seen[65536];

@@ -39,22 +39,29 @@ void run_free(struct run *run);
 void run_probe_shared(struct run *run, const char *name,
                       const char *const *args, const char *const *env);
 
-/* SHARED_PROBE_SUITE(suite, "probe"): the Criterion suite whose tests all
- * read `run`, one run of the probe with env_trace, made in the suite's
- * .init by run_probe_shared (which asserts nothing there: a failure in
- * .init would be reported as a crash of every test). */
-#define SHARED_PROBE_SUITE(suite, probe)                                       \
+/* SHARED_PROBE_SUITE(shared, "probe"): `run`, one run of the probe with
+ * env_trace for all the tests declared with SHARED_TEST(shared, ...), made in
+ * each such test's .init by run_probe_shared (which asserts nothing there: a
+ * failure in .init would be reported as a crash of the test). */
+#define SHARED_PROBE_SUITE(shared, probe)                                      \
 	static struct run run;                                                 \
-	static void shared_run_##suite(void)                                   \
+	static void shared_run_##shared(void)                                  \
 	{                                                                      \
 		run_probe_shared(&run, (probe), NULL, env_trace);              \
 	}                                                                      \
-	static void shared_free_##suite(void)                                  \
+	static void shared_free_##shared(void)                                 \
 	{                                                                      \
 		run_free(&run);                                                \
-	}                                                                      \
-	TestSuite(suite, .init = shared_run_##suite,                           \
-	          .fini = shared_free_##suite)
+	}
+
+/* SHARED_TEST(shared, group, test): a test reading SHARED_PROBE_SUITE's
+ * `run`. group is its invariant's catalogue group in lower_snake case: every
+ * test lives in the Criterion suite of its group, so that ctest -L <group>
+ * and the driver's --group select the same tests (catalogue.coverage checks
+ * it). */
+#define SHARED_TEST(shared, group, test, ...)                                  \
+	Test(group, test, .init = shared_run_##shared,                         \
+	     .fini = shared_free_##shared, ##__VA_ARGS__)
 
 /* RT0_ARCH, RT0_LINK (the test fails when unset). */
 const char *want_arch(void);

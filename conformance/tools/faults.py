@@ -44,8 +44,8 @@ the reports of an earlier run that are newer than their probes; --rejudge
 only judges the last reports again. Reports, probes and the per-arch build
 directories live in BUILD/faults.
 
-Python 3.11+ standard library only; the catalogue is read through
-catalogue.py (load, test_name, applies).
+Python 3.11+ standard library only; the catalogue, the suites' reports and
+the build's registrations are read through conformance/rt0model.
 """
 
 import argparse
@@ -61,156 +61,19 @@ import subprocess
 import sys
 import threading
 import time
-import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import catalogue  # noqa: E402  (conformance/tools/catalogue.py)
-
 CONFORMANCE = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, CONFORMANCE)
+from rt0model import catalogue, criterion, ctest, procs  # noqa: E402
+from rt0model import faults as fmodel  # noqa: E402
+from rt0model.faults import FaultError, breaks  # noqa: E402
+
 SOURCE = os.path.dirname(CONFORMANCE)
-FAULTS_TOML = os.path.join(CONFORMANCE, "faults.toml")
-NAME_RE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
-FIELDS = {"name": str, "statement": str, "breaks": list}
-OPTIONAL = {"group": str, "arches": list, "fatal": str, "arch_relevant": bool,
-            "breaks_on": list}
 # What a fault build depends on, for reusing its probes unchanged.
 BUILD_INPUTS = ["CMakeLists.txt", "cmake", "runtime", "arch", "conformance/probes"]
 SUITE_TIMEOUT = 900  # seconds, per suite run (x3 under qemu-user)
-
-
-class FaultError(Exception):
-    pass
-
-
-def ported_arches():
-    return sorted(d for d in os.listdir(os.path.join(SOURCE, "arch"))
-                  if os.path.exists(os.path.join(SOURCE, "arch", d, "arch.h")))
-
-
-# ---- the faults --------------------------------------------------------------
-
-
-def load_faults():
-    """Every [[fault]] of faults.toml and of the catalogue files, each a dict
-    with '_file' added."""
-    faults = []
-    files = [FAULTS_TOML] + catalogue.catalogue_files()
-    for path in files:
-        if not os.path.exists(path):
-            continue
-        with open(path, "rb") as f:
-            try:
-                data = tomllib.load(f)
-            except tomllib.TOMLDecodeError as e:
-                raise FaultError(f"{path}: {e}") from e
-        for x in data.get("fault", []):
-            x = dict(x)
-            x["_file"] = os.path.relpath(path, SOURCE)
-            faults.append(x)
-    return faults
-
-
-def fault_errors(faults, ids, arches):
-    errors = []
-    seen = set()
-    for x in faults:
-        where = f"{x['_file']}: fault {x.get('name', '?')}"
-        for key, typ in FIELDS.items():
-            if not isinstance(x.get(key), typ):
-                errors.append(f"{where}: {key} missing or not a {typ.__name__}")
-        for key, typ in OPTIONAL.items():
-            if key in x and not isinstance(x[key], typ):
-                errors.append(f"{where}: {key} must be a {typ.__name__}")
-        for key in set(x) - set(FIELDS) - set(OPTIONAL) - {"_file"}:
-            errors.append(f"{where}: unknown field {key}")
-        name = x.get("name")
-        if isinstance(name, str):
-            if not NAME_RE.match(name):
-                errors.append(f"{where}: the name must be lower_snake")
-            if name in seen:
-                errors.append(f"{where}: defined twice")
-            seen.add(name)
-            if not os.path.exists(patch_path(name)):
-                errors.append(f"{where}: no patch {os.path.relpath(patch_path(name), SOURCE)}")
-            elif not fault_sources(name):
-                errors.append(f"{where}: {os.path.relpath(patch_path(name), SOURCE)} changes no file")
-        for ident in x.get("breaks", []) if isinstance(x.get("breaks"), list) else []:
-            if ident not in ids:
-                errors.append(f"{where}: breaks unknown id {ident}")
-        if isinstance(x.get("breaks"), list) and not x["breaks"]:
-            errors.append(f"{where}: breaks nothing")
-        for a in x.get("arches", []) if isinstance(x.get("arches"), list) else []:
-            if a != "all" and a not in arches:
-                errors.append(f"{where}: unknown arch {a}")
-        for b in x.get("breaks_on", []) if isinstance(x.get("breaks_on"), list) else []:
-            if not (isinstance(b, dict) and set(b) == {"arch", "ids", "reason"}
-                    and b["arch"] in arches and isinstance(b["ids"], list)
-                    and isinstance(b["reason"], str) and b["reason"].strip()):
-                errors.append(f"{where}: breaks_on entries are {{arch, ids, reason}} "
-                              f"with a ported arch, got {b}")
-                continue
-            for ident in b["ids"]:
-                if ident not in ids:
-                    errors.append(f"{where}: breaks_on {b['arch']}: unknown id {ident}")
-        if "group" in x and x["group"] not in catalogue.GROUP_NAMES:
-            errors.append(f"{where}: unknown group {x['group']}")
-    for name in sorted(set(patch_names()) - seen):
-        errors.append(f"conformance/faults/{name}.patch: no [[fault]] describes it "
-                      "(conformance/faults.toml)")
-    return errors
-
-
-FAULTS_DIR = os.path.join(CONFORMANCE, "faults")
-
-
-def patch_path(name):
-    return os.path.join(FAULTS_DIR, f"{name}.patch")
-
-
-def patch_names():
-    """Every conformance/faults/<name>.patch, by name."""
-    try:
-        return sorted(f[:-len(".patch")] for f in os.listdir(FAULTS_DIR) if f.endswith(".patch"))
-    except FileNotFoundError:
-        return []
-
-
-_sources_cache = {}
-
-
-def fault_sources(name):
-    """The files of runtime/ and arch/ that the fault's patch changes
-    (its '+++ b/<path>' lines); [] when there is no patch."""
-    if name not in _sources_cache:
-        hits = []
-        try:
-            with open(patch_path(name), errors="replace") as f:
-                for line in f:
-                    m = re.match(r"^\+\+\+ b/(\S+)", line)
-                    if m and m.group(1) not in hits:
-                        hits.append(m.group(1))
-        except FileNotFoundError:
-            pass
-        _sources_cache[name] = hits
-    return _sources_cache[name]
-
-
-def apply_errors(names):
-    """[(name, git's complaint)] for each patch that does not apply to the
-    work tree's runtime/ and arch/ (git apply --check changes nothing)."""
-    out = []
-    for name in names:
-        r = subprocess.run(["git", "apply", "--check", "--whitespace=nowarn", patch_path(name)],
-                           cwd=SOURCE, capture_output=True, text=True)
-        if r.returncode != 0:
-            out.append((name, (r.stderr or r.stdout).strip()))
-        else:
-            outside = [f for f in fault_sources(name)
-                       if not f.startswith(("runtime/", "arch/"))]
-            if outside:
-                out.append((name, f"changes files outside runtime/ and arch/: {', '.join(outside)}"))
-    return out
 
 
 def pure_sources():
@@ -224,19 +87,8 @@ def pure_sources():
 
 def touches_units(name):
     """Whether the fault changes what the host unit tests link."""
-    src = fault_sources(name)
+    src = fmodel.sources(name)
     return any(f.endswith(".h") for f in src) or bool(set(src) & pure_sources())
-
-
-def breaks(x, arch):
-    """The ids the fault must break on arch: breaks, and breaks_on's for it."""
-    extra = [i for b in x.get("breaks_on", []) if b["arch"] == arch for i in b["ids"]]
-    return list(x["breaks"]) + extra
-
-
-def fault_arches(x, arches):
-    a = x.get("arches", ["all"])
-    return [b for b in arches if "all" in a or b in a]
 
 
 # Invariants whose tests see the arch's ABI and unwind tables directly.
@@ -248,7 +100,7 @@ def arch_relevant(x, arch, groups):
     it has `arches` or `arch_relevant`, its code lies under arch/, or it
     breaks an invariant of an arch-dependent group (groups: id -> group)."""
     return ("arches" in x or "breaks_on" in x or x.get("arch_relevant", False) or
-            any(s.startswith(f"arch/{arch}/") for s in fault_sources(x["name"])) or
+            any(s.startswith(f"arch/{arch}/") for s in fmodel.sources(x["name"])) or
             any(groups.get(i) in ARCH_GROUPS for i in breaks(x, arch)))
 
 
@@ -256,33 +108,28 @@ def arch_relevant(x, arch, groups):
 
 
 class Build:
-    """What the normal build directory offers: the suites registered in ctest
-    (binary, environment) per arch and mode, the unit tests, the host arch."""
+    """What the normal build directory offers (rt0model.ctest): the suite runs
+    registered per arch and link mode, the unit tests, the native arch."""
 
-    def __init__(self, build_dir, ctest="ctest"):
+    def __init__(self, build_dir, ctest_cmd="ctest"):
         self.dir = os.path.abspath(build_dir)
-        out = subprocess.run([ctest, "--show-only=json-v1"], cwd=self.dir,
-                             capture_output=True, text=True, check=True).stdout
-        cache = self.cache()
-        self.host = cache.get("RT0_ARCH", "amd64")
-        self.build_type = cache.get("CMAKE_BUILD_TYPE", "")
-        self.suites = {}  # (arch, mode) -> [(suite, binary, env)]
-        self.units = []   # [(name, binary)] of conformance/unit
+        try:
+            info = ctest.load(self.dir, ctest=ctest_cmd)
+        except RuntimeError as e:
+            raise FaultError(str(e)) from e
+        self.host = info.native_arch
+        if self.host is None:
+            raise FaultError(f"{self.dir} registers no native suite run (is it configured?)")
+        self.build_type = self.cache().get("CMAKE_BUILD_TYPE", "")
+        self.suites = {}  # (arch, mode) -> [SuiteRun]
+        self.units = []   # [SuiteRun] of conformance/unit (they link the pure parsers)
         unit_dir = os.path.join(self.dir, "conformance", "unit") + os.sep
-        for t in json.loads(out)["tests"]:
-            props = {p["name"]: p["value"] for p in t.get("properties", [])}
-            labels = props.get("LABELS", [])
-            cmd = t.get("command", [])
-            if not cmd:
-                continue
-            env = dict(v.split("=", 1) for v in props.get("ENVIRONMENT", []))
-            parts = t["name"].split(".")
-            if "unit" in labels and cmd[0].startswith(unit_dir):
-                self.units.append((t["name"], cmd[0]))
-            elif (len(parts) == 3 and "RT0_PROBE_DIR" in env and
-                  parts[1] in labels and parts[2] in labels):
-                self.suites.setdefault((parts[1], parts[2]), []).append(
-                    (parts[0], cmd[0], env))
+        for r in info.runs:
+            if r.arch == catalogue.HOST:
+                if r.executable.startswith(unit_dir):
+                    self.units.append(r)
+            else:
+                self.suites.setdefault((r.arch, r.mode), []).append(r)
         self.arches = sorted({a for a, _ in self.suites},
                              key=lambda a: (a != self.host, a))
 
@@ -300,7 +147,7 @@ class Build:
         link mode (the same for every suite)."""
         for (a, _), runs in self.suites.items():
             if a == arch:
-                return {k: v for k, v in runs[0][2].items()
+                return {k: v for k, v in runs[0].env.items()
                         if k not in ("RT0_PROBE_DIR", "RT0_LINK")}
         raise FaultError(f"no suite registered for arch {arch} in {self.dir}")
 
@@ -357,7 +204,7 @@ class Builder:
         building only when its inputs changed since the last time."""
         out = self.out(fault)
         stamp = os.path.join(out, ".stamp")
-        key = f"{self.inputs_hash} {tree_hash([os.path.relpath(patch_path(fault), SOURCE)])} {' '.join(self.args)}"
+        key = f"{self.inputs_hash} {tree_hash([os.path.relpath(fmodel.patch_path(fault), SOURCE)])} {' '.join(self.args)}"
         if os.path.exists(stamp) and open(stamp).read() == key:
             self.log(f"  {fault}/{self.arch}: probes up to date")
             return out
@@ -388,91 +235,83 @@ class Builder:
 
 # ---- running the suites ------------------------------------------------------
 
-TAP_TEST = re.compile(r"^(ok|not ok) - ([^:\s]+)::(\S+)(.*)$")
+# A test's outcome: PASSED, SKIPPED, FAILED or CRASHED (Criterion's ERRORED: a
+# signal or a timeout); a test reported more than once (a parameterized one)
+# counts as its worst instance.
+RANK = {"PASSED": 0, "SKIPPED": 1, "FAILED": 2, "CRASHED": 3}
 
 
-def parse_tap(text):
-    """{test: (status, detail)} from Criterion's TAP report. A parameterised
-    test appears once per parameter: it failed if any instance did."""
-    rank = {"PASSED": 0, "SKIPPED": 1, "FAILED": 2, "CRASHED": 3}
-    tests, cur = {}, None
-    for line in text.splitlines():
-        m = TAP_TEST.match(line)
-        if m:
-            ok, _, name, rest = m.groups()
-            if ok == "ok":
-                skip = re.search(r"#\s*SKIP\s*(.*)$", rest)
-                st, detail = ("SKIPPED", skip.group(1)) if skip else ("PASSED", "")
-            elif "unexpected signal" in rest or "timed out" in rest or "crash" in rest:
-                st, detail = "CRASHED", rest.strip()
-            else:
-                st, detail = "FAILED", ""
-            old = tests.get(name)
-            if old is None or rank[st] > rank[old[0]]:
-                tests[name] = [st, detail]
-            cur = name if st in ("FAILED", "CRASHED") and tests[name][0] == st else None
-        elif cur is not None and line.startswith(" "):
-            # Criterion 2.4's YAML block: keep the assertion messages.
-            t = line.strip()
-            if not (t in ("---", "...", "failures:") or t.startswith("assertions:")
-                    or re.match(r"^- \S+:\d+: \|\+$", t)):
-                tests[cur][1] += t.removeprefix("Assertion failed: ") + "\n"
-        elif not line.startswith(" "):
-            cur = None
-    return {k: tuple(v) for k, v in tests.items()}
-
-
-def read_tap(tap):
+def read_report(xml, log, criterion_suite=None):
+    """{test: (status, detail)} from a suite run's Criterion XML and its
+    console log (which has the skip reasons); None when there is no report.
+    criterion_suite: the run's --filter, whose left-out tests Criterion
+    still reports, as skipped."""
     try:
-        with open(tap) as f:
-            text = f.read()
+        with open(xml, errors="replace") as f:
+            results = criterion.parse_xml(f.read())
     except OSError:
         return None
-    tests = parse_tap(text)
-    if not tests or not re.search(r"^1\.\.(\d+)", text, re.M):
-        return None
-    return tests
+    try:
+        with open(log, errors="replace") as f:
+            reasons = criterion.skip_reasons(f.read())
+    except OSError:
+        reasons = {}
+    tests = {}
+    for r in results:
+        if criterion_suite is not None and r.suite != criterion_suite:
+            continue
+        st = {"ERRORED": "CRASHED"}.get(r.status, r.status)
+        if st not in RANK:
+            continue
+        detail = reasons.get((r.suite, r.name), "") if st == "SKIPPED" else "\n".join(r.messages)
+        old = tests.get(r.name)
+        if old is None or RANK[st] > RANK[old[0]]:
+            tests[r.name] = (st, detail)
+    return tests or None
 
 
-def run_suite(binary, env, tap, jobs, qemu, rejudge=False):
-    """Runs one Criterion binary with a TAP report; returns (tests, problem).
-    rejudge: only read the report an earlier run left."""
+def run_suite(cmd, env, xml, jobs, qemu, criterion_suite, rejudge=False):
+    """Runs one Criterion suite command with an XML report beside its console
+    log; returns (tests, problem). rejudge: only read the report an earlier
+    run left."""
+    log = xml[:-len(".xml")] + ".log"
     if rejudge:
-        tests = read_tap(tap)
+        tests = read_report(xml, log, criterion_suite)
         return (tests, None) if tests else ({}, "has no report from an earlier run")
-    os.makedirs(os.path.dirname(tap), exist_ok=True)
-    if os.path.exists(tap):
-        os.unlink(tap)
+    os.makedirs(os.path.dirname(xml), exist_ok=True)
+    for f in (xml, log):
+        if os.path.exists(f):
+            os.unlink(f)
     full = dict(os.environ)
     full.update(env)
     timeout = SUITE_TIMEOUT * (3 if qemu else 1)
     try:
-        r = subprocess.run([binary, f"--tap={tap}", f"--jobs={jobs}"], env=full,
-                           capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {}, f"timed out after {timeout} s"
+        c = procs.run(cmd + [f"--xml={xml}", f"--jobs={jobs}", "--verbose"], full, None, timeout)
     except OSError as e:
         return {}, f"could not be started: {e}"
-    if r.returncode < 0:
-        return {}, f"killed by signal {-r.returncode}"
-    try:
-        with open(tap) as f:
-            text = f.read()
-    except OSError:
-        return {}, f"wrote no report (exit {r.returncode}): {r.stderr[-500:]}"
-    tests = parse_tap(text)
-    plan = re.search(r"^1\.\.(\d+)", text, re.M)
-    if not tests or not plan:
-        return tests, f"an empty or cut report (exit {r.returncode})"
+    with open(log, "w") as out:
+        out.write(c.out + c.err)
+    if c.rc is None:
+        return {}, f"timed out after {timeout} s"
+    if c.rc < 0:
+        return {}, f"killed by signal {-c.rc}"
+    tests = read_report(xml, log, criterion_suite)
+    if tests is None:
+        return {}, f"wrote no report (exit {c.rc}; log {log})"
+    if "Synthesis:" not in c.err:
+        return tests, f"a cut report (exit {c.rc}; log {log})"
+    if c.leftovers:
+        return tests, f"left {len(c.leftovers)} process(es) running: {', '.join(c.leftovers[:5])}"
     return tests, None
 
 
 class Cell:
     """One run: a suite (or unit test) in one link mode, on one arch."""
 
-    def __init__(self, suite, mode, binary, env, qemu):
-        self.suite, self.mode, self.binary, self.env, self.qemu = (
-            suite, mode, binary, env, qemu)
+    def __init__(self, run, mode, cmd, env, qemu):
+        self.suite, self.mode, self.cmd, self.env, self.qemu = (
+            run.suite, mode, cmd, env, qemu)
+        self.criterion_suite = run.criterion_suite
         self.tests, self.problem = {}, None
 
     def key(self):
@@ -480,29 +319,59 @@ class Cell:
 
     def inputs_mtime(self):
         """When the suite binary or its probes last changed."""
-        t = os.path.getmtime(self.binary)
+        t = os.path.getmtime(self.cmd[0])
         d = self.env.get("RT0_PROBE_DIR")
         if d and os.path.isdir(d):
             t = max([t] + [os.path.getmtime(os.path.join(d, f)) for f in os.listdir(d)])
         return t
 
 
+def run_cell(cmd, env, xml, jobs, qemu, criterion_suite, inputs_mtime, resume, rejudge):
+    """One suite run, in a pool worker: (tests, problem, seconds)."""
+    s = time.monotonic()
+    if resume and os.path.exists(xml) and os.path.getmtime(xml) > inputs_mtime:
+        tests = read_report(xml, xml[:-len(".xml")] + ".log", criterion_suite)
+        if tests:
+            return tests, None, 0.0
+    tests, problem = run_suite(cmd, env, xml, jobs, qemu, criterion_suite, rejudge)
+    return tests, problem, time.monotonic() - s
+
+
+class CellFuture:
+    """A cell and the future of its run."""
+
+    def __init__(self, cell, future):
+        self.cell, self.future = cell, future
+
+    def take(self):
+        """Waits for the run, records its outcome in the cell: (key, seconds)."""
+        tests, problem, seconds = self.future.result()
+        self.cell.tests, self.cell.problem = tests, problem
+        return self.cell.key(), seconds
+
+
+def suite_command(run):
+    """The run's command without the report option ctest gives it."""
+    return [a for a in run.command if not a.startswith(("--xml", "--json", "--tap"))]
+
+
 def cells_for(build, arch, probes, units):
     """The runs of one arch against the probes in probes/<mode>; on the host
     also the unit tests in units/ (the normal build's when units is None)."""
     cells = []
-    base = build.env(arch)
-    qemu = bool(base.get("RT0_QEMU"))
+    qemu = bool(build.env(arch).get("RT0_QEMU"))
     for mode in catalogue.MODES:
-        for suite, binary, env in build.suites.get((arch, mode), []):
-            env = dict(env)
-            env["RT0_PROBE_DIR"] = os.path.join(probes, mode) if probes else env["RT0_PROBE_DIR"]
-            cells.append(Cell(suite, mode, binary, env, qemu))
+        for run in build.suites.get((arch, mode), []):
+            env = dict(run.env)
+            if probes:
+                env["RT0_PROBE_DIR"] = os.path.join(probes, mode)
+            cells.append(Cell(run, mode, suite_command(run), env, qemu))
     if arch == build.host:
-        for name, binary in build.units:
+        for run in build.units:
+            cmd = suite_command(run)
             if units is not None:
-                binary = os.path.join(units, os.path.basename(binary))
-            cells.append(Cell(name, "host", binary, {}, False))
+                cmd[0] = os.path.join(units, os.path.basename(cmd[0]))
+            cells.append(Cell(run, "host", cmd, dict(run.env), False))
     return cells
 
 
@@ -527,7 +396,7 @@ class Verdict:
 def judge(x, arch, cells, baseline, entries):
     """Compares the fault's runs on arch with the baseline's."""
     v = Verdict(x["name"], arch)
-    by_test = {catalogue.test_name(e["id"]): e for e in entries}
+    by_test = {inv.test_name: inv for inv in entries}
     expected = {catalogue.test_name(i): i for i in breaks(x, arch)}
     fatal = x.get("fatal")
     base = {c.key(): c for c in baseline}
@@ -548,9 +417,9 @@ def judge(x, arch, cells, baseline, entries):
             if st == "FAILED" and bst != "FAILED":
                 v.observed.setdefault(t, []).append(c.mode)
             if t in expected:
-                e = by_test.get(t)
-                ok, why = (True, None) if c.mode == "host" else catalogue.applies(
-                    e, arch, c.mode, c.qemu)
+                inv = by_test.get(t)
+                ok, why = (True, None) if c.mode == "host" else inv.applies(
+                    arch, c.mode, c.qemu)
                 if not ok:
                     if st == "FAILED":
                         v.problems.append(f"{c.key()}: {t} fails where the catalogue says it cannot be observed ({why})")
@@ -578,7 +447,8 @@ def judge(x, arch, cells, baseline, entries):
     present = {t for c in cells for t in c.tests}
     for t, ident in expected.items():
         if t not in present and not any(c.problem for c in cells):
-            if any(c.mode == "host" for c in cells) or by_test.get(t, {}).get("observed") != "unit":
+            inv = by_test.get(t)
+            if any(c.mode == "host" for c in cells) or inv is None or not inv.unit_level:
                 v.problems.append(f"no test {t} (of {ident}) ran")
     if not checked and not v.problems:
         v.applicable = False
@@ -588,19 +458,27 @@ def judge(x, arch, cells, baseline, entries):
 
 
 def observed_ids(v, entries):
-    names = {catalogue.test_name(e["id"]): e["id"] for e in entries}
+    names = {inv.test_name: inv.id for inv in entries}
     return sorted(names.get(t, f"({t})") for t in v.observed)
 
 
 # ---- the run -----------------------------------------------------------------
 
 
+def load_catalogue():
+    c = catalogue.load()
+    if c.errors:
+        raise FaultError("the catalogue is malformed (catalogue.py format):\n  "
+                         + "\n  ".join(c.errors))
+    return list(c)
+
+
 def cmd_run(args):
-    entries = catalogue.load()
-    ids = {e["id"] for e in entries}
-    arches_all = ported_arches()
-    faults = load_faults()
-    errors = fault_errors(faults, ids, arches_all)
+    entries = load_catalogue()
+    ids = {inv.id for inv in entries}
+    arches_all = fmodel.ported_arches()
+    faults = fmodel.load()
+    errors = fmodel.errors(faults, ids, arches_all)
     if errors:
         print("\n".join(errors), file=sys.stderr)
         return 2
@@ -627,30 +505,30 @@ def cmd_run(args):
 
     plan = {}  # arch -> [fault]
     for a in arches:
-        sel = [x for x in faults if a in fault_arches(x, arches_all)]
+        sel = [x for x in faults if a in fmodel.arches_of(x, arches_all)]
         if a != build.host and args.foreign == "relevant":
-            groups = {e["id"]: e["group"] for e in entries}
+            groups = {inv.id: inv.group for inv in entries}
             sel = [x for x in sel if arch_relevant(x, a, groups)]
         plan[a] = sel
     log(f"faults.py: {sum(len(p) for p in plan.values())} fault builds: "
         + ", ".join(f"{a} {len(p)}" for a, p in plan.items())
         + f"; {args.jobs} jobs; work in {work}")
     t0 = time.monotonic()
-    pool = cf.ThreadPoolExecutor(max_workers=args.jobs)
+    # Suites run in worker processes, each a child subreaper running one
+    # suite at a time, so that whatever a suite leaves behind (a probe of a
+    # suite killed on its timeout) is killed with it (rt0model/procs.py).
+    pool = cf.ProcessPoolExecutor(max_workers=args.jobs, initializer=procs.become_subreaper)
     timings = {}
 
     def run_cells(cells, tag):
-        def one(c):
-            s = time.monotonic()
-            tap = os.path.join(work, "results", tag, f"{c.key()}.tap")
-            if (args.resume and os.path.exists(tap)
-                    and os.path.getmtime(tap) > c.inputs_mtime() and read_tap(tap)):
-                c.tests, c.problem = read_tap(tap), None
-                return c.key(), 0.0
-            c.tests, c.problem = run_suite(c.binary, c.env, tap, args.criterion_jobs,
-                                           c.qemu, args.rejudge)
-            return c.key(), time.monotonic() - s
-        return [pool.submit(one, c) for c in cells]
+        """Futures of (cell, seconds); each sets its cell's tests and problem
+        when its result is taken (the runs happen in worker processes)."""
+        def submit(c):
+            xml = os.path.join(work, "results", tag, f"{c.key()}.xml")
+            f = pool.submit(run_cell, c.cmd, c.env, xml, args.criterion_jobs, c.qemu,
+                            c.criterion_suite, c.inputs_mtime(), args.resume, args.rejudge)
+            return CellFuture(c, f)
+        return [submit(c) for c in cells]
 
     # The baseline: the normal build's own probes and unit tests.
     baselines, base_futs = {}, {}
@@ -690,7 +568,7 @@ def cmd_run(args):
     verdicts = []
     for a in arches:
         for f in base_futs.get(a, []):
-            f.result()
+            f.take()
         broken = [f"{c.key()}: {c.problem}" for c in baselines.get(a, []) if c.problem]
         if broken:
             log(f"faults.py: the baseline on {a} is broken: " + "; ".join(broken))
@@ -702,7 +580,7 @@ def cmd_run(args):
         else:
             cells, futs = r
             for f in futs:
-                key, dt = f.result()
+                key, dt = f.take()
                 t = timings.setdefault(a, {})
                 t["test"] = t.get("test", 0.0) + dt
                 su = t.setdefault("suites", {})
@@ -754,16 +632,16 @@ def cmd_run(args):
 
 
 def cmd_list(args):
-    arches = ported_arches()
-    for x in load_faults():
-        a = ",".join(fault_arches(x, arches))
+    arches = fmodel.ported_arches()
+    for x in fmodel.load():
+        a = ",".join(fmodel.arches_of(x, arches))
         print(f"{x['name']:32} {a:22} breaks {', '.join(x['breaks'])}")
     return 0
 
 
 def cmd_apply(args):
-    names = args.fault or patch_names()
-    bad = apply_errors(names)
+    names = args.fault or fmodel.patch_names()
+    bad = fmodel.apply_errors(names)
     for name, why in bad:
         print(f"faults.apply: {name}: conformance/faults/{name}.patch does not apply:\n  "
               + why.replace("\n", "\n  "))
@@ -772,9 +650,10 @@ def cmd_apply(args):
 
 
 def cmd_check(args):
-    entries = catalogue.load()
-    errors = fault_errors(load_faults(), {e["id"] for e in entries}, ported_arches())
-    print("\n".join(errors) if errors else f"faults.py: {len(load_faults())} faults, all well-formed")
+    entries = load_catalogue()
+    faults = fmodel.load()
+    errors = fmodel.errors(faults, {inv.id for inv in entries}, fmodel.ported_arches())
+    print("\n".join(errors) if errors else f"faults.py: {len(faults)} faults, all well-formed")
     return 1 if errors else 0
 
 

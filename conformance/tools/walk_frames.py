@@ -14,8 +14,10 @@ import os
 import sys
 import tomllib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import catalogue  # noqa: E402  (the catalogue's file list)
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from rt0model import catalogue  # noqa: E402  (the catalogue's files, arches, modes)
+from rt0model.files import write_if_changed  # noqa: E402
 
 WALKS = ("main", "init", "goroutine", "schedinit", "sched")
 
@@ -117,7 +119,7 @@ def main():
         "#endif",
         "",
     ])
-    catalogue.write_if_changed(args.out, text)
+    write_if_changed(args.out, text)
 
 
 if __name__ == "__main__":

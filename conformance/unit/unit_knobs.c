@@ -581,6 +581,86 @@ Test(knobs, knobs_parse_godebug_defaults)
 	cr_assert_eq(g.schedtrace, 0, "GODEBUG unset: schedtrace");
 }
 
+/* ---- GODEBUG cpu options ------------------------------------------------ */
+
+/* The features of the table below, as an arch would name them. */
+static const char *const cpu_names[] = {"aes", "ssse3", "sse41", "avx2"};
+
+struct cpu_case {
+	struct input in;
+	uint32_t detected, want;
+	char warnings[80]; /* what warn saw, "kind:a:b;" each */
+};
+
+struct warn_log {
+	char text[256];
+	size_t len;
+};
+
+static void log_warning(void *ctx, enum knob_cpu_warning w, const char *a,
+                        size_t alen, const char *b, size_t blen)
+{
+	static const char *const kind[] = {"novalue", "badvalue", "nosupport"};
+	struct warn_log *log = ctx;
+	int k = (int)w >= 0 && (size_t)w < NELEM(kind) ? (int)w : 0;
+	int n = snprintf(log->text + log->len, sizeof log->text - log->len,
+	                 "%s:%.*s:%.*s;", kind[k], (int)alen, a ? a : "",
+	                 (int)blen, b ? b : "");
+	if (n > 0 && (size_t)n < sizeof log->text - log->len)
+		log->len += (size_t)n;
+}
+
+static void knobs_parse_godebug_cpu_case(const struct cpu_case *c)
+{
+	char buf[256];
+	char *s = input_dup(&c->in);
+	struct warn_log log = {{0}, 0};
+	uint32_t got = knob_godebug_cpu(s, c->in.n, cpu_names, NELEM(cpu_names),
+	                                c->detected, log_warning, &log);
+
+	cr_assert_eq(got, c->want,
+	             "knob_godebug_cpu(%s) with features 0x%x: 0x%x, want 0x%x",
+	             show(&c->in, buf, sizeof buf), c->detected, got, c->want);
+	cr_assert_str_eq(log.text, c->warnings,
+	                 "knob_godebug_cpu(%s): warnings",
+	                 show(&c->in, buf, sizeof buf));
+	free(s);
+}
+
+/* Go's processOptions: cpu.NAME and cpu.all, on or off, the last one for a
+ * feature wins, on only where the CPU has it; Go's warnings. */
+Test(knobs, knobs_parse_godebug_cpu)
+{
+	static const struct cpu_case cases[] = {
+	    {IN(""), 0xf, 0xf, ""},
+	    {IN_NULL, 0xf, 0xf, ""},
+	    {IN("cpu.aes=off"), 0xf, 0xe, ""},
+	    {IN("cpu.all=off"), 0xf, 0x0, ""},
+	    {IN("cpu.all=off,cpu.aes=on"), 0xf, 0x1, ""},
+	    {IN("cpu.aes=off,cpu.aes=on"), 0xf, 0xf, ""},
+	    {IN("gctrace=1,cpu.sse41=off,,cpu.ssse3=off"), 0xf, 0x9, ""},
+	    {IN("cpu.aes=on"), 0xe, 0xe, "nosupport:aes:;"},
+	    {IN("cpu.all=on"), 0x5, 0x5, "nosupport:ssse3:;nosupport:avx2:;"},
+	    {IN("cpu.aes"), 0xf, 0xf, "novalue:cpu.aes:;"},
+	    {IN("cpu.aes=off,cpu.all"), 0xf, 0xe, "novalue:cpu.all:;"},
+	    {IN("cpu.aes=1"), 0xf, 0xf, "badvalue:1:aes;"},
+	    {IN("cpu.aes=off "), 0xf, 0xf, "badvalue:off :aes;"},
+	    {IN("cpu.aes=OFF"), 0xf, 0xf, "badvalue:OFF:aes;"},
+	    /* Names the arch does not model are left alone, quietly. */
+	    {IN("cpu.popcnt=off"), 0xf, 0xf, ""},
+	    {IN("cpu.=off"), 0xf, 0xf, ""},
+	    /* Case-sensitive, and "cpu." must start the field. */
+	    {IN("CPU.aes=off,cpu.AES=off,xcpu.aes=off"), 0xf, 0xf, ""},
+	    {IN("cpu."), 0xf, 0xf, "novalue:cpu.:;"},
+	    {IN("cpu"), 0xf, 0xf, ""},
+	    /* The key ends at the first '='. */
+	    {IN("cpu.aes=off=1"), 0xf, 0xf, "badvalue:off=1:aes;"},
+	    {IN("cpu.aes=o\0ff"), 0xf, 0xf, "badvalue:o:aes;"},
+	};
+	for (size_t i = 0; i < NELEM(cases); i++)
+		knobs_parse_godebug_cpu_case(&cases[i]);
+}
+
 /* ---- getenv ---------------------------------------------------------- */
 
 struct env_case {

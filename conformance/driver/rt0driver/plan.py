@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from .catalogue import Catalogue, lower_snake, upper_kebab
-from .ctestinfo import HOST, UNIT, CtestInfo
+from rt0model.catalogue import HOST, UNIT, Catalogue, id_matches, id_of_test, test_name
+from rt0model.ctest import CtestInfo
 
 
 @dataclasses.dataclass
@@ -61,8 +61,8 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
         nr = info.notrun[arch].message if arch in info.notrun else None
         cells.append(Cell(inv_id, arch, mode, group, test, suites, catalogued, nr, xfail))
 
-    for inv in cat.invariants.values():
-        name = lower_snake(inv.id)
+    for inv in cat:
+        name = test_name(inv.id)
         hs = holders.get(name, [])
         unit = [s for s in hs if info.is_unit_suite(s)]
         onarch = [s for s in hs if not info.is_unit_suite(s)]
@@ -72,7 +72,7 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
         if onarch or (not hs and inv.observed != "unit"):
             for arch in arch_cols:
                 for mode in info.modes_of(arch):
-                    if inv.applies(arch, mode):
+                    if inv.within(arch, mode):
                         e = inv.exception(arch, mode, info.is_qemu(arch))
                         add(inv.id, arch, mode, inv.group, name, onarch, True,
                             e.reason if e else None)
@@ -80,7 +80,7 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
     for name, hs in holders.items():
         if cat.by_test_name(name) is not None:
             continue
-        inv_id = upper_kebab(name)
+        inv_id = id_of_test(name)
         group = suite_group.get(hs[0], hs[0])
         unit = [s for s in hs if info.is_unit_suite(s)]
         onarch = [s for s in hs if not info.is_unit_suite(s)]
@@ -96,7 +96,6 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
 def select(cells: list[Cell], arches: list[str], groups: list[str],
            ids: list[str]) -> tuple[list[Cell], list[Cell]]:
     """--arch, --group, --id: (kept, dropped)."""
-    from .catalogue import id_matches
     keep, drop = [], []
     for c in cells:
         ok = ((not arches or c.arch in arches)

@@ -27,8 +27,14 @@ from pathlib import Path
 
 import pytest
 
-from . import catalogue as catmod
-from . import criterion, ctestinfo, plan, report, runner
+from rt0model import catalogue as catmod
+from rt0model import criterion
+from rt0model import ctest as ctestinfo
+from rt0model import faults as faultmodel
+
+from rt0model import procs
+
+from . import plan, report, reportdir, runner
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository
 STATE = pytest.StashKey["State"]()
@@ -104,12 +110,16 @@ class State:
     def catalogue(self) -> catmod.Catalogue:
         if self._cat is None:
             self._cat = catmod.load(self.catalogue_path)
+            self.errors += [f"catalogue: {e}" for e in self._cat.errors]
         return self._cat
 
     def check(self, cell: plan.Cell):
         """The body of every conformance item."""
         v = runner.evaluate(cell, self.info(), self.suites)
         cell.detail = v.detail
+        if v.status == "notrun":  # the arch turned out not runnable (qemu gone)
+            cell.detail["notrun"] = v.message
+            pytest.skip(v.message)
         if v.status == "fail":
             pytest.fail(v.message, pytrace=False)
         if v.status == "skip":
@@ -127,7 +137,6 @@ def _build(state: State, tr) -> str | None:
     cfg = state.config.option
     say = (lambda s: tr.write_line(s)) if tr else (lambda s: print(s, file=sys.stderr))
     state.build_dir.parent.mkdir(parents=True, exist_ok=True)
-    state.reports.mkdir(parents=True, exist_ok=True)
     log = state.reports / "build.log"
     configure = ["cmake", "--preset", cfg.preset, "-B", str(state.build_dir),
                  f"-DRT0_FAULT={state.fault or ''}"] + [f"-D{d}" for d in cfg.define]
@@ -156,12 +165,48 @@ def _build(state: State, tr) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
+    fault = config.option.fault
+    if fault is not None and fault not in faultmodel.patch_names():
+        raise pytest.UsageError(
+            f"--fault {fault}: no conformance/faults/{fault}.patch "
+            f"(known: {', '.join(faultmodel.patch_names())})")
     state = State(config)
     config.stash[STATE] = state
     _CONFIG[:] = [config]
     config.addinivalue_line("markers", "xdist_group(name): keep these tests on one xdist worker")
-    if state.controller and not config.option.xmlpath:
+    # Whatever a suite starts dies with it, here or in a worker (procs.py).
+    procs.become_subreaper()
+    if not state.controller:
+        return
+    _check_filters(state)
+    if config.option.collectonly:
+        return
+    try:
+        reportdir.claim(state.reports)
+        state.lock = reportdir.Lock(state.reports)
+        state.lock.acquire()
+    except reportdir.ReportDirError as e:
+        raise pytest.UsageError(f"rt0: {e}") from None
+    if not config.option.xmlpath:
         config.option.xmlpath = str(state.reports / "junit.xml")
+
+
+def _check_filters(state: State):
+    """--arch and --group name things that exist (a typo must not run
+    nothing and pass); --id patterns are free."""
+    bad = [a for a in state.arches if a not in catmod.GOARCHES + [catmod.HOST]]
+    if bad:
+        raise pytest.UsageError(
+            f"rt0: --arch {', '.join(bad)}: not an arch (GOARCH names: "
+            f"{', '.join(catmod.GOARCHES)}; 'host' for the unit tests)")
+    if not state.config.option.suite_timeout > 0:
+        raise pytest.UsageError(f"rt0: --suite-timeout {state.config.option.suite_timeout}: "
+                                "give a positive number of seconds")
+    bad = [g for g in state.groups if g not in catmod.GROUP_NAMES]
+    if bad:
+        raise pytest.UsageError(
+            f"rt0: --group {', '.join(bad)}: not a catalogue group "
+            f"({', '.join(catmod.GROUP_NAMES)})")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -169,34 +214,41 @@ def pytest_sessionstart(session):
     state: State = session.config.stash[STATE]
     if not state.controller:
         return
-    state.reports.mkdir(parents=True, exist_ok=True)
     if not session.config.option.collectonly:
         report.clean(state.reports)
-    if session.config.option.no_build or session.config.option.ctest_json:
-        return
     tr = session.config.pluginmanager.get_plugin("terminalreporter")
-    err = _build(state, tr)
+    err = None
+    if not (session.config.option.no_build or session.config.option.ctest_json):
+        err = _build(state, tr)
+    if err is None:
+        try:
+            state.info()
+        except (RuntimeError, OSError, ValueError) as e:
+            err = f"cannot read what the build registered: {e}"
     if err:
         # pytest skips pytest_sessionfinish when sessionstart fails: report here
         head, _, tail = err.partition("\n")
         head = head.rstrip(":")
-        state.errors.append(f"the build failed: {head}")
+        state.errors.append(head if head.startswith("cannot read") else f"the build failed: {head}")
         state.build_failed = True
         _finish(state, session)
         if tr:
-            tr.write_line(tail)
+            if tail:
+                tr.write_line(tail)
             pytest_terminal_summary(tr, 1, session.config)
-        pytest.exit(f"rt0: the build failed: {head}", returncode=1)
+        pytest.exit(f"rt0: {state.errors[-1]}", returncode=1)
 
 
 def _suite_lists(state: State) -> dict[str, list[tuple[str, str]]]:
-    lists = {}
-    for suite, exe in state.info().suites().items():
-        p = subprocess.run([exe, "--list"], capture_output=True, text=True, timeout=120)
-        if p.returncode != 0:
-            raise RuntimeError(f"{exe} --list failed (exit {p.returncode}):\n{p.stderr}")
-        lists[suite] = criterion.parse_list(p.stdout)
-    return lists
+    """suite -> the (criterion suite, test) it runs: its executable's --list
+    (asked once per executable), less what its --filter leaves out."""
+    listed: dict[str, list[tuple[str, str]]] = {}
+    out = {}
+    for suite, run in state.info().suites().items():
+        if run.executable not in listed:
+            listed[run.executable] = criterion.list_tests(run.executable)
+        out[suite] = [(cs, t) for cs, t in listed[run.executable] if run.selects(cs)]
+    return out
 
 
 def pytest_generate_tests(metafunc):
@@ -305,7 +357,20 @@ def pytest_sessionfinish(session, exitstatus):
     state: State = session.config.stash[STATE]
     if not state.controller or state.build_failed or session.config.option.collectonly:
         return
+    state.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
     _finish(state, session)
+    # The exit status says what the reports say: never 0 for a run that is
+    # not PASSED (not run arches, errors, an interrupt).
+    ok, _ = report.verdict(state.data)
+    if not ok and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config):
+    state = config.stash.get(STATE, None)
+    lock = getattr(state, "lock", None)
+    if lock is not None:
+        lock.release()
 
 
 def _finish(state: State, session):
@@ -342,7 +407,7 @@ def _collect(state: State, session) -> dict:
         data["notrun"] = {a: info.notrun[a].message for a in arches if a in info.notrun}
         order = {a: i for i, a in enumerate(arches)}
         for arch in arches:
-            if arch == ctestinfo.HOST or arch in info.notrun:
+            if arch == ctestinfo.HOST or arch in info.notrun or getattr(state, "interrupted", False):
                 continue
             modes = {}
             for mode in info.modes_of(arch):
@@ -353,6 +418,9 @@ def _collect(state: State, session) -> dict:
                 data["traces"][arch] = modes
     cells.sort(key=lambda c: (order.get(c["arch"], 99), c["mode"]))
     data["cells"] = cells
+    for c in cells:  # arches found not runnable while running (qemu gone)
+        if c["outcome"] == "notrun" and c.get("notrun"):
+            data["notrun"].setdefault(c["arch"], c["notrun"])
     if cat is not None:
         data["invariants"] = {i: inv.as_dict() for i, inv in cat.invariants.items()
                               if i in {c["id"] for c in cells}}
@@ -362,6 +430,15 @@ def _collect(state: State, session) -> dict:
                                           rank.get(c["id"], 0)))
     if not getattr(session, "testscollected", 0) and not state.errors and info is not None:
         state.errors.append("no conformance test ran (none collected, or none selected by --arch/--group/--id/-k)")
+    if info is not None:
+        for a in state.arches:
+            if a not in info.arches:
+                state.errors.append(f"--arch {a}: this build has no port of it (ported: "
+                                    f"{', '.join(x for x in info.arches if x != ctestinfo.HOST)})")
+    unc = sorted({c["id"] for c in cells if not c.get("catalogued")})
+    if unc:
+        state.errors.append(f"{len(unc)} test(s) judge no invariant of the catalogue (a test is named "
+                            f"lower_snake(id)): {', '.join(unc[:20])}{' ...' if len(unc) > 20 else ''}")
     data["meta"] = {
         "started": datetime.datetime.fromtimestamp(state.started).isoformat(timespec="seconds"),
         "seconds": round(time.time() - state.started, 1),
@@ -370,6 +447,7 @@ def _collect(state: State, session) -> dict:
         "catalogue_exists": state.catalogue_path.exists(),
         "filters": {"arch": state.arches, "group": state.groups, "id": state.ids},
         "argv": sys.argv[1:], "errors": list(state.errors),
+        "interrupted": getattr(state, "interrupted", False),
         "python": sys.version.split()[0], "pytest": pytest.__version__,
     }
     return data

@@ -61,17 +61,29 @@ def unexpected(data: dict) -> list[dict]:
     return [c for c in data["cells"] if c["outcome"] in BAD]
 
 
+def _n(k: int, what: str) -> str:
+    return f"{k} {what}{'s' if k != 1 else ''}"
+
+
 def verdict(data: dict) -> tuple[bool, str]:
+    """PASSED only when every selected cell ran and held (expected failures
+    aside), nothing went wrong and the run was not interrupted."""
     bad = unexpected(data)
     errs = data["meta"].get("errors") or []
+    notrun = [c for c in data["cells"] if c["outcome"] == "notrun"]
+    if data["meta"].get("interrupted"):
+        return False, f"INTERRUPTED after {_n(len(data['cells']), 'cell')}: not a verdict"
     if not data["cells"] and not errs:
         return False, "FAILED: no invariant was run"
-    if bad or errs:
+    if bad or errs or notrun:
         parts = []
         if bad:
-            parts.append(f"{len(bad)} unexpected failure{'s' if len(bad) != 1 else ''}")
+            parts.append(_n(len(bad), "unexpected failure"))
+        if notrun:
+            arches = sorted({c["arch"] for c in notrun})
+            parts.append(f"{_n(len(notrun), 'cell')} not run ({', '.join(arches)})")
         if errs:
-            parts.append(f"{len(errs)} error{'s' if len(errs) != 1 else ''}")
+            parts.append(_n(len(errs), "error"))
         return False, "FAILED: " + ", ".join(parts)
     return True, "PASSED"
 

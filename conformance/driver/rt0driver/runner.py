@@ -12,38 +12,33 @@ import dataclasses
 import fcntl
 import json
 import os
-import resource
-import signal
-import subprocess
-import time
+import shutil
 from pathlib import Path
 
-from . import criterion
-from .ctestinfo import CtestInfo, SuiteRun
+from rt0model import criterion
+from rt0model.ctest import CtestInfo, SuiteRun
 
-
-def _no_core():
-    # qemu-user writes host core files for crashing guests (DESIGN.md 10).
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+from rt0model import procs
 
 
 def run_capture(cmd: list[str], env: dict[str, str], cwd: str | None,
-                timeout: float) -> tuple[int | None, str, str, float]:
-    """Runs cmd in its own process group: (status or None on timeout, stdout,
-    stderr, seconds). A negative status is the signal that ended it."""
-    start = time.monotonic()
-    p = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                         start_new_session=True, preexec_fn=_no_core)
-    try:
-        out, err = p.communicate(timeout=timeout)
-        rc: int | None = p.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        out, err = p.communicate()
-        rc = None
-    return (rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
-            time.monotonic() - start)
+                timeout: float) -> procs.Captured:
+    """Runs cmd (procs.run): nothing it starts outlives it, its output is
+    capped."""
+    return procs.run(cmd, env, cwd, timeout)
+
+
+def missing_emulator(run: SuiteRun) -> str | None:
+    """Why run cannot run here now: its qemu-user is gone (ci/setup made the
+    build see it, something removed it since), or None."""
+    qemu = run.env.get("RT0_QEMU")
+    if not qemu:
+        return None
+    found = shutil.which(qemu) if "/" not in qemu else (qemu if os.access(qemu, os.X_OK) else None)
+    if found:
+        return None
+    return (f"not run: {run.arch}: {qemu} is missing (it was there when the build was configured): "
+            f"apt-get install qemu-user (or run ci/setup {run.arch})")
 
 
 @dataclasses.dataclass
@@ -57,6 +52,8 @@ class SuiteOutcome:
     skip_reasons: dict
     xml: str  # paths relative to the report folder
     log: str
+    notrun: str | None = None  # the run could not start here: why, and the fix
+    leftovers: str | None = None  # what it left running (killed): its results do not count
 
     def find(self, test: str) -> list[criterion.TestResult]:
         return [r for r in self.results if r.name == test]
@@ -97,19 +94,29 @@ class Suites:
         cmd += [f"--xml={xml}", "--verbose"]
         env = dict(os.environ)
         env.update(run.env)
-        rc, out, err, secs = run_capture(cmd, env, run.cwd, self.timeout)
-        log.write_text(f"$ {' '.join(cmd)}\n{out}{err}")
-        if rc is None:
+        notrun = missing_emulator(run)
+        if notrun:
+            log.write_text(f"{notrun}\n")
+            meta.write_text(json.dumps({"rc": None, "seconds": 0, "synthesis": None,
+                                        "error": notrun, "notrun": notrun}))
+            return
+        c = run_capture(cmd, env, run.cwd, self.timeout)
+        log.write_text(f"$ {' '.join(cmd)}\n{c.out}{c.err}")
+        if c.rc is None:
             error = f"{run.name}: killed after {self.timeout:.0f} s"
         elif not xml.exists() or xml.stat().st_size == 0:
-            error = f"{run.name}: wrote no report (exit status {rc})"
-        elif rc < 0:
-            error = f"{run.name}: killed by signal {-rc}"
+            error = f"{run.name}: wrote no report (exit status {c.rc})"
+        elif c.rc < 0:
+            error = f"{run.name}: killed by signal {-c.rc}"
         else:
             error = None
-        meta.write_text(json.dumps({"rc": rc, "seconds": round(secs, 3),
-                                    "synthesis": criterion.synthesis(err),
-                                    "error": error}))
+        left = None
+        if c.leftovers:
+            left = (f"{run.name}: left {len(c.leftovers)} process(es) running, killed after it "
+                    f"ended: {', '.join(c.leftovers[:8])}")
+        meta.write_text(json.dumps({"rc": c.rc, "seconds": round(c.seconds, 3),
+                                    "synthesis": criterion.synthesis(c.err),
+                                    "error": error, "leftovers": left}))
 
     def _load(self, name: str, meta: Path) -> SuiteOutcome:
         m = json.loads(meta.read_text())
@@ -118,12 +125,13 @@ class Suites:
         results = criterion.parse_xml(xml.read_text(errors="replace")) if xml.exists() else []
         reasons = criterion.skip_reasons(log.read_text(errors="replace")) if log.exists() else {}
         return SuiteOutcome(name, m["rc"], m["seconds"], m["synthesis"], m["error"], results,
-                            reasons, str(xml.relative_to(self.out)), str(log.relative_to(self.out)))
+                            reasons, str(xml.relative_to(self.out)), str(log.relative_to(self.out)),
+                            m.get("notrun"), m.get("leftovers"))
 
 
 @dataclasses.dataclass
 class Verdict:
-    status: str  # pass, fail, skip
+    status: str  # pass, fail, skip, notrun
     message: str
     detail: dict
 
@@ -143,10 +151,14 @@ def evaluate(cell, info: CtestInfo, suites: Suites) -> Verdict:
             problems.append(f"suite {s} does not run on {cell.arch}/{cell.mode}")
             continue
         o = suites.get(run)
+        if o.notrun:
+            return Verdict("notrun", o.notrun, {"message": o.notrun, "runs": [], "results": []})
         runs.append({"name": o.name, "rc": o.rc, "seconds": o.seconds,
                      "synthesis": o.synthesis, "error": o.error, "xml": o.xml, "log": o.log,
                      "command": run.command[0], "env": run.env})
         found = o.find(cell.test)
+        if o.leftovers:
+            problems.append(o.leftovers)
         if o.error and not found:
             problems.append(f"{o.error}; the test's result is unknown. Log tail:\n"
                             + o.log_tail(suites.out))
@@ -198,13 +210,13 @@ def hello_trace(run: SuiteRun, timeout: float = 60) -> dict:
                                        if run.env.get("RT0_SYSROOT") else []) + cmd
     env = {"GODEBUG": "rt0trace=1", "GOMAXPROCS": "1"}
     try:
-        rc, out, err, secs = run_capture(cmd, env, None, timeout)
+        c = run_capture(cmd, env, None, timeout)
     except OSError as e:
         return {"command": cmd, "error": f"could not run {cmd[0]}: {e}", "text": ""}
     error = None
-    if rc is None:
+    if c.rc is None:
         error = f"timed out after {timeout:.0f} s"
-    elif rc != 0:
-        error = f"exit status {rc}"
-    return {"command": cmd, "env": env, "rc": rc, "seconds": round(secs, 3),
-            "text": err, "stdout": out, "error": error}
+    elif c.rc != 0:
+        error = f"exit status {c.rc}"
+    return {"command": cmd, "env": env, "rc": c.rc, "seconds": round(c.seconds, 3),
+            "text": c.err, "stdout": c.out, "error": error}

@@ -87,9 +87,10 @@ class FakeBuild:
     runner just passes RT0_QEMU, here /usr/bin/env) and not-run arches."""
 
     def __init__(self, root: Path, arches=("amd64", "arm64"), notrun=("riscv64",),
-                 modes=("internal", "external")):
+                 modes=("internal", "external"), qemu="/usr/bin/env"):
         self.root = root
         self.arches, self.notrun, self.modes = list(arches), list(notrun), list(modes)
+        self.qemu = qemu
         self.suites: dict[str, dict] = {}
         self.units: dict[str, dict] = {}
         (root / "bin").mkdir(parents=True, exist_ok=True)
@@ -99,15 +100,18 @@ class FakeBuild:
                 d.mkdir(parents=True, exist_ok=True)
                 _exe(d / "hello", FAKE_HELLO.replace("ARCH", a).replace("MODE", m))
 
-    def suite(self, name: str, group: str, tests: dict, unit: bool = False):
-        (self.units if unit else self.suites)[name] = {"group": group, "tests": tests}
+    def suite(self, name: str, group: str, tests: dict, unit: bool = False,
+              script: str = FAKE_SUITE):
+        """A suite (script: its program, FAKE_SUITE by default)."""
+        (self.units if unit else self.suites)[name] = {"group": group, "tests": tests,
+                                                        "script": script}
         return self
 
     def write(self) -> Path:
         tests = []
         for name, s in self.suites.items():
             exe = self.root / "bin" / f"suite_{name}"
-            _exe(exe, FAKE_SUITE)
+            _exe(exe, s["script"])
             Path(str(exe) + ".json").write_text(json.dumps({"suite": name, "tests": s["tests"]}))
             for i, a in enumerate(self.arches):
                 for m in self.modes:
@@ -115,14 +119,14 @@ class FakeBuild:
                            f"RT0_LINK={m}"]
                     labels = [a, m, s["group"]]
                     if i > 0:
-                        env += ["RT0_QEMU=/usr/bin/env", "RT0_SYSROOT=", "RT0_TIMEOUT_SCALE=10"]
+                        env += [f"RT0_QEMU={self.qemu}", "RT0_SYSROOT=", "RT0_TIMEOUT_SCALE=10"]
                         labels.append("qemu")
                     tests.append({"name": f"{name}.{a}.{m}", "command": [str(exe), "--xml=/nowhere.xml"],
                                   "properties": [{"name": "ENVIRONMENT", "value": env},
                                                  {"name": "LABELS", "value": labels}]})
         for name, s in self.units.items():
             exe = self.root / "bin" / f"unit_{name}"
-            _exe(exe, FAKE_SUITE)
+            _exe(exe, s["script"])
             Path(str(exe) + ".json").write_text(json.dumps({"suite": name, "tests": s["tests"]}))
             tests.append({"name": f"unit.{name}", "command": [str(exe)],
                           "properties": [{"name": "LABELS", "value": ["host", "unit", s["group"]]}]})
@@ -157,25 +161,36 @@ def catalogue_toml(entries: list[dict]) -> str:
 
 
 @pytest.fixture
-def run_driver(pytester, monkeypatch, fake_build):
+def run_driver_on(pytester, monkeypatch):
     """Runs the real conformance run (run/) in a pytester directory against
-    the fake build: run_driver(catalogue_entries, *args) -> (result, reports)."""
+    a fake build: run_driver_on(build, catalogue_entries, *args) ->
+    (result, reports). --reports REPORTS_DIR in args replaces the default."""
     shutil.copy(DRIVER / "conftest.py", pytester.path / "conftest.py")
     (pytester.path / "run").mkdir()
     for f in ("conftest.py", "test_invariants.py"):
         shutil.copy(DRIVER / "run" / f, pytester.path / "run" / f)
-    monkeypatch.setenv("PYTHONPATH", str(DRIVER))
+    monkeypatch.setenv("PYTHONPATH", f"{DRIVER}:{DRIVER.parent}")
 
-    def run(entries, *args):
+    def run(build, entries, *args):
         cat = pytester.path / "invariants.toml"
         cat.write_text(catalogue_toml(entries or []))
         reports = pytester.path / "reports"
+        if "--reports" in args:
+            reports = Path(args[args.index("--reports") + 1])
+        else:
+            args = ("--reports", str(reports)) + args
         res = pytester.runpytest_subprocess(
-            "run", "-p", "no:cacheprovider", "--ctest-json", str(fake_build.write()),
-            "--catalogue", str(cat), "--reports", str(reports), "-rfEX", *args)
+            "run", "-p", "no:cacheprovider", "--ctest-json", str(build.write()),
+            "--catalogue", str(cat), "-rfEX", *args)
         return res, reports
 
     return run
+
+
+@pytest.fixture
+def run_driver(run_driver_on, fake_build):
+    """run_driver_on the fake_build fixture's build."""
+    return lambda entries, *args: run_driver_on(fake_build, entries, *args)
 
 
 # ------------------------------------------------------------------ chromium

@@ -1,5 +1,5 @@
 """Reading Criterion 2.4's --list output and its (not quite well-formed) XML."""
-from rt0driver import criterion
+from rt0model import criterion
 
 LIST = """startup: 3 tests
 ├── seq_starts_at_0

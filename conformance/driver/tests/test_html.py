@@ -112,7 +112,7 @@ def test_page_in_chromium(tmp_path, chromium):
     assert others == [FAIL_KEY]
     assert "not run: riscv64:" in p.cells["MAIN-GOID-1/riscv64/internal"]["text"]
     assert "notrun" in p.cells["MAIN-GOID-1/riscv64/internal"]["class"].split()
-    assert 'id="verdict">FAILED: 1 unexpected failure<' in dom
+    assert 'id="verdict">FAILED: 1 unexpected failure, 4 cells not run (riscv64)<' in dom
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in dom
 
     shot = tmp_path / "page.png"

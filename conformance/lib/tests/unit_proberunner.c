@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "rt0conf/elfinfo.h"
 #include "rt0conf/probe.h"
@@ -143,4 +144,55 @@ Test(proberunner, elf_of_a_dynamic_program)
 		libc |= strncmp(e.needed[i], "libc.so", 7) == 0;
 	cr_assert(libc, "expected /bin/sh to need libc.so.*");
 	elf_close(&e);
+}
+
+/* deny_syscall: the one call fails with EPERM, the program runs on. */
+Test(proberunner, deny_syscall_fails_only_that_call)
+{
+	struct probe_result r;
+	struct probe_opts o = {0};
+	cr_assert_eq(probe_run("uname", &o, &r), 0);
+	cr_assert(probe_exited_with(&r, 0), "%s", probe_why(&r));
+	probe_result_free(&r);
+	o.deny_syscall = SYS_uname;
+	cr_assert_eq(probe_run("uname", &o, &r), 0);
+	cr_assert(r.started && r.exited && r.exit_code != 0,
+	          "expected uname(1) to fail without uname(2): %s",
+	          probe_why(&r));
+	cr_assert(strstr(r.err, "Operation not permitted"), "stderr: %s",
+	          r.err);
+	probe_result_free(&r);
+}
+
+/* A daemon (a session of its own) outlives a process group kill; the
+ * runner kills it anyway and says so. */
+Test(proberunner, a_daemon_left_running_is_killed_and_named)
+{
+	struct probe_result r =
+	    sh("setsid sleep 300 </dev/null >/dev/null 2>&1 &"
+	       " echo started",
+	       (struct probe_opts){0});
+	cr_assert(probe_exited_with(&r, 0), "%s", probe_why(&r));
+	cr_assert_eq(r.leftovers, 1, "%s", probe_why(&r));
+	/* "setsid" or "sleep", depending on how far it got */
+	cr_assert(strstr(r.leftover_names, " ("), "%s", r.leftover_names);
+	cr_assert(strstr(probe_why(&r), "left 1 process(es) running, killed"),
+	          "%s", probe_why(&r));
+	probe_result_free(&r);
+}
+
+/* Output past the cap keeps its head and its tail, and says what it cut. */
+Test(proberunner, output_is_capped_head_and_tail)
+{
+	struct probe_result r =
+	    sh("printf HEAD; head -c 40000000 /dev/zero | tr '\\0' x; "
+	       "printf TAIL",
+	       (struct probe_opts){0});
+	cr_assert(probe_exited_with(&r, 0), "%s", probe_why(&r));
+	cr_assert_lt(r.out_len, (size_t)(17 << 20));
+	cr_assert(strncmp(r.out, "HEAD", 4) == 0);
+	cr_assert(strcmp(r.out + r.out_len - 4, "TAIL") == 0);
+	cr_assert(strstr(r.out, "bytes cut: the output was longer than the "
+	                        "runner keeps"));
+	probe_result_free(&r);
 }

@@ -42,6 +42,13 @@ struct arch_expect {
 	struct abi_layout types[ABI_NTYPES];
 	bool char_signed;
 	bool big_endian;
+	/* The CPU features alginit needs for the AES hash (Go's alg.go
+	 * 311-340); none: the arch has no AES hash. */
+	const char *aeshash_cpu[3];
+	/* The system call rt0_go makes to install TLS in internal mode (a
+	 * suite makes it fail to drive the bad-TLS path); 0: none, the thread
+	 * pointer is a register user space writes itself. */
+	long tls_setup_syscall;
 	/* false: the row is the best reading of the documents but has not
 	 * been run against a target yet (its port confirms it). */
 	bool confirmed;

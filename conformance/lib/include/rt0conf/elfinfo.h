@@ -19,7 +19,9 @@ struct elf_info {
 	bool has_interp;  /* a PT_INTERP segment */
 	char interp[256];
 	bool has_dynamic; /* a PT_DYNAMIC segment */
-	size_t nneeded;   /* DT_NEEDED entries */
+	bool has_tls;     /* a PT_TLS segment: the thread-local template */
+	uint64_t tls_vaddr, tls_memsz, tls_align;
+	size_t nneeded; /* DT_NEEDED entries */
 	char needed[16][64];
 };
 
@@ -36,5 +38,17 @@ bool elf_symbol(const struct elf_info *info, const char *name, uint64_t *value);
 /* The same, with the symbol's st_size (a function's length in bytes). */
 bool elf_symbol_sized(const struct elf_info *info, const char *name,
                       uint64_t *value, uint64_t *symsize);
+
+/* One symbol table entry (st_value, st_size, ELF64_ST_TYPE/BIND). In an
+ * executable an STT_TLS symbol's value is its offset in the PT_TLS
+ * template, not an address. */
+struct elf_sym {
+	uint64_t value, size;
+	unsigned char type, bind;
+};
+/* The defined symbols of .symtab named name: writes up to cap of them to
+ * out and returns how many there are (0: absent or stripped). */
+size_t elf_symbols_named(const struct elf_info *info, const char *name,
+                         struct elf_sym *out, size_t cap);
 
 #endif

@@ -7,9 +7,12 @@
  * `$RT0_QEMU [-L $RT0_SYSROOT] <probe> args...`; qemu-user then supplies the
  * guest's argv[0] itself, so argc 0 cannot be reproduced under it, and
  * RLIMIT_AS bounds qemu and the guest together (a bound measured natively
- * may be too small for qemu's own reservations). qemu-user also rebuilds
- * the guest's envp (drops entries without '=', keeps the last of duplicate
- * keys, reverses the order), so env is not verbatim under it. */
+ * may be too small for qemu's own reservations). Each stream's capture
+ * keeps its first and last 8 MiB (the cut is said in the text), and
+ * whatever the probe leaves running after it ends is killed (probe_result's
+ * leftovers): the caller becomes a child subreaper for that. qemu-user also
+ * rebuilds the guest's envp (drops entries without '=', keeps the last of
+ * duplicate keys, reverses the order), so env is not verbatim under it. */
 #ifndef RT0CONF_PROBE_H
 #define RT0CONF_PROBE_H
 
@@ -30,6 +33,11 @@ struct probe_opts {
 	unsigned timeout_ms;
 	/* RLIMIT_AS for the probe in bytes; 0 leaves it unlimited. */
 	uint64_t rlimit_as;
+	/* A system call of the host's own arch that fails with EPERM in the
+	 * probe (a seccomp filter installed before exec), to drive start-up
+	 * error paths; 0 for none. Native probes only: under qemu-user the
+	 * filter would see qemu's calls, not the guest's. */
+	long deny_syscall;
 };
 
 struct probe_result {
@@ -48,6 +56,11 @@ struct probe_result {
 	char *err; /* stderr, NUL-terminated */
 	size_t err_len;
 	char *why; /* probe_why's buffer */
+	/* Processes the probe left running after it ended (a daemon in a
+	 * session of its own, say): killed by the runner, counted and named
+	 * here. A well-behaved probe leaves none. */
+	int leftovers;
+	char leftover_names[256];
 };
 
 /* Runs the probe; always fills *r (check r->started). Returns 0, or -1 when

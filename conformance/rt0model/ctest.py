@@ -1,11 +1,16 @@
 """What the build registered with ctest, read from `ctest --show-only=json-v1`
-(the source of truth for each suite run's command and environment; see
+(the one source of truth for each suite run's command and environment; see
 rt0_add_suite and rt0_foreign_arches in cmake/rt0.cmake):
 
-  <suite>.<arch>.<mode>  a Criterion suite, environment RT0_PROBE_DIR, RT0_ARCH,
-                         RT0_LINK (+ RT0_QEMU, RT0_SYSROOT, RT0_TIMEOUT_SCALE)
+  <group>.<arch>.<mode>  a Criterion suite binary run with --filter '<group>/*'
+                         (the tests of one catalogue group), environment
+                         RT0_PROBE_DIR, RT0_ARCH, RT0_LINK (+ RT0_QEMU,
+                         RT0_SYSROOT, RT0_TIMEOUT_SCALE)
   unit.<name>            an in-process Criterion test of host code: arch "host"
   notrun.<arch>          prints "not run: <arch>: <install step>", exits 77
+
+Tests labelled "harness" (the tests of the harness's own C library) judge
+no invariant and are not suite runs.
 """
 from __future__ import annotations
 
@@ -15,8 +20,9 @@ import re
 import subprocess
 from pathlib import Path
 
-HOST = "host"  # the column of the in-process unit tests
-UNIT = "unit"  # their "link mode"
+from .catalogue import HOST, UNIT  # the column and "mode" of the in-process unit tests
+
+HARNESS = "harness"
 
 
 @dataclasses.dataclass
@@ -36,7 +42,22 @@ class SuiteRun:
         return self.command[0]
 
     @property
+    def criterion_suite(self) -> str | None:
+        """The Criterion suite its --filter '<suite>/*' selects; None: all."""
+        for i, a in enumerate(self.command):
+            f = a[len("--filter="):] if a.startswith("--filter=") else \
+                (self.command[i + 1] if a == "--filter" and i + 1 < len(self.command) else None)
+            if f is not None:
+                return f[:-2] if f.endswith("/*") else f
+        return None
+
+    def selects(self, criterion_suite: str) -> bool:
+        """Whether this run runs the tests of that Criterion suite."""
+        return self.criterion_suite in (None, criterion_suite)
+
+    @property
     def foreign(self) -> bool:
+        """Run under qemu-user (RT0_QEMU)."""
         return bool(self.env.get("RT0_QEMU"))
 
 
@@ -71,10 +92,7 @@ class CtestInfo:
     @property
     def run_arches(self) -> list[str]:
         """Arches whose suites run, in ctest's order (native first), host last."""
-        seen: list[str] = []
-        for r in self.runs:
-            if r.arch != HOST and r.arch not in seen:
-                seen.append(r.arch)
+        seen = list(dict.fromkeys(r.arch for r in self.runs if r.arch != HOST))
         if any(r.arch == HOST for r in self.runs):
             seen.append(HOST)
         return seen
@@ -91,20 +109,16 @@ class CtestInfo:
     @property
     def modes(self) -> list[str]:
         """The link modes the suites run in (internal, external)."""
-        seen: list[str] = []
-        for r in self.runs:
-            if r.arch != HOST and r.mode not in seen:
-                seen.append(r.mode)
-        return seen
+        return list(dict.fromkeys(r.mode for r in self.runs if r.arch != HOST))
 
     def modes_of(self, arch: str) -> list[str]:
         return [UNIT] if arch == HOST else self.modes
 
-    def suites(self) -> dict[str, str]:
-        """suite name -> its executable."""
-        out: dict[str, str] = {}
+    def suites(self) -> dict[str, SuiteRun]:
+        """suite name -> its first run (they share the executable and filter)."""
+        out: dict[str, SuiteRun] = {}
         for r in self.runs:
-            out.setdefault(r.suite, r.executable)
+            out.setdefault(r.suite, r)
         return out
 
     def run_for(self, suite: str, arch: str, mode: str) -> SuiteRun | None:
@@ -121,6 +135,14 @@ class CtestInfo:
     def is_unit_suite(self, suite: str) -> bool:
         return any(r.suite == suite and r.arch == HOST for r in self.runs)
 
+    @property
+    def native_arch(self) -> str | None:
+        """The arch whose suites run without qemu-user (the build's RT0_ARCH)."""
+        return next((r.arch for r in self.runs if r.arch != HOST and not r.foreign), None)
+
+    def runs_of(self, arch: str, mode: str) -> list[SuiteRun]:
+        return [r for r in self.runs if r.arch == arch and r.mode == mode]
+
 
 def _props(test: dict) -> dict:
     return {p["name"]: p["value"] for p in test.get("properties", [])}
@@ -135,6 +157,8 @@ def parse(doc: dict) -> CtestInfo:
         env = dict(e.split("=", 1) for e in props.get("ENVIRONMENT", []) if "=" in e)
         labels = list(props.get("LABELS", []))
         cwd = props.get("WORKING_DIRECTORY")
+        if HARNESS in labels:
+            continue
         if name.startswith("notrun."):
             arch = name.split(".", 1)[1]
             notrun[arch] = NotRun(arch, cmd, cwd)
@@ -151,11 +175,18 @@ def parse(doc: dict) -> CtestInfo:
     return CtestInfo(runs, notrun)
 
 
-def load(build_dir: Path, json_file: Path | None = None) -> CtestInfo:
+def load(build_dir: Path, json_file: Path | None = None, ctest: str = "ctest") -> CtestInfo:
+    """The build's registrations (or those in json_file, for tests)."""
     if json_file is not None:
         return parse(json.loads(Path(json_file).read_text()))
-    p = subprocess.run(["ctest", "--test-dir", str(build_dir), "--show-only=json-v1"],
-                       capture_output=True, text=True)
+    if not (Path(build_dir) / "CTestTestfile.cmake").exists():
+        raise RuntimeError(f"{build_dir} is not a configured build (no CTestTestfile.cmake): "
+                           "configure and build it first")
+    try:
+        p = subprocess.run([ctest, "--test-dir", str(build_dir), "--show-only=json-v1"],
+                           capture_output=True, text=True)
+    except OSError as e:
+        raise RuntimeError(f"cannot run {ctest}: {e} (apt-get install cmake)") from e
     if p.returncode != 0:
         raise RuntimeError(f"ctest --show-only=json-v1 in {build_dir} failed:\n{p.stderr}")
     return parse(json.loads(p.stdout))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import subprocess
 
 PASSED, FAILED, ERRORED, SKIPPED = "PASSED", "FAILED", "ERRORED", "SKIPPED"
 
@@ -35,6 +36,12 @@ class TestResult:
     @property
     def bad(self) -> bool:
         return self.status in (FAILED, ERRORED)
+
+    @property
+    def crashed(self) -> bool:
+        """ERRORED: the test died (a signal, a timeout), as opposed to failing
+        an assertion."""
+        return self.status == ERRORED
 
 
 def parse_list(text: str) -> list[tuple[str, str]]:
@@ -54,6 +61,17 @@ def parse_list(text: str) -> list[tuple[str, str]]:
         if m and suite is not None:
             out.append((suite, m.group(1)))
     return out
+
+
+def list_tests(binary: str, timeout: float = 120) -> list[tuple[str, str]]:
+    """Runs `binary --list`: [(criterion suite, test name)]."""
+    try:
+        p = subprocess.run([binary, "--list"], capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise RuntimeError(f"{binary} --list could not run: {e}") from e
+    if p.returncode != 0:
+        raise RuntimeError(f"{binary} --list failed (exit {p.returncode}): {p.stderr.strip()}")
+    return parse_list(p.stdout)
 
 
 _ATTR = re.compile(r'(\w+)="([^"]*)"')

@@ -1,0 +1,166 @@
+/* arch.c: the observer's per-arch table, the one place that knows
+ * register names, breakpoint sizes and TLS layouts (see obs_internal.h).
+ *
+ * Register names are those of gdb's target descriptions, which qemu's
+ * gdbstub sends (qXfer:features:read): gdb's own names, so a human can
+ * check them with gdb. Sources: gdb's features/i386/64bit-core.xml and
+ * 64bit-segments.xml, features/aarch64-core.xml (TPIDR_EL0 comes from
+ * qemu's generated system-registers.xml), features/riscv/64bit-cpu.xml; the
+ * TLS variants and TCB sizes from the psABIs (x86-64: variant II, the
+ * block ends at %fs; AArch64: variant I, a 16-byte TCB; RISC-V: variant I,
+ * tp points just past the TCB, at the first block). */
+#define _GNU_SOURCE
+#include "obs_internal.h"
+
+#include <elf.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rt0conf/elfinfo.h"
+#if defined(__x86_64__)
+#include <sys/user.h>
+#endif
+
+#if defined(__x86_64__)
+#define NREG(n, f)                                                             \
+	{                                                                      \
+		n, offsetof(struct user_regs_struct, f)                        \
+	}
+static const struct obs_native_reg amd64_native[] = {
+    NREG("rip", rip),         NREG("rsp", rsp), NREG("fs_base", fs_base),
+    NREG("gs_base", gs_base), NREG("rax", rax), NREG("rbx", rbx),
+    NREG("rcx", rcx),         NREG("rdx", rdx), NREG("rsi", rsi),
+    NREG("rdi", rdi),         NREG("rbp", rbp), NREG("r8", r8),
+    NREG("r9", r9),           NREG("r10", r10), NREG("r11", r11),
+    NREG("r12", r12),         NREG("r13", r13), NREG("r14", r14),
+    NREG("r15", r15),         {NULL, 0}};
+#define AMD64_NATIVE amd64_native
+#else
+#define AMD64_NATIVE NULL /* ptrace is only written for x86-64 hosts */
+#endif
+
+static const char *const arm64_aliases[][2] = {
+    {"fp", "x29"}, {"lr", "x30"}, {NULL, NULL}};
+
+/* Go and the psABI call riscv64 registers x0..x31; gdb uses ABI names. */
+static const char *const riscv64_aliases[][2] = {
+    {"x0", "zero"}, {"x1", "ra"},  {"x2", "sp"},  {"x3", "gp"},
+    {"x4", "tp"},   {"x5", "t0"},  {"x6", "t1"},  {"x7", "t2"},
+    {"x8", "fp"},   {"s0", "fp"},  {"x9", "s1"},  {"x10", "a0"},
+    {"x11", "a1"},  {"x12", "a2"}, {"x13", "a3"}, {"x14", "a4"},
+    {"x15", "a5"},  {"x16", "a6"}, {"x17", "a7"}, {"x18", "s2"},
+    {"x19", "s3"},  {"x20", "s4"}, {"x21", "s5"}, {"x22", "s6"},
+    {"x23", "s7"},  {"x24", "s8"}, {"x25", "s9"}, {"x26", "s10"},
+    {"x27", "s11"}, {"x28", "t3"}, {"x29", "t4"}, {"x30", "t5"},
+    {"x31", "t6"},  {NULL, NULL}};
+
+static const struct obs_arch arches[] = {
+    {
+        .goarch = "amd64",
+        .elf_machine = EM_X86_64,
+        .ptrsize = 8,
+        .qemu = "qemu-x86_64",
+        .pc_reg = "rip",
+        .sp_reg = "rsp",
+        .tp_reg = "fs_base",
+        .bp_kind = 1, /* int3 */
+        .tls_variant = 2,
+        .tcb_size = 0,
+        .reg_aliases = NULL,
+        .native_regs = AMD64_NATIVE,
+    },
+    {
+        .goarch = "arm64",
+        .elf_machine = EM_AARCH64,
+        .ptrsize = 8,
+        .qemu = "qemu-aarch64",
+        .pc_reg = "pc",
+        .sp_reg = "sp",
+        .tp_reg = "TPIDR_EL0",
+        .bp_kind = 4, /* brk */
+        .tls_variant = 1,
+        .tcb_size = 16,
+        .reg_aliases = arm64_aliases,
+        .native_regs = NULL,
+    },
+    {
+        .goarch = "riscv64",
+        .elf_machine = EM_RISCV,
+        .ptrsize = 8,
+        .qemu = "qemu-riscv64",
+        .pc_reg = "pc",
+        .sp_reg = "sp",
+        .tp_reg = "tp",
+        .bp_kind = 4, /* ebreak (c.ebreak would be 2) */
+        .tls_variant = 1,
+        .tcb_size = 0,
+        .reg_aliases = riscv64_aliases,
+        .native_regs = NULL,
+    },
+};
+
+#define NARCHES (sizeof arches / sizeof arches[0])
+
+const struct obs_arch *obs_arch_find(const char *goarch)
+{
+	for (size_t i = 0; goarch && i < NARCHES; i++)
+		if (strcmp(arches[i].goarch, goarch) == 0)
+			return &arches[i];
+	return NULL;
+}
+
+const struct obs_arch *obs_arch_by_machine(uint16_t m)
+{
+	for (size_t i = 0; i < NARCHES; i++)
+		if (arches[i].elf_machine == m)
+			return &arches[i];
+	return NULL;
+}
+
+const char *obs_arch_names(void)
+{
+	static char names[128];
+	if (!names[0])
+		for (size_t i = 0; i < NARCHES; i++) {
+			if (i)
+				strncat(names, ", ",
+				        sizeof names - strlen(names) - 1);
+			strncat(names, arches[i].goarch,
+			        sizeof names - strlen(names) - 1);
+		}
+	return names;
+}
+
+const char *obs_arch_reg_name(const struct obs_arch *a, const char *name)
+{
+	for (size_t i = 0; a->reg_aliases && a->reg_aliases[i][0]; i++)
+		if (strcmp(a->reg_aliases[i][0], name) == 0)
+			return a->reg_aliases[i][1];
+	return name;
+}
+
+const char *obs_arch_of_elf(const char *probe, char *err, size_t errcap)
+{
+	struct elf_info elf;
+	const struct obs_arch *a = NULL;
+	if (!elf_open(probe, &elf))
+		snprintf(err, errcap, "%s", elf.error);
+	else if (!(a = obs_arch_by_machine(elf.machine)))
+		snprintf(err, errcap, "%s: ELF machine %u is none of %s", probe,
+		         elf.machine, obs_arch_names());
+	elf_close(&elf);
+	return a ? a->goarch : NULL;
+}
+
+const char *obs_arch_qemu(const char *goarch)
+{
+	const struct obs_arch *a = obs_arch_find(goarch);
+	return a ? a->qemu : NULL;
+}
+
+bool obs_arch_native(const char *goarch)
+{
+	const struct obs_arch *a = obs_arch_find(goarch);
+	return a && a->native_regs;
+}

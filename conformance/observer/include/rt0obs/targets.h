@@ -1,0 +1,50 @@
+/* targets.h: what the observer is told about each runtime it can watch,
+ * as data (targets.c): the start-up functions to stop at, the start-up
+ * trace phase each one matches (TRACE.md), where g lives per arch and link
+ * mode, and the DWARF name of g's type, whose layout layout.c reads from
+ * the probe itself. */
+#ifndef RT0OBS_TARGETS_H
+#define RT0OBS_TARGETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rt0obs/observer.h"
+
+struct obs_impl_g {
+	const char *goarch;
+	/* obs_g_where_parse's text per link mode; NULL: not known. */
+	const char *internal, *external;
+};
+
+struct obs_impl {
+	const char *name;   /* "rt0", "go" */
+	const char *g_type; /* DWARF name of g's struct */
+	/* The start-up functions in Go's order, NULL-terminated, and the
+	 * trace phase each corresponds to (NULL: none). */
+	const char *const *symbols;
+	const char *const *phases;
+	const struct obs_impl_g *g; /* ends with a NULL goarch */
+};
+
+const struct obs_impl *obs_impl_find(const char *name);
+
+/* The trace phase of impl's symbol, or NULL. */
+const char *obs_impl_phase(const struct obs_impl *impl, const char *symbol);
+
+/* Fills spec->symbols, spec->g, spec->layout (from the probe's DWARF) and
+ * spec->read_m for a probe of impl built for goarch; the link mode is the
+ * ELF's (static: internal). The other fields are left alone. False with a
+ * message on bad input. */
+bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
+                       const char *goarch, struct obs_spec *spec, char *err,
+                       size_t errcap);
+
+/* g's field offsets and sizes from the probe's DWARF: members goid,
+ * stack.lo, stack.hi (stack is a struct member) and m of the struct named
+ * type. A missing member leaves its field unknown; a missing type or no
+ * DWARF at all is an error. */
+bool obs_layout_from_dwarf(const char *probe, const char *type,
+                           struct obs_g_layout *out, char *err, size_t errcap);
+
+#endif

@@ -1,0 +1,161 @@
+/* layout.c: g's layout from the probe's own DWARF (elfutils' libdw).
+ *
+ * Why DWARF and not the build's asm_offsets.h: that header only holds
+ * what the runtime's assembly needs (no goid), exists per arch in each
+ * cross build's tree, and is the runtime's word about itself; the DWARF of
+ * the very binary being observed is what its compiler laid out, and it is
+ * also where a real Go binary's layout comes from (issue 13). */
+#define _GNU_SOURCE
+#include "rt0obs/targets.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The type a typedef, const or volatile stands for. */
+static bool peel(Dwarf_Die *die)
+{
+	for (int depth = 0; depth < 16; depth++) {
+		int tag = dwarf_tag(die);
+		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type &&
+		    tag != DW_TAG_volatile_type)
+			return true;
+		Dwarf_Attribute a;
+		if (!dwarf_attr_integrate(die, DW_AT_type, &a) ||
+		    !dwarf_formref_die(&a, die))
+			return false;
+	}
+	return false;
+}
+
+/* A complete struct named name among the top-level DIEs of every CU. */
+static bool find_struct(Dwarf *dw, const char *name, Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, child;
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    dwarf_child(&cu, &child) == 0) {
+			do {
+				int tag = dwarf_tag(&child);
+				const char *n = dwarf_diename(&child);
+				if ((tag == DW_TAG_structure_type ||
+				     tag == DW_TAG_typedef) &&
+				    n && strcmp(n, name) == 0 &&
+				    !dwarf_hasattr(&child, DW_AT_declaration)) {
+					*out = child;
+					if (peel(out) &&
+					    dwarf_tag(out) ==
+					        DW_TAG_structure_type &&
+					    !dwarf_hasattr(out,
+					                   DW_AT_declaration))
+						return true;
+				}
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		off = next;
+	}
+	return false;
+}
+
+/* A member's offset: a constant, or DWARF 2's DW_OP_plus_uconst. */
+static bool member_offset(Dwarf_Die *m, Dwarf_Word *off)
+{
+	Dwarf_Attribute a;
+	if (!dwarf_attr_integrate(m, DW_AT_data_member_location, &a)) {
+		*off = 0; /* union members, and the first of some structs */
+		return true;
+	}
+	if (dwarf_formudata(&a, off) == 0)
+		return true;
+	Dwarf_Op *ops;
+	size_t nops;
+	if (dwarf_getlocation(&a, &ops, &nops) == 0 && nops == 1 &&
+	    ops[0].atom == DW_OP_plus_uconst) {
+		*off = ops[0].number;
+		return true;
+	}
+	return false;
+}
+
+/* The field at a dotted path ("stack.lo") below the struct st. */
+static bool field(Dwarf_Die *st, const char *path, struct obs_field *out)
+{
+	char first[64];
+	const char *dot = strchr(path, '.');
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	if (n >= sizeof first)
+		return false;
+	memcpy(first, path, n);
+	first[n] = '\0';
+	Dwarf_Die m;
+	if (dwarf_child(st, &m) != 0)
+		return false;
+	do {
+		const char *name = dwarf_diename(&m);
+		if (dwarf_tag(&m) != DW_TAG_member || !name ||
+		    strcmp(name, first) != 0)
+			continue;
+		Dwarf_Word off;
+		Dwarf_Attribute a;
+		Dwarf_Die type;
+		if (!member_offset(&m, &off) ||
+		    !dwarf_attr_integrate(&m, DW_AT_type, &a) ||
+		    !dwarf_formref_die(&a, &type) || !peel(&type))
+			return false;
+		if (dot) {
+			if (dwarf_tag(&type) != DW_TAG_structure_type ||
+			    !field(&type, dot + 1, out))
+				return false;
+			out->offset += (uint32_t)off;
+			return true;
+		}
+		Dwarf_Word size;
+		if (dwarf_aggregate_size(&type, &size) != 0)
+			return false;
+		*out = (struct obs_field){true, (uint32_t)off, (uint32_t)size};
+		return true;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+bool obs_layout_from_dwarf(const char *probe, const char *type,
+                           struct obs_g_layout *out, char *err, size_t errcap)
+{
+	memset(out, 0, sizeof *out);
+	int fd = open(probe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errcap, "%s: %m", probe);
+		return false;
+	}
+	bool ok = false;
+	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
+	Dwarf_Die st;
+	if (!dw) {
+		snprintf(err, errcap, "%s has no DWARF (built without -g?): %s",
+		         probe, dwarf_errmsg(-1));
+	} else if (!find_struct(dw, type, &st)) {
+		snprintf(err, errcap, "no struct %s in the DWARF of %s", type,
+		         probe);
+	} else {
+		field(&st, "goid", &out->goid);
+		field(&st, "stack.lo", &out->stack_lo);
+		field(&st, "stack.hi", &out->stack_hi);
+		field(&st, "m", &out->m);
+		ok = true;
+		if (!out->goid.known && !out->stack_lo.known)
+			snprintf(err, errcap,
+			         "struct %s in %s has neither goid nor "
+			         "stack.lo",
+			         type, probe);
+		ok = out->goid.known || out->stack_lo.known;
+	}
+	if (dw)
+		dwarf_end(dw);
+	close(fd);
+	return ok;
+}

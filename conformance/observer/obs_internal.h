@@ -1,0 +1,129 @@
+/* obs_internal.h: what the observer's parts share: the per-arch table, a
+ * session (one obs_run), and the two backends behind it. */
+#ifndef RT0OBS_INTERNAL_H
+#define RT0OBS_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "rt0obs/observer.h"
+
+/* A register the native tracer can read: its name (as in gdb's target
+ * description) and where PTRACE_GETREGS puts it. */
+struct obs_native_reg {
+	const char *name;
+	size_t offset; /* in struct user_regs_struct */
+};
+
+/* Everything the observer knows about an arch, in one place (arch.c). */
+struct obs_arch {
+	const char *goarch;
+	uint16_t elf_machine;
+	unsigned ptrsize;
+	const char *qemu; /* the qemu-user program for it */
+	/* Register names in gdb's target description (qemu's gdbstub) and in
+	 * native_regs: the PC, the SP and the thread pointer. */
+	const char *pc_reg, *sp_reg, *tp_reg;
+	/* The kind argument of a Z0 breakpoint: the breakpoint instruction's
+	 * length (qemu-user checks breakpoints itself and ignores it). */
+	unsigned bp_kind;
+	/* The psABI's TLS layout: variant 1 puts the executable's block
+	 * above the thread pointer after a TCB of tcb_size bytes; variant 2
+	 * puts it just below the thread pointer. */
+	int tls_variant;
+	unsigned tcb_size;
+	/* Other names a register may be given by: {alias, name} pairs,
+	 * ending with {NULL, NULL}; NULL when there are none. */
+	const char *const (*reg_aliases)[2];
+	/* Registers for the ptrace backend, ending with {NULL, 0}; NULL when
+	 * this arch cannot be traced natively on this host. */
+	const struct obs_native_reg *native_regs;
+};
+
+const struct obs_arch *obs_arch_find(const char *goarch);
+/* "amd64, arm64, riscv64": for messages. */
+const char *obs_arch_names(void);
+/* The row whose ELF machine is m, or NULL. */
+const struct obs_arch *obs_arch_by_machine(uint16_t m);
+/* name itself, or the name an alias stands for. */
+const char *obs_arch_reg_name(const struct obs_arch *a, const char *name);
+
+/* A breakpoint: one per distinct function entry. */
+struct obs_bp {
+	uint64_t addr;   /* at run time (ELF value + load bias) */
+	uint32_t symbol; /* index in spec->symbols: the first name for addr */
+	unsigned hits;
+	bool armed;     /* still wanted: removed after max_hits */
+	uint64_t saved; /* ptrace: the word int3 replaced */
+};
+
+/* How a backend reads a stopped thread. Register ids come from reg_lookup,
+ * called once per name after the probe has started. */
+struct obs_target_ops {
+	int (*reg_lookup)(void *ctx, const char *name); /* -1: no such reg */
+	bool (*reg_read)(void *ctx, int id, uint64_t *value);
+	bool (*mem_read)(void *ctx, uint64_t addr, void *buf, size_t n);
+};
+
+/* One obs_run. */
+struct obs_session {
+	const struct obs_spec *spec;
+	const struct obs_arch *arch;
+	struct obs_result *res;
+	uint64_t elf_entry; /* e_entry: with AT_ENTRY, the load bias */
+	uint64_t *sym_addr; /* per symbol, the ELF value */
+	struct obs_bp *bps;
+	size_t nbps;
+	size_t stops_cap;
+	uint64_t deadline_ns; /* CLOCK_MONOTONIC */
+	uint64_t start_ns;
+	int reg_pc, reg_sp, reg_tp, reg_g; /* ids from reg_lookup, or -1 */
+};
+
+uint64_t obs_now_ns(void);
+
+/* Sets res->status and res->error (printf-style); returns the status. */
+enum obs_status obs_fail(struct obs_session *s, enum obs_status st,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* After the probe has started: resolves the register names (pc, sp, tp
+ * and g's register) through ops. */
+enum obs_status obs_resolve_regs(struct obs_session *s,
+                                 const struct obs_target_ops *ops, void *ctx);
+/* Sets every breakpoint's run-time address from the load bias. */
+void obs_apply_bias(struct obs_session *s, uint64_t at_entry);
+/* The breakpoint at addr, or NULL. */
+struct obs_bp *obs_bp_at(struct obs_session *s, uint64_t addr);
+/* Records a stop at bp for thread tid: reads SP, the thread pointer, g and
+ * g's fields through ops. Counts the hit and disarms the breakpoint when
+ * it has had max_hits; returns false when max_stops is reached (the
+ * backend then removes every breakpoint and lets the probe run). */
+bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
+                     void *ctx, struct obs_bp *bp, int64_t tid);
+
+/* An auxv (pairs of ptrsize words) -> AT_ENTRY; false when absent. */
+bool obs_auxv_entry(const struct obs_session *s, const unsigned char *auxv,
+                    size_t len, uint64_t *entry);
+
+/* The child's side of both backends, before its exec: its own process
+ * group, no core file, killed when the observer dies, stdin from
+ * /dev/null, stdout and stderr into outfd and errfd, default signals. */
+void obs_child_setup(int outfd, int errfd);
+/* An executable's path: prog itself when it has a '/', else from PATH.
+ * False when it cannot be found. */
+bool obs_find_program(const char *prog, char *path, size_t cap);
+/* Moves what the probe wrote (the memfds) into res->probe. */
+void obs_collect_output(struct obs_session *s, int outfd, int errfd);
+/* Kills the process group pgid and reaps pid (no zombie, no survivor);
+ * *status gets pid's wait status when it was still to be reaped. */
+void obs_kill_and_reap(pid_t pgid, pid_t pid, int *status);
+
+/* The backends: run the probe to its end, filling s->res. */
+enum obs_status obs_run_ptrace(struct obs_session *s);
+enum obs_status obs_run_gdbstub(struct obs_session *s);
+
+#endif
