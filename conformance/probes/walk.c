@@ -7,8 +7,9 @@
  *   sched      g0 in the scheduler, after the user goroutine parked and
  *              before goroutine 1 resumes (rt0_hook_schedule)
  * External link mode walks in-process with libunwind and prints, per walk
- * <w>, facts walk.<w>.<i>.{name,obj,off,pc,sp} for frame i (0 = the function
- * above; obj = the file the pc lies in, by dladdr), walk.<w>.n, walk.<w>.end
+ * <w>, facts walk.<w>.<i>.{name,obj,off,pc,sp,exec} for frame i (0 = the
+ * function above; obj = the file the pc lies in, by dladdr; exec = 1 when
+ * it lies in an executable segment), walk.<w>.n, walk.<w>.end
  * (end: unw_step said the outermost frame; stop: it returned -UNW_ESTOPUNWIND,
  * which libunwind's EHABI unwinder (arm) says at an EXIDX_CANTUNWIND entry,
  * the ABI's own mark of an outermost frame; error: it failed otherwise,
@@ -18,10 +19,11 @@
  * stops at a breakpoint (amd64 int3) with walk_where naming the place, and
  * a tracer walks it from outside over ptrace (suites/walk_ptrace.c). */
 #ifdef RT0_LINK_EXTERNAL
-#define _GNU_SOURCE /* dladdr */
+#define _GNU_SOURCE /* dladdr, dl_iterate_phdr */
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
 #include <libunwind.h>
+#include <link.h>
 #endif
 
 #include "probe_util.h"
@@ -43,6 +45,36 @@ static const char *wkey(char *buf, const char *w, int i, const char *field)
 		return pu_key(buf, a, -1, field);
 	pu_key(b, a, -1, ".");
 	return pu_key(buf, b, i, field);
+}
+
+struct exec_query {
+	uintptr_t pc;
+	int exec;
+};
+
+static int in_exec_segment(struct dl_phdr_info *info, size_t size, void *q_)
+{
+	(void)size;
+	struct exec_query *q = q_;
+	for (int k = 0; k < info->dlpi_phnum; k++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[k];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && q->pc >= lo &&
+		    q->pc - lo < ph->p_memsz) {
+			q->exec = (ph->p_flags & PF_X) != 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* 1 when pc lies in a loaded executable segment: a return address does,
+ * a data word taken for one (a garbage frame) does not. */
+static int pc_is_code(uintptr_t pc)
+{
+	struct exec_query q = {pc, 0};
+	dl_iterate_phdr(in_exec_segment, &q);
+	return q.exec;
 }
 
 /* The frames from c on, as facts (out of walk_here: see there). */
@@ -75,6 +107,7 @@ static __attribute__((noinline)) void walk_print(const char *w, unw_cursor_t *c)
 		rt0_fact_hex(wkey(key, w, i, ".off"), off);
 		rt0_fact_hex(wkey(key, w, i, ".pc"), ip);
 		rt0_fact_hex(wkey(key, w, i, ".sp"), sp);
+		rt0_fact_int(wkey(key, w, i, ".exec"), pc_is_code(ip));
 		i++;
 		step = unw_step(c);
 		if (step <= 0) {
@@ -175,7 +208,10 @@ void main_main(void)
 {
 	walk("main");
 	wake = rt0_chan_make(0);
-	rt0_go(walk_goroutine, NULL);
+	/* Not NULL: on 386 the argument is the word above the goroutine's
+	 * return address, and a 0 there would end even a walk that got past
+	 * goexit (libunwind stops at a return address of 0). */
+	rt0_go(walk_goroutine, &wake);
 	rt0_gosched(); /* walk_goroutine runs, walks, parks */
 	rt0_chan_send(wake, 1);
 	for (int t = 0; t < 1000 && !goroutine_done; t++)

@@ -56,6 +56,7 @@ TestSuite(walk, .fini = stop);
 struct frame {
 	const char *name, *obj;
 	uint64_t off, pc, sp;
+	uint64_t exec; /* 1: the pc lies in executable code */
 };
 
 struct walk {
@@ -105,6 +106,7 @@ static void get_walk(const char *where, struct walk *w)
 		f->off = wfact_u64(where, (long)i, "off");
 		f->pc = wfact_u64(where, (long)i, "pc");
 		f->sp = wfact_u64(where, (long)i, "sp");
+		f->exec = wfact_u64(where, (long)i, "exec");
 	}
 }
 
@@ -241,6 +243,13 @@ Test(walk, walk_ends_clean)
 			      "frame %zu (pc 0x%llx) is in none: garbage\n"
 			      "      %s",
 			      w.where, i, (unsigned long long)w.f[i].pc, got);
+			CHECK(
+			    &run, w.f[i].exec == 1,
+			    "expected every pc of walk %s in executable code; "
+			    "frame %zu (pc 0x%llx, in %s) is in data: a word "
+			    "taken for a return address, garbage\n      %s",
+			    w.where, i, (unsigned long long)w.f[i].pc,
+			    w.f[i].obj, got);
 			if (i == 0)
 				continue;
 			CHECK(&run, w.f[i].sp >= w.f[i - 1].sp,
