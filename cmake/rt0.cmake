@@ -117,6 +117,9 @@ function(rt0_add_suite name)
   add_dependencies(suite_${name} rt0_probes)
   foreach(group IN LISTS S_GROUPS)
     string(REPLACE "-" "_" criterion_suite "${group}")
+    # binary:group of every registration, for other implementations'
+    # (cmake/go.cmake).
+    set_property(GLOBAL APPEND PROPERTY RT0_SUITES "${name}:${group}")
     foreach(arch IN LISTS RT0_RUN_ARCHES)
       foreach(mode IN LISTS RT0_MODES)
         set(test ${group}.${arch}.${mode})
@@ -129,6 +132,9 @@ function(rt0_add_suite name)
           list(APPEND env "RT0_QEMU=${RT0_QEMU_${arch}}"
             "RT0_SYSROOT=${RT0_SYSROOT_${arch}}" "RT0_TIMEOUT_SCALE=10")
           list(APPEND labels qemu)
+        else()
+          # Set empty, so that none a user exported leaks into a native run.
+          list(APPEND env "RT0_QEMU=" "RT0_SYSROOT=" "RT0_TIMEOUT_SCALE=")
         endif()
         set_tests_properties(${test} PROPERTIES LABELS "${labels}"
           ENVIRONMENT "${env}")

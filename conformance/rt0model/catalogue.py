@@ -14,12 +14,26 @@ tools):
   go119 = "..."                 # optional, with newgo: where Go 1.19 and current Go differ
   newgo = "..."
   exceptions = [{arch = "qemu-user", mode = "all", reason = "..."}]
+  impls = ["rt0"]               # optional: the implementations it applies to
+  impl_reason = "..."           # with impls: why the others are left out
+  expect = [{impl = "go<1.21", outcome = "fail", reason = "...", evidence = "...",
+             arches = ["amd64"], modes = ["internal"]}]
 
 An exception's arch is a GOARCH, "all", or "qemu-user" (any arch run under
 qemu-user); its mode internal, external or "all". Where an invariant does not
-apply (outside its arches or modes, or in an exception) its test skips with the
-reason that applies() gives; the C suites read the same decisions from a
-header generated from this module (conformance/tools/catalogue.py header).
+apply (outside its implementations, arches or modes, or in an exception) its
+test skips with the reason that applies() gives; the C suites read the same
+decisions from a header generated from this module (conformance/tools/
+catalogue.py header).
+
+Implementations under test (DESIGN.md 3a): "rt0", the reference runtime,
+and Go toolchains named go1.19, go1.23, ... An invariant applies to every
+implementation unless `impls` lists the ones it does (IMPL_FAMILIES: "rt0",
+"go"). An `expect` entry says where an implementation legitimately differs
+(a Go version's behaviour, with evidence): there the test is expected to
+fail; a pass is an unexpected pass, the sign of a stale expectation. Its
+impl is a selector: "rt0", "go" (any Go), "go1.19" (that version),
+"go<1.21", "go>=1.21" (and <=, >).
 """
 from __future__ import annotations
 
@@ -61,7 +75,15 @@ HOST, UNIT = "host", "unit"  # the column and "mode" of the in-process unit test
 
 REQUIRED = {"id": str, "group": str, "statement": str, "arches": list, "modes": list,
             "observed": str, "evidence": str}
-OPTIONAL = {"go119": str, "newgo": str, "exceptions": list}
+OPTIONAL = {"go119": str, "newgo": str, "exceptions": list, "impls": list,
+            "impl_reason": str, "expect": list}
+IMPL_FAMILIES = ["rt0", "go"]
+RT0 = "rt0"
+EXPECT_FIELDS = {"impl": str, "outcome": str, "reason": str, "evidence": str}
+EXPECT_OPTIONAL = {"arches": list, "modes": list}
+OUTCOMES = ["fail"]  # what an expectation can say of a cell
+SELECTOR_RE = re.compile(r"^(rt0|go|go(<|<=|>|>=)?1\.(\d+))$")
+IMPL_RE = re.compile(r"^(rt0|go1\.(\d+)(\.\d+)*)$")
 ID_RE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
 
 
@@ -94,6 +116,42 @@ class Exception_:
                 and self.mode in ("all", mode))
 
 
+def impl_family(impl: str) -> str:
+    """rt0 -> rt0; go1.19, go1.23.5 -> go."""
+    return "go" if impl.startswith("go") else impl
+
+
+def impl_matches(selector: str, impl: str) -> bool:
+    """Whether selector ("rt0", "go", "go1.19", "go<1.21", ...) names impl
+    ("rt0", "go1.19", "go1.23.5")."""
+    m = SELECTOR_RE.match(selector)
+    i = IMPL_RE.match(impl)
+    if not m or not i:
+        return False
+    if selector in ("rt0", "go"):
+        return impl_family(impl) == selector
+    if i.group(2) is None:  # rt0 against a Go selector
+        return False
+    have, want = int(i.group(2)), int(m.group(3))
+    return {None: have == want, "<": have < want, "<=": have <= want,
+            ">": have > want, ">=": have >= want}[m.group(2)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Expectation:
+    impl: str  # a selector
+    outcome: str
+    reason: str
+    evidence: str
+    arches: tuple[str, ...] = ("all",)
+    modes: tuple[str, ...] = tuple(MODES)
+
+    def matches(self, impl: str, arch: str, mode: str) -> bool:
+        return (impl_matches(self.impl, impl)
+                and ("all" in self.arches or arch in self.arches)
+                and mode in self.modes)
+
+
 @dataclasses.dataclass
 class Invariant:
     id: str
@@ -107,6 +165,9 @@ class Invariant:
     newgo: str = ""
     exceptions: list[Exception_] = dataclasses.field(default_factory=list)
     file: str = ""  # the catalogue file it comes from, relative to the repository
+    impls: list[str] = dataclasses.field(default_factory=lambda: list(IMPL_FAMILIES))
+    impl_reason: str = ""
+    expects: list[Expectation] = dataclasses.field(default_factory=list)
 
     @property
     def test_name(self) -> str:
@@ -124,9 +185,12 @@ class Invariant:
     def exception(self, arch: str, mode: str, qemu: bool = False) -> Exception_ | None:
         return next((x for x in self.exceptions if x.matches(arch, mode, qemu)), None)
 
-    def applies(self, arch: str, mode: str, qemu: bool = False) -> tuple[bool, str | None]:
+    def applies(self, arch: str, mode: str, qemu: bool = False,
+                impl: str = RT0) -> tuple[bool, str | None]:
         """(True, None) where the test runs; else (False, why): outside its
-        arches or modes, or the catalogue's exception there."""
+        implementations, arches or modes, or the catalogue's exception there."""
+        if impl_family(impl) not in self.impls:
+            return False, f"{', '.join(self.impls)} only: {self.impl_reason}"
         if "all" not in self.arches and arch not in self.arches:
             return False, f"applies to {', '.join(self.arches)} only"
         if mode not in self.modes:
@@ -136,14 +200,20 @@ class Invariant:
             return False, x.reason
         return True, None
 
+    def expectation(self, impl: str, arch: str, mode: str) -> Expectation | None:
+        """Where impl is expected to differ from the statement, the entry
+        that says so."""
+        return next((x for x in self.expects if x.matches(impl, arch, mode)), None)
+
     @property
     def everywhere(self) -> bool:
         return self.arches == ["all"] and sorted(self.modes) == sorted(MODES) \
-            and not self.exceptions
+            and not self.exceptions and sorted(self.impls) == sorted(IMPL_FAMILIES)
 
     def as_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d["exceptions"] = [dataclasses.asdict(x) for x in self.exceptions]
+        d["expects"] = [dataclasses.asdict(x) for x in self.expects]
         return d
 
 
@@ -238,6 +308,33 @@ def format_errors(entries: list[dict]) -> list[str]:
         if isinstance(modes, list) and (not modes or any(m not in MODES for m in modes)
                                         or len(set(modes)) != len(modes)):
             errors.append(f"{where}: modes must be [\"internal\", \"external\"] or one of them")
+        impls = e.get("impls")
+        if isinstance(impls, list):
+            if not impls or any(i not in IMPL_FAMILIES for i in impls) or len(set(impls)) != len(impls):
+                errors.append(f"{where}: impls must name some of {', '.join(IMPL_FAMILIES)}")
+            if not isinstance(e.get("impl_reason"), str) or not e["impl_reason"].strip():
+                errors.append(f"{where}: impls needs impl_reason (why the others are left out)")
+        elif "impl_reason" in e:
+            errors.append(f"{where}: impl_reason without impls")
+        for n_x, x in enumerate(e.get("expect", []) if isinstance(e.get("expect"), list) else []):
+            w = f"{where}: expect {n_x + 1}"
+            if not isinstance(x, dict):
+                errors.append(f"{w}: must be a table")
+                continue
+            errors += field_errors(w, x, EXPECT_FIELDS, EXPECT_OPTIONAL, frozenset())
+            if isinstance(x.get("impl"), str) and not SELECTOR_RE.match(x["impl"]):
+                errors.append(f"{w}: impl {x['impl']!r} is not rt0, go, go1.N, go<1.N, go>=1.N, ...")
+            if isinstance(x.get("outcome"), str) and x["outcome"] not in OUTCOMES:
+                errors.append(f"{w}: outcome {x['outcome']!r} (known: {', '.join(OUTCOMES)})")
+            for key in ("reason", "evidence"):
+                if isinstance(x.get(key), str) and not x[key].strip():
+                    errors.append(f"{w}: empty {key}")
+            for a in x.get("arches", []) if isinstance(x.get("arches"), list) else []:
+                if a not in GOARCHES + ["all"]:
+                    errors.append(f"{w}: unknown arch {a!r}")
+            for m in x.get("modes", []) if isinstance(x.get("modes"), list) else []:
+                if m not in MODES:
+                    errors.append(f"{w}: unknown mode {m!r}")
         if ("go119" in e) != ("newgo" in e):
             errors.append(f"{where}: go119 and newgo go together (record both where Go 1.19 and current Go differ)")
         for x in e.get("exceptions", []) if isinstance(e.get("exceptions"), list) else []:
@@ -270,12 +367,20 @@ def load(main: Path = MAIN_CATALOGUE) -> Catalogue:
         exc = [Exception_(str(x.get("arch", "")), str(x.get("mode", "")), str(x.get("reason", "")))
                for x in e.get("exceptions", []) if isinstance(x, dict)] \
             if isinstance(e.get("exceptions"), list) else []
+        expects = [Expectation(str(x.get("impl", "")), str(x.get("outcome", "")),
+                               str(x.get("reason", "")), str(x.get("evidence", "")),
+                               tuple(_strs(x.get("arches")) or ["all"]),
+                               tuple(_strs(x.get("modes")) or MODES))
+                   for x in e.get("expect", []) if isinstance(x, dict)] \
+            if isinstance(e.get("expect"), list) else []
         invs[e["id"]] = Invariant(
             id=e["id"], group=str(e.get("group", "")), statement=str(e.get("statement", "")),
             arches=_strs(e.get("arches")), modes=_strs(e.get("modes")),
             observed=str(e.get("observed", "")), evidence=str(e.get("evidence", "")),
             go119=str(e.get("go119", "")), newgo=str(e.get("newgo", "")),
-            exceptions=exc, file=e["_file"])
+            exceptions=exc, file=e["_file"],
+            impls=_strs(e.get("impls")) or list(IMPL_FAMILIES),
+            impl_reason=str(e.get("impl_reason", "")), expects=expects)
     return Catalogue(main, catalogue_files(main), invs, format_errors(entries))
 
 

@@ -293,6 +293,39 @@ const struct trace_line *need_event(struct run *run, const char *phase,
 	return ev;
 }
 
+/* The implementation under test: RT0_IMPL (rt0, go1.19, ...), rt0 when
+ * unset; as the catalogue's skips name it, rt0 or go. */
+static const char *impl_family(void)
+{
+	const char *impl = getenv("RT0_IMPL");
+	return impl != NULL && strncmp(impl, "go", 2) == 0 ? "go" : "rt0";
+}
+
+static const struct catalogue_rule *rule_of_test(const char *test)
+{
+	for (size_t i = 0;
+	     i < sizeof catalogue_rules / sizeof catalogue_rules[0]; i++)
+		if (strcmp(catalogue_rules[i].test, test) == 0)
+			return &catalogue_rules[i];
+	return NULL;
+}
+
+/* Where id's test does not run here, why; else NULL. */
+static const char *skip_reason(const char *id)
+{
+	const char *arch = want_arch(), *link = want_link(),
+	           *impl = impl_family();
+	int qemu = probe_emulator() != NULL;
+	for (size_t i = 0; i < CATALOGUE_NSKIPS; i++) {
+		const struct catalogue_skip *x = &catalogue_skips[i];
+		if (strcmp(x->id, id) == 0 && strcmp(x->impl, impl) == 0 &&
+		    strcmp(x->arch, arch) == 0 && strcmp(x->mode, link) == 0 &&
+		    x->qemu == qemu)
+			return x->reason;
+	}
+	return NULL;
+}
+
 const char *catalogue_skip_reason(const char *id)
 {
 	const struct catalogue_rule *rule = NULL;
@@ -309,13 +342,26 @@ const char *catalogue_skip_reason(const char *id)
 	cr_assert(strcmp(name, rule->test) == 0,
 	          "SKIP_IF_EXCEPTION(\"%s\") in test %s: the test of %s is %s",
 	          id, name, id, rule->test);
-	const char *arch = want_arch(), *link = want_link();
-	int qemu = probe_emulator() != NULL;
-	for (size_t i = 0; i < CATALOGUE_NSKIPS; i++) {
-		const struct catalogue_skip *x = &catalogue_skips[i];
-		if (strcmp(x->id, id) == 0 && strcmp(x->arch, arch) == 0 &&
-		    strcmp(x->mode, link) == 0 && x->qemu == qemu)
-			return x->reason;
-	}
-	return NULL;
+	return skip_reason(id);
 }
+
+/* Every test passes through here before its own .init (each group's
+ * Criterion suite has it as its .init): a test whose invariant does not
+ * apply to this implementation, arch, link mode or emulator is skipped
+ * with the catalogue's reason, before it runs a probe; a test named after
+ * no invariant fails. */
+static void catalogue_gate(void)
+{
+	const char *name = criterion_current_test->name;
+	const struct catalogue_rule *rule = rule_of_test(name);
+	cr_assert_not_null(rule,
+	                   "test %s is named after no invariant of the "
+	                   "catalogue (a test is named lower_snake(id))",
+	                   name);
+	const char *why = skip_reason(rule->id);
+	if (why != NULL)
+		cr_skip_test("%s: %s", rule->id, why);
+}
+
+#define GATED_SUITE(group) TestSuite(group, .init = catalogue_gate);
+CATALOGUE_GROUPS(GATED_SUITE)

@@ -75,13 +75,14 @@ const struct arch_expect *want_arch_expect(void);
 const char *probe_path(const char *name, char *buf, size_t cap);
 
 /* The catalogue (conformance/invariants.toml) decides where a test runs:
- * SKIP_IF_EXCEPTION("ID") skips the running test, with the catalogue's
- * reason, when invariant ID does not apply to this arch and link mode
- * (RT0_ARCH, RT0_LINK) or the catalogue declares an exception there
- * ("qemu-user" exceptions apply when RT0_QEMU is set). It fails the test
- * when ID is not in the catalogue or the test is not named lower_snake(ID).
- * A test whose invariant does not apply everywhere must call it first; it is
- * the only cr_skip_test the suites may use (catalogue.coverage checks). */
+ * every group's Criterion suite has suite.c's catalogue_gate as its .init,
+ * which skips a test, with the catalogue's reason, wherever its invariant
+ * does not apply (the implementation in RT0_IMPL, RT0_ARCH, RT0_LINK, and
+ * "qemu-user" exceptions when RT0_QEMU is set), before the test runs a
+ * probe. SKIP_IF_EXCEPTION("ID") asks the same question from inside a test
+ * (and fails it when ID is not in the catalogue or the test is not named
+ * lower_snake(ID)); the gate and it are the only skips the suites may use
+ * (catalogue.coverage checks). */
 #define SKIP_IF_EXCEPTION(id)                                                  \
 	do {                                                                   \
 		const char *why_ = catalogue_skip_reason(id);                  \

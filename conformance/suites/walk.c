@@ -21,6 +21,12 @@
 static struct run run;
 static bool ran;
 
+static void stop(void)
+{
+	if (ran)
+		run_free(&run);
+}
+
 /* Runs the probe: in-process walks in external mode (one run shared by
  * the suite's tests: under qemu-user each run costs a fifth of a second);
  * in internal mode (no libc, so no libunwind inside) under the ptrace
@@ -42,16 +48,9 @@ static void start(void)
 		      run.t.nerrors, run.t.error);
 	}
 	ran = true;
+	atexit(stop); /* each test is a process of its own */
 	CHECK_EXIT(&run, 0);
 }
-
-static void stop(void)
-{
-	if (ran)
-		run_free(&run);
-}
-
-TestSuite(walk, .fini = stop);
 
 struct frame {
 	const char *name, *obj;

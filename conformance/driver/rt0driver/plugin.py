@@ -219,7 +219,15 @@ def pytest_sessionstart(session):
     tr = session.config.pluginmanager.get_plugin("terminalreporter")
     err = None
     if not (session.config.option.no_build or session.config.option.ctest_json):
-        err = _build(state, tr)
+        try:
+            err = _build(state, tr)
+        except KeyboardInterrupt:  # cmake got the SIGINT too and stopped
+            state.interrupted = True
+            state.build_failed = True
+            _finish(state, session)
+            if tr:
+                pytest_terminal_summary(tr, 2, session.config)
+            pytest.exit("rt0: interrupted while building", returncode=pytest.ExitCode.INTERRUPTED)
     if err is None:
         try:
             state.info()

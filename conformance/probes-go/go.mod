@@ -1,0 +1,3 @@
+module rt0probe
+
+go 1.19
