@@ -65,13 +65,20 @@ function(rt0_add_unwind_probe name)
   set(t probe_${name}_external)
   target_compile_options(${t} PRIVATE ${RT0_WARNINGS})
   if(CMAKE_CROSSCOMPILING)
-    if(NOT RT0_SYSROOT OR NOT EXISTS "${RT0_SYSROOT}/usr/include/${RT0_TRIPLE}/libunwind.h")
+    # The sysroot's directories carry Debian's multiarch tuple, which is
+    # the compiler's triple except where arch.cmake says (386: i386-linux-gnu
+    # for i686-linux-gnu-gcc).
+    set(multiarch ${RT0_TRIPLE})
+    if(RT0_MULTIARCH)
+      set(multiarch ${RT0_MULTIARCH})
+    endif()
+    if(NOT RT0_SYSROOT OR NOT EXISTS "${RT0_SYSROOT}/usr/include/${multiarch}/libunwind.h")
       message(FATAL_ERROR "rt0: probe ${name} needs libunwind from a ${RT0_ARCH} sysroot "
         "(RT0_SYSROOT='${RT0_SYSROOT}'): run ci/setup ${RT0_ARCH}")
     endif()
-    set(lib "${RT0_SYSROOT}/usr/lib/${RT0_TRIPLE}")
+    set(lib "${RT0_SYSROOT}/usr/lib/${multiarch}")
     target_include_directories(${t} SYSTEM PRIVATE
-      "${RT0_SYSROOT}/usr/include/${RT0_TRIPLE}" "${RT0_SYSROOT}/usr/include")
+      "${RT0_SYSROOT}/usr/include/${multiarch}" "${RT0_SYSROOT}/usr/include")
     target_link_options(${t} PRIVATE "-B${lib}/" "-L${lib}"
       "-Wl,--sysroot=${RT0_SYSROOT}")
   endif()

@@ -31,28 +31,43 @@ void and8(uint8_t *p, uint8_t v)
 	__atomic_fetch_and(word, keep, __ATOMIC_SEQ_CST);
 }
 
+/* Go's 32-bit ports refuse a 64-bit atomic on a word that is not 8-aligned
+ * (runtime/internal/atomic, panicUnaligned): ARM's LDREXD faults on it, and
+ * a locked CMPXCHG8B that splits a cache line locks the whole bus. The i386
+ * ABI aligns a 64-bit struct member to 4 only, so the mistake is easy. */
+static void need_aligned64(const uint64_t *p)
+{
+	if ((uintptr_t)p & 7)
+		fatal("unaligned 64-bit atomic operation");
+}
+
 bool cas64(uint64_t *p, uint64_t old, uint64_t new)
 {
+	need_aligned64(p);
 	return __atomic_compare_exchange_n(p, &old, new, false,
 	                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 uint64_t load64(uint64_t *p)
 {
+	need_aligned64(p);
 	return __atomic_load_n(p, __ATOMIC_SEQ_CST);
 }
 
 void store64(uint64_t *p, uint64_t v)
 {
+	need_aligned64(p);
 	__atomic_store_n(p, v, __ATOMIC_SEQ_CST);
 }
 
 uint64_t xadd64(uint64_t *p, int64_t delta)
 {
+	need_aligned64(p);
 	return __atomic_add_fetch(p, (uint64_t)delta, __ATOMIC_SEQ_CST);
 }
 
 uint64_t xchg64(uint64_t *p, uint64_t v)
 {
+	need_aligned64(p);
 	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
 }

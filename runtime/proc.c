@@ -200,7 +200,15 @@ static struct g *runqget(struct p *pp)
  * been called from buf->pc (goexit + PCQuantum), and start at fn. */
 static void gostartcall(struct gobuf *buf, rt0_fn fn, void *arg)
 {
+#if ARCH_ARGS_ON_STACK
+	/* cdecl: the entry function reads its argument from the slot just
+	 * above its return address (pushed below), not from buf->ctxt. */
+	*(uintptr_t *)buf->sp = (uintptr_t)arg;
+#endif
 #if ARCH_LINK_REGISTER
+	/* As Go's newproc1 on link-register arches: the word at SP is 0; to
+	 * the ppc64le and s390x C ABIs it is the back chain, ending here. */
+	*(uintptr_t *)buf->sp = 0;
 	buf->lr = buf->pc;
 #else
 	buf->sp -= ARCH_PTRSIZE;

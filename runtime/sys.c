@@ -31,7 +31,13 @@ long sys_close(int fd)
 void *sys_mmap(void *addr, size_t n, int prot, int flags)
 {
 	long r;
-#ifdef __NR_mmap2
+#if defined(ARCH_MMAP_ARGS_IN_MEMORY)
+	/* The kernel's old_mmap: one argument, the address of all six. */
+	unsigned long argbuf[6] = {(unsigned long)addr, n,
+	                           (unsigned long)prot, (unsigned long)flags,
+	                           (unsigned long)-1,   0};
+	r = SYSCALL(__NR_mmap, argbuf, 0, 0, 0, 0, 0);
+#elif defined(__NR_mmap2)
 	r = SYSCALL(__NR_mmap2, addr, n, prot, flags, -1, 0);
 #else
 	r = SYSCALL(__NR_mmap, addr, n, prot, flags, -1, 0);

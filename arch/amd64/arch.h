@@ -9,6 +9,7 @@
 #define ARCH_MINFRAMESIZE       0 /* no link register, no fixed frame area */
 #define ARCH_STACKALIGN         16 /* SysV: SP+8 is 16-aligned at function entry */
 #define ARCH_LINK_REGISTER      0
+#define ARCH_ARGS_ON_STACK      0 /* the first argument is in a register */
 #define ARCH_BIG_ENDIAN         0
 #define ARCH_VDSO_CLOCK_GETTIME "__vdso_clock_gettime"
 

@@ -9,6 +9,7 @@
 #define ARCH_MINFRAMESIZE       8 /* Go's: the saved-LR slot of a frame */
 #define ARCH_STACKALIGN         16 /* AAPCS64: SP is 16-aligned at every access */
 #define ARCH_LINK_REGISTER      1 /* x30 holds the return address */
+#define ARCH_ARGS_ON_STACK      0 /* the first argument is in a register */
 #define ARCH_BIG_ENDIAN         0
 #define ARCH_VDSO_CLOCK_GETTIME "__kernel_clock_gettime"
 

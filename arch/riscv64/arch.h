@@ -12,6 +12,7 @@
 #define ARCH_MINFRAMESIZE       8 /* Go's: the saved-LR word of a frame */
 #define ARCH_STACKALIGN         16 /* psABI: sp is 16-aligned at all times */
 #define ARCH_LINK_REGISTER      1 /* ra holds the return address, not the stack */
+#define ARCH_ARGS_ON_STACK      0 /* the first argument is in a register */
 #define ARCH_BIG_ENDIAN         0
 #define ARCH_VDSO_CLOCK_GETTIME "__vdso_clock_gettime"
 

@@ -241,6 +241,8 @@ size_t elf_symbols_named(const struct elf_info *e, const char *name,
 				    .size = SYM(e, sym, st_size),
 				    .type = (unsigned char)(info & 0xf),
 				    .bind = (unsigned char)(info >> 4),
+				    .other =
+				        (unsigned char)SYM(e, sym, st_other),
 				};
 			}
 			found++;

@@ -5,10 +5,14 @@
  * gdbstub sends (qXfer:features:read): gdb's own names, so a human can
  * check them with gdb. Sources: gdb's features/i386/64bit-core.xml and
  * 64bit-segments.xml, features/aarch64-core.xml (TPIDR_EL0 comes from
- * qemu's generated system-registers.xml), features/riscv/64bit-cpu.xml; the
- * TLS variants and TCB sizes from the psABIs (x86-64: variant II, the
- * block ends at %fs; AArch64: variant I, a 16-byte TCB; RISC-V: variant I,
- * tp points just past the TCB, at the first block). */
+ * qemu's generated system-registers.xml), features/riscv/64bit-cpu.xml,
+ * qemu's i386-32bit.xml (fs_base, gs_base), arm-core.xml (TPIDRURO from the
+ * generated cp-register description), power64-core.xml, s390x-core64.xml
+ * and s390-acr.xml; the TLS variants and TCB sizes from the psABIs
+ * (x86-64 and i386: variant II, the block ends at the thread pointer;
+ * AArch64: variant I, a 16-byte TCB; arm: variant I, an 8-byte TCB;
+ * RISC-V: variant I, tp points just past the TCB, at the first block;
+ * ppc64: variant I, tp 0x7000 past the block's start; s390x: variant II). */
 #define _GNU_SOURCE
 #include "obs_internal.h"
 
@@ -54,6 +58,20 @@ static const char *const riscv64_aliases[][2] = {
     {"x23", "s7"},  {"x24", "s8"}, {"x25", "s9"}, {"x26", "s10"},
     {"x27", "s11"}, {"x28", "t3"}, {"x29", "t4"}, {"x30", "t5"},
     {"x31", "t6"},  {NULL, NULL}};
+
+/* gdb's arm-core.xml has r13-r15 as sp, lr and pc. */
+static const char *const arm_aliases[][2] = {
+    {"fp", "r11"}, {"r13", "sp"}, {"r14", "lr"}, {"r15", "pc"}, {NULL, NULL}};
+
+/* gdb's power64-core.xml calls the stack pointer r1. */
+static const char *const ppc64le_aliases[][2] = {{"sp", "r1"}, {NULL, NULL}};
+
+/* gdb's s390x-core64.xml: the PSW's address is the PC; a0/a1 are acr0/1. */
+static const char *const s390x_aliases[][2] = {{"pc", "pswa"},
+                                               {"sp", "r15"},
+                                               {"a0", "acr0"},
+                                               {"a1", "acr1"},
+                                               {NULL, NULL}};
 
 static const struct obs_arch arches[] = {
     {
@@ -101,9 +119,93 @@ static const struct obs_arch arches[] = {
         .reg_aliases = riscv64_aliases,
         .native_regs = NULL,
     },
+    {
+        .goarch = "386",
+        .elf_machine = EM_386,
+        .ptrsize = 4,
+        .qemu = "qemu-i386",
+        .pc_reg = "eip",
+        .sp_reg = "esp",
+        .tp_reg = "gs_base",
+        .ret_reg = NULL, /* call pushes it: the word at SP */
+        .bp_kind = 1, /* int3 */
+        .tls_variant = 2,
+        .tcb_size = 0,
+        .reg_aliases = NULL,
+        .native_regs = NULL, /* this kernel runs no i386 program itself */
+    },
+    {
+        .goarch = "arm",
+        .elf_machine = EM_ARM,
+        .ptrsize = 4,
+        .qemu = "qemu-arm",
+        .pc_reg = "pc",
+        .sp_reg = "sp",
+        .tp_reg = "TPIDRURO",
+        .ret_reg = "lr",
+        .bp_kind = 4, /* an ARM-state breakpoint */
+        .tls_variant = 1,
+        .tcb_size = 8,
+        .reg_aliases = arm_aliases,
+        .native_regs = NULL,
+    },
+    {
+        .goarch = "ppc64le",
+        .elf_machine = EM_PPC64,
+        .ptrsize = 8,
+        .qemu = "qemu-ppc64le",
+        .pc_reg = "pc",
+        .sp_reg = "r1",
+        .tp_reg = "r13",
+        .ret_reg = "lr",
+        .bp_kind = 4, /* trap */
+        .tls_variant = 1,
+        .tcb_size = 0, /* the TCB lies below the block, which tp is past */
+        .tp_bias = 0x7000,
+        .elfv2_local_entry = true,
+        .reg_aliases = ppc64le_aliases,
+        .native_regs = NULL,
+    },
+    {
+        .goarch = "s390x",
+        .elf_machine = EM_S390,
+        .ptrsize = 8,
+        .qemu = "qemu-s390x",
+        .pc_reg = "pswa",
+        .sp_reg = "r15",
+        .tp_reg = "acr0",
+        .tp_reg_low = "acr1",
+        .ret_reg = "r14",
+        .big_endian = true,
+        .bp_kind = 2, /* the 2-byte breakpoint gdb uses there */
+        .tls_variant = 2,
+        .tcb_size = 0,
+        .reg_aliases = s390x_aliases,
+        .native_regs = NULL,
+    },
 };
 
 #define NARCHES (sizeof arches / sizeof arches[0])
+
+uint64_t obs_arch_word(const struct obs_arch *a, const unsigned char *p,
+                       size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)p[a->big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+uint64_t obs_arch_entry_offset(const struct obs_arch *a, unsigned st_other)
+{
+	if (!a->elfv2_local_entry)
+		return 0;
+	/* ELFv2 3.4.1 (Symbol Values): st_other's top three bits v give the
+	 * local entry's offset, 0 for v < 2, else 1 << v bytes (v = 3: the
+	 * two-instruction TOC set-up). */
+	unsigned v = (st_other >> 5) & 7;
+	return v < 2 ? 0 : (uint64_t)1 << v;
+}
 
 const struct obs_arch *obs_arch_find(const char *goarch)
 {

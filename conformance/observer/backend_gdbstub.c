@@ -64,9 +64,7 @@ static bool st_reg_read(void *c, int id, uint64_t *v)
 	if (!rsp_cmd(&x->rsp, pkt, false) || x->rsp.reply_len < 2 * n ||
 	    !rsp_unhex(x->rsp.reply, n, b))
 		return false;
-	*v = 0;
-	for (size_t i = 0; i < n; i++)
-		*v |= (uint64_t)b[i] << (8 * i);
+	*v = obs_arch_word(x->s->arch, b, n); /* in the target's byte order */
 	return true;
 }
 

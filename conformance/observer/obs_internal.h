@@ -30,6 +30,12 @@ struct obs_arch {
 	/* The link register holding a function's return address at its
 	 * entry; NULL when the call pushes it at SP instead (amd64). */
 	const char *ret_reg;
+	/* When set, the thread pointer is split in two 32-bit registers:
+	 * tp_reg holds its high half and tp_reg_low its low half (s390x's
+	 * access registers a0 and a1). */
+	const char *tp_reg_low;
+	/* Byte order of registers and memory as the target sends them. */
+	bool big_endian;
 	/* The kind argument of a Z0 breakpoint: the breakpoint instruction's
 	 * length (qemu-user checks breakpoints itself and ignores it). */
 	unsigned bp_kind;
@@ -38,6 +44,13 @@ struct obs_arch {
 	 * puts it just below the thread pointer. */
 	int tls_variant;
 	unsigned tcb_size;
+	/* Variant 1 only: how far past the block's start the thread pointer
+	 * points (ppc64's ABI: 0x7000, so 16-bit offsets reach 64 KiB). */
+	unsigned tp_bias;
+	/* ELFv2 (ppc64le): a function's breakpoint goes at its local entry
+	 * point, st_other's offset past its symbol, which direct calls enter
+	 * at and calls through pointers reach from the global entry. */
+	bool elfv2_local_entry;
 	/* Other names a register may be given by: {alias, name} pairs,
 	 * ending with {NULL, NULL}; NULL when there are none. */
 	const char *const (*reg_aliases)[2];
@@ -51,12 +64,19 @@ const struct obs_arch *obs_arch_find(const char *goarch);
 const char *obs_arch_names(void);
 /* The row whose ELF machine is m, or NULL. */
 const struct obs_arch *obs_arch_by_machine(uint16_t m);
+/* The n-byte integer at p in the arch's byte order. */
+uint64_t obs_arch_word(const struct obs_arch *a, const unsigned char *p,
+                       size_t n);
+/* How far past a function's symbol value its breakpoint goes (ELFv2's
+ * local entry point; 0 elsewhere), from the symbol's st_other. */
+uint64_t obs_arch_entry_offset(const struct obs_arch *a, unsigned st_other);
 /* name itself, or the name an alias stands for. */
 const char *obs_arch_reg_name(const struct obs_arch *a, const char *name);
 
 /* A breakpoint: one per distinct function entry. */
 struct obs_bp {
-	uint64_t addr;   /* at run time (ELF value + load bias) */
+	uint64_t addr;         /* at run time (ELF value + load bias) */
+	uint64_t entry_offset; /* addr - the function's address (ELFv2) */
 	uint32_t symbol; /* index in spec->symbols: the first name for addr */
 	unsigned hits;
 	bool armed;     /* still wanted: removed after max_hits */
@@ -85,6 +105,7 @@ struct obs_session {
 	uint64_t start_ns;
 	int reg_pc, reg_sp, reg_tp, reg_g; /* ids from reg_lookup, or -1 */
 	int reg_ret;
+	int reg_tp_low;                    /* tp_reg_low's, or -1 */
 	/* The process whose /proc describes the probe (native), else -1. */
 	int native_pid;
 };

@@ -71,16 +71,20 @@ enum obs_status obs_resolve_regs(struct obs_session *s,
 	s->reg_sp = ops->reg_lookup(ctx, a->sp_reg);
 	s->reg_tp = ops->reg_lookup(ctx, a->tp_reg);
 	s->reg_ret = a->ret_reg ? ops->reg_lookup(ctx, a->ret_reg) : -1;
+	s->reg_tp_low =
+	    a->tp_reg_low ? ops->reg_lookup(ctx, a->tp_reg_low) : -1;
 	s->reg_g = -1;
 	if (s->reg_pc < 0 || s->reg_sp < 0)
 		return obs_fail(s, OBS_ETRACER,
 		                "the target has no register %s or %s (%s)",
 		                a->pc_reg, a->sp_reg, a->goarch);
-	if (s->spec->g.kind == OBS_G_TP && s->reg_tp < 0)
+	if (s->spec->g.kind == OBS_G_TP &&
+	    (s->reg_tp < 0 || (a->tp_reg_low && s->reg_tp_low < 0)))
 		return obs_fail(s, OBS_ETRACER,
 		                "g is at the thread pointer, but the target "
-		                "does not show %s (%s)",
-		                a->tp_reg, a->goarch);
+		                "does not show %s%s%s (%s)",
+		                a->tp_reg, a->tp_reg_low ? " and " : "",
+		                a->tp_reg_low ? a->tp_reg_low : "", a->goarch);
 	if (s->spec->g.kind == OBS_G_REGISTER) {
 		const char *name = obs_arch_reg_name(a, s->spec->g.reg);
 		s->reg_g = ops->reg_lookup(ctx, name);
@@ -109,24 +113,16 @@ struct obs_bp *obs_bp_at(struct obs_session *s, uint64_t addr)
 	return NULL;
 }
 
-static uint64_t le(const unsigned char *p, size_t n)
-{
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 bool obs_auxv_entry(const struct obs_session *s, const unsigned char *auxv,
                     size_t len, uint64_t *entry)
 {
 	size_t w = s->arch->ptrsize;
 	for (size_t o = 0; o + 2 * w <= len; o += 2 * w) {
-		uint64_t type = le(auxv + o, w);
+		uint64_t type = obs_arch_word(s->arch, auxv + o, w);
 		if (type == AT_NULL)
 			break;
 		if (type == AT_ENTRY) {
-			*entry = le(auxv + o + w, w);
+			*entry = obs_arch_word(s->arch, auxv + o + w, w);
 			return true;
 		}
 	}
@@ -160,7 +156,7 @@ static void read_g_fields(struct obs_session *s,
 		st->gread = OBS_GREAD_BAD_G;
 		return;
 	}
-#define FIELD(f) le(buf + (f).offset - lo, (f).size)
+#define FIELD(f) obs_arch_word(s->arch, buf + (f).offset - lo, (f).size)
 	if (L->goid.known) {
 		uint64_t v = FIELD(L->goid);
 		/* Sign-extend: goid is a signed integer in rt0 and Go. */
@@ -211,7 +207,7 @@ static void read_g(struct obs_session *s, const struct obs_target_ops *ops,
 			st->gread = OBS_GREAD_NO_SLOT;
 			return;
 		}
-		st->g = le(word, s->arch->ptrsize);
+		st->g = obs_arch_word(s->arch, word, s->arch->ptrsize);
 		break;
 	}
 	st->gread = OBS_GREAD_OK;
@@ -232,7 +228,7 @@ static void read_return_address(struct obs_session *s,
 	unsigned char word[8];
 	if (!s->arch->ret_reg &&
 	    ops->mem_read(ctx, st->sp, word, s->arch->ptrsize)) {
-		st->ret = le(word, s->arch->ptrsize);
+		st->ret = obs_arch_word(s->arch, word, s->arch->ptrsize);
 		st->have_ret = true;
 	}
 }
@@ -278,10 +274,18 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 	st->seq = (uint32_t)r->nstops;
 	st->symbol = bp->symbol;
 	st->tid = tid;
-	st->pc = bp->addr;
+	/* The function's address, as calls through pointers and the trace
+	 * name it (on ppc64le the breakpoint sits at the local entry). */
+	st->pc = bp->addr - bp->entry_offset;
 	ops->reg_read(ctx, s->reg_sp, &st->sp);
 	st->have_tp = s->reg_tp >= 0 && ops->reg_read(ctx, s->reg_tp, &st->tp);
 	read_return_address(s, ops, ctx, st);
+	if (st->have_tp && s->arch->tp_reg_low) {
+		uint64_t low;
+		st->have_tp = s->reg_tp_low >= 0 &&
+		              ops->reg_read(ctx, s->reg_tp_low, &low);
+		st->tp = st->tp << 32 | (low & 0xffffffffu);
+	}
 	read_g(s, ops, ctx, st);
 	r->nstops++;
 	if (s->spec->on_stop) {
@@ -481,12 +485,14 @@ static bool resolve_symbols(struct obs_session *s)
 			goto out;
 		}
 		s->sym_addr[i] = best->value;
+		uint64_t off = obs_arch_entry_offset(s->arch, best->other);
 		bool shared = false;
 		for (size_t b = 0; b < s->nbps; b++)
-			shared |= s->bps[b].addr == best->value;
+			shared |= s->bps[b].addr == best->value + off;
 		if (!shared)
 			s->bps[s->nbps++] =
-			    (struct obs_bp){.addr = best->value,
+			    (struct obs_bp){.addr = best->value + off,
+			                    .entry_offset = off,
 			                    .symbol = (uint32_t)i,
 			                    .armed = true};
 	}
@@ -697,7 +703,7 @@ bool obs_tls_offset(const char *probe, const char *arch, const char *symbol,
 		uint64_t tcb = (a->tcb_size + align - 1) / align * align;
 		uint64_t block = (elf.tls_memsz + align - 1) / align * align;
 		if (a->tls_variant == 1)
-			*tp_offset = (int64_t)(tcb + sym.value);
+			*tp_offset = (int64_t)(tcb + sym.value) - a->tp_bias;
 		else
 			*tp_offset = (int64_t)sym.value - (int64_t)block;
 		ok = true;

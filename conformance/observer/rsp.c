@@ -313,10 +313,25 @@ static bool attr(const char *tag, const char *end, const char *name, char *out,
 	return false;
 }
 
+/* The first "<reg" at or after p that is not inside an XML comment:
+ * qemu's i386-32bit.xml comments out ss_base, ds_base and es_base, which
+ * its gdbstub does not number. */
+static const char *next_reg(const char *p)
+{
+	for (;;) {
+		const char *r = strstr(p, "<reg"), *c = strstr(p, "<!--");
+		if (!r || !c || r < c)
+			return r;
+		const char *e = strstr(c + 4, "-->");
+		if (!e)
+			return NULL;
+		p = e + 3;
+	}
+}
+
 bool rsp_tdesc_add(struct rsp_tdesc *t, const char *xml)
 {
-	for (const char *p = strstr(xml, "<reg"); p;
-	     p = strstr(p + 1, "<reg")) {
+	for (const char *p = next_reg(xml); p; p = next_reg(p + 1)) {
 		if (p[4] != ' ' && p[4] != '\t' && p[4] != '\n')
 			continue; /* <registers>, ... */
 		const char *end = strchr(p, '>');

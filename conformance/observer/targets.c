@@ -30,12 +30,14 @@ static const char *const rt0_phases[] = {NULL,
 
 /* rt0 keeps g behind the thread pointer on every arch (arch/<arch>/arch.h):
  * internal mode in the slot rt0_go points it at (amd64: FS = &m0.tls[1],
- * g at -8; arm64 and riscv64: g at [tp]); external mode in the C
- * thread-local rt0_tls_g, whose offset comes from the ELF's PT_TLS. */
-static const struct obs_impl_g rt0_g[] = {{"amd64", "tp-8", "tls:rt0_tls_g"},
-                                          {"arm64", "tp+0", "tls:rt0_tls_g"},
-                                          {"riscv64", "tp+0", "tls:rt0_tls_g"},
-                                          {NULL, NULL, NULL}};
+ * g at -8; 386: GS's base = &m0.tls[1], g at -4; arm64, riscv64, arm,
+ * ppc64le and s390x: g at [tp]); external mode in the C thread-local
+ * rt0_tls_g, whose offset comes from the ELF's PT_TLS. */
+static const struct obs_impl_g rt0_g[] = {
+    {"amd64", "tp-8", "tls:rt0_tls_g"},   {"arm64", "tp+0", "tls:rt0_tls_g"},
+    {"riscv64", "tp+0", "tls:rt0_tls_g"}, {"386", "tp-4", "tls:rt0_tls_g"},
+    {"arm", "tp+0", "tls:rt0_tls_g"},     {"ppc64le", "tp+0", "tls:rt0_tls_g"},
+    {"s390x", "tp+0", "tls:rt0_tls_g"},   {NULL, NULL, NULL}};
 
 /* Go (issue 13): the ELF names of the same steps (assembly functions
  * carry Go's .abi0 suffix), and g where Go's ports keep it: amd64 in TLS

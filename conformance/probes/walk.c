@@ -7,19 +7,23 @@
  *   sched      g0 in the scheduler, after the user goroutine parked and
  *              before goroutine 1 resumes (rt0_hook_schedule)
  * External link mode walks in-process with libunwind and prints, per walk
- * <w>, facts walk.<w>.<i>.{name,obj,off,pc,sp} for frame i (0 = the function
- * above; obj = the file the pc lies in, by dladdr), walk.<w>.n, walk.<w>.end
- * (end: unw_step said the outermost frame; error: it failed, walk.<w>.step has
- * its code; cap: WALK_MAX_FRAMES frames and still going).
+ * <w>, facts walk.<w>.<i>.{name,obj,off,pc,sp,exec} for frame i (0 = the
+ * function above; obj = the file the pc lies in, by dladdr; exec = 1 when
+ * it lies in an executable segment), walk.<w>.n, walk.<w>.end
+ * (end: unw_step said the outermost frame; stop: it returned -UNW_ESTOPUNWIND,
+ * which libunwind's EHABI unwinder (arm) says at an EXIDX_CANTUNWIND entry,
+ * the ABI's own mark of an outermost frame; error: it failed otherwise,
+ * walk.<w>.step has its code; cap: WALK_MAX_FRAMES frames and still going).
  *
  * Internal link mode has no libc, so no libunwind: at each place the probe
  * stops at a breakpoint (amd64 int3) with walk_where naming the place, and
  * a tracer walks it from outside over ptrace (suites/walk_ptrace.c). */
 #ifdef RT0_LINK_EXTERNAL
-#define _GNU_SOURCE /* dladdr */
+#define _GNU_SOURCE /* dladdr, dl_iterate_phdr */
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
 #include <libunwind.h>
+#include <link.h>
 #endif
 
 #include "probe_util.h"
@@ -43,30 +47,49 @@ static const char *wkey(char *buf, const char *w, int i, const char *field)
 	return pu_key(buf, b, i, field);
 }
 
-/* Inlined into each place, so frame 0 is the function under test itself
- * and no helper frame of the probe's gets in the list. */
-static inline __attribute__((always_inline)) void walk(const char *w)
+struct exec_query {
+	uintptr_t pc;
+	int exec;
+};
+
+static int in_exec_segment(struct dl_phdr_info *info, size_t size, void *q_)
 {
-	/* Static: libunwind's context and cursor are large (tens of KiB on
-	 * riscv64 with libunwind 1.8), and the walk's own frame should not eat
-	 * a 64 KiB g0 stack. One walk at a time, on the one M. */
-	static unw_context_t uc;
-	static unw_cursor_t c;
+	(void)size;
+	struct exec_query *q = q_;
+	for (int k = 0; k < info->dlpi_phnum; k++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[k];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && q->pc >= lo &&
+		    q->pc - lo < ph->p_memsz) {
+			q->exec = (ph->p_flags & PF_X) != 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* 1 when pc lies in a loaded executable segment: a return address does,
+ * a data word taken for one (a garbage frame) does not. */
+static int pc_is_code(uintptr_t pc)
+{
+	struct exec_query q = {pc, 0};
+	dl_iterate_phdr(in_exec_segment, &q);
+	return q.exec;
+}
+
+/* The frames from c on, as facts (out of walk_here: see there). */
+static __attribute__((noinline)) void walk_print(const char *w, unw_cursor_t *c)
+{
 	char key[64], name[128];
 	unw_word_t ip, sp, off;
 	Dl_info dl;
 	int i = 0, step = 1;
 	const char *end = "cap";
 
-	walk_where = w;
-	if (unw_getcontext(&uc) != 0 || unw_init_local(&c, &uc) != 0) {
-		rt0_fact_str(wkey(key, w, -1, ".end"), "init-failed");
-		return;
-	}
 	while (i < WALK_MAX_FRAMES) {
-		unw_get_reg(&c, UNW_REG_IP, &ip);
-		unw_get_reg(&c, UNW_REG_SP, &sp);
-		if (unw_get_proc_name(&c, name, sizeof name, &off) != 0) {
+		unw_get_reg(c, UNW_REG_IP, &ip);
+		unw_get_reg(c, UNW_REG_SP, &sp);
+		if (unw_get_proc_name(c, name, sizeof name, &off) != 0) {
 			name[0] = '?', name[1] = '\0'; /* no symbol: garbage */
 			off = 0;
 		}
@@ -84,10 +107,15 @@ static inline __attribute__((always_inline)) void walk(const char *w)
 		rt0_fact_hex(wkey(key, w, i, ".off"), off);
 		rt0_fact_hex(wkey(key, w, i, ".pc"), ip);
 		rt0_fact_hex(wkey(key, w, i, ".sp"), sp);
+		rt0_fact_int(wkey(key, w, i, ".exec"), pc_is_code(ip));
 		i++;
-		step = unw_step(&c);
+		step = unw_step(c);
 		if (step <= 0) {
-			end = step == 0 ? "end" : "error";
+			/* stop: libunwind's EHABI unwinder (arm) says it must
+			 * not go on, at an EXIDX_CANTUNWIND entry. */
+			end = step == 0                  ? "end"
+			      : step == -UNW_ESTOPUNWIND ? "stop"
+			                                 : "error";
 			break;
 		}
 	}
@@ -96,6 +124,37 @@ static inline __attribute__((always_inline)) void walk(const char *w)
 	rt0_fact_int(wkey(key, w, -1, ".step"), step);
 	rt0_flush();
 }
+
+/* Walks from the function that called it: its first step leaves its own
+ * frame, so frame 0 is the place under test and no helper frame of the
+ * probe's gets in the list. Not inlined into the place, because on ppc64
+ * unw_getcontext is getcontext, which returns twice and so cannot be; and
+ * not tail-called (walk() stores after the call), so the place's frame is
+ * still there to be walked. */
+static __attribute__((noinline)) void walk_here(const char *w)
+{
+	/* Static: libunwind's context and cursor are large (tens of KiB on
+	 * riscv64 with libunwind 1.8), and the walk's own frame should not eat
+	 * a 64 KiB g0 stack. One walk at a time, on the one M. Nothing else
+	 * lives here: unw_getcontext may return twice (ppc64's getcontext). */
+	static unw_context_t uc;
+	static unw_cursor_t c;
+	char key[64];
+
+	walk_where = w;
+	if (unw_getcontext(&uc) != 0 || unw_init_local(&c, &uc) != 0 ||
+	    unw_step(&c) <= 0) {
+		rt0_fact_str(wkey(key, w, -1, ".end"), "init-failed");
+		return;
+	}
+	walk_print(w, &c);
+}
+
+#define walk(w)                                                                \
+	do {                                                                   \
+		walk_here(w);                                                  \
+		walk_where = NULL;                                             \
+	} while (0)
 #else
 /* The tracer sees SIGTRAP with walk_where set, walks, and continues the
  * probe without the signal. Without a tracer the probe dies by SIGTRAP. */
@@ -149,7 +208,10 @@ void main_main(void)
 {
 	walk("main");
 	wake = rt0_chan_make(0);
-	rt0_go(walk_goroutine, NULL);
+	/* Not NULL: on 386 the argument is the word above the goroutine's
+	 * return address, and a 0 there would end even a walk that got past
+	 * goexit (libunwind stops at a return address of 0). */
+	rt0_go(walk_goroutine, &wake);
 	rt0_gosched(); /* walk_goroutine runs, walks, parks */
 	rt0_chan_send(wake, 1);
 	for (int t = 0; t < 1000 && !goroutine_done; t++)

@@ -82,22 +82,26 @@ static bool peek_string(pid_t pid, uint64_t addr, char *buf, size_t cap)
 }
 
 /* The basename of the file mapped at pc in the tracee, like the external
- * probe's dladdr; "?" when pc lies in no file mapping. */
-static void obj_of(pid_t pid, uint64_t pc, char *buf, size_t cap)
+ * probe's dladdr; "?" when pc lies in no file mapping. *exec: the mapping
+ * is executable (the probe's dl_iterate_phdr check). */
+static void obj_of(pid_t pid, uint64_t pc, char *buf, size_t cap, int *exec)
 {
 	char path[64], line[PATH_MAX + 128];
 	snprintf(buf, cap, "?");
+	*exec = 0;
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long long lo, hi;
+		char perms[8] = "";
 		int name_at = 0;
-		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi,
-		           &name_at) < 2 ||
+		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s %n", &lo, &hi,
+		           perms, &name_at) < 3 ||
 		    pc < lo || pc >= hi)
 			continue;
+		*exec = perms[2] == 'x';
 		char *name = line + name_at;
 		name[strcspn(name, "\n")] = '\0';
 		if (name[0] == '/') {
@@ -132,7 +136,8 @@ static void walk_remote(pid_t pid, const char *w, int fd)
 			snprintf(name, sizeof name, "?");
 			off = 0;
 		}
-		obj_of(pid, ip, obj, sizeof obj);
+		int exec;
+		obj_of(pid, ip, obj, sizeof obj, &exec);
 		snprintf(key, sizeof key, "walk.%s.%d.name", w, i);
 		put_fact(fd, key, name);
 		snprintf(key, sizeof key, "walk.%s.%d.obj", w, i);
@@ -143,6 +148,8 @@ static void walk_remote(pid_t pid, const char *w, int fd)
 		put_fact_hex(fd, key, ip);
 		snprintf(key, sizeof key, "walk.%s.%d.sp", w, i);
 		put_fact_hex(fd, key, sp);
+		snprintf(key, sizeof key, "walk.%s.%d.exec", w, i);
+		put_fact_int(fd, key, exec);
 		i++;
 		step = unw_step(&c);
 		if (step <= 0) {

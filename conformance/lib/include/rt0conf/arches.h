@@ -50,7 +50,7 @@ struct arch_expect {
 	 * pointer is a register user space writes itself. */
 	long tls_setup_syscall;
 	/* false: the row is the best reading of the documents but has not
-	 * been run against a target yet (the next issue confirms it). */
+	 * been run against a target yet (its port confirms it). */
 	bool confirmed;
 	const char *source;
 };

@@ -45,6 +45,7 @@ bool elf_symbol_sized(const struct elf_info *info, const char *name,
 struct elf_sym {
 	uint64_t value, size;
 	unsigned char type, bind;
+	unsigned char other; /* st_other: visibility, ppc64's local entry */
 };
 /* The defined symbols of .symtab named name: writes up to cap of them to
  * out and returns how many there are (0: absent or stripped). */
