@@ -121,10 +121,16 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
     return cells
 
 
-def impl_selected(impl: str, selectors: list[str]) -> bool:
-    """--impl: rt0, go (every Go toolchain), all, or a toolchain's name."""
-    return any(sel in ("all", impl) or (sel == "go" and impl.startswith("go"))
-               for sel in selectors)
+def impl_selected(impl: str, selectors: list[str], arch: str | None = None) -> bool:
+    """--impl: rt0, go (every Go toolchain), all, or a toolchain's name, each
+    optionally limited to one arch as NAME@ARCH (go@amd64). arch None: any."""
+    for sel in selectors:
+        name, _, at = sel.partition("@")
+        if at and arch is not None and at != arch:
+            continue
+        if name in ("all", impl) or (name == "go" and impl.startswith("go")):
+            return True
+    return False
 
 
 def select(cells: list[Cell], arches: list[str], groups: list[str],
@@ -137,6 +143,6 @@ def select(cells: list[Cell], arches: list[str], groups: list[str],
         ok = ((not arches or arch in arches)
               and (not groups or c.group in groups)
               and (not ids or id_matches(c.id, ids))
-              and impl_selected(impl, impls or ["rt0"]))
+              and impl_selected(impl, impls or ["rt0"], arch))
         (keep if ok else drop).append(c)
     return keep, drop

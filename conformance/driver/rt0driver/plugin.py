@@ -47,13 +47,27 @@ def _split(values) -> list[str]:
     return out
 
 
+def _native_arch() -> str:
+    """This machine's GOARCH (ci/host-arch: the port whose arch.cmake names
+    `uname -m`); "none" where no port runs natively."""
+    p = subprocess.run([str(ROOT / "ci" / "host-arch")], capture_output=True, text=True)
+    return p.stdout.strip() if p.returncode == 0 else "none"
+
+
+def _column_selected(column: str, impls: list[str]) -> bool:
+    impl, arch = ctestinfo.split_column(column)
+    return plan.impl_selected(impl, impls, arch)
+
+
 def add_options(parser):
     g = parser.getgroup("rt0", "rt0 conformance run")
     g.addoption("--arch", action="append", default=[], metavar="ARCH",
                 help="only these arches (repeat or comma-separate; 'host' is the in-process unit tests)")
     g.addoption("--impl", action="append", default=[], metavar="IMPL",
-                help="implementations under test: rt0 (the default), go1.19, go1.23, ... "
-                     "(a Go toolchain of the build), go (every one), all")
+                help="implementations under test: rt0, go1.19, go1.23, ... (a Go toolchain "
+                     "of the build), go (every one), all; NAME@ARCH limits one to an arch. "
+                     "Default: rt0 on every arch and the build's Go toolchains on this "
+                     "machine's own arch (rt0,go@<native>)")
     g.addoption("--group", action="append", default=[], metavar="GROUP",
                 help="only these invariant groups")
     g.addoption("--id", action="append", default=[], metavar="ID",
@@ -92,7 +106,7 @@ class State:
         self.catalogue_path = Path(opt.catalogue).resolve() if opt.catalogue else \
             ROOT / "conformance" / "invariants.toml"
         self.arches = _split(opt.arch)
-        self.impls = _split(opt.impl) or ["rt0"]
+        self.impls = _split(opt.impl) or ["rt0", f"go@{_native_arch()}"]
         self.groups = _split(opt.group)
         self.ids = _split(opt.id)
         self.controller = not hasattr(config, "workerinput")
@@ -108,7 +122,7 @@ class State:
     def info(self) -> ctestinfo.CtestInfo:
         if self._info is None:
             j = self.config.option.ctest_json
-            go = any(i != "rt0" for i in self.impls)
+            go = any(i != "rt0" for i in self.impls)  # ctest's configuration go
             self._info = ctestinfo.load(self.build_dir, Path(j) if j else None,
                                         configuration="go" if go else None)
         return self._info
@@ -151,9 +165,13 @@ def _build(state: State, tr) -> str | None:
     if any(i != "rt0" for i in state.impls):
         # The Go probe twins: ctest's go.build.<impl>.<arch>.<mode> tests
         # (cmake/go.cmake), one at a time, of the toolchains and arches asked for.
-        impls = ".*" if {"go", "all"} & set(state.impls) else \
-            "|".join(i.replace(".", "\\.") for i in state.impls if i != "rt0")
-        arches = "|".join(state.arches) if state.arches else "[^.]+"
+        go = [i.partition("@") for i in state.impls if i != "rt0"]
+        impls = ".*" if {"go", "all"} & {n for n, _, _ in go} else \
+            "|".join(n.replace(".", "\\.") for n, _, _ in go)
+        wanted = set(state.arches)
+        if not wanted and all(at for _, _, at in go):
+            wanted = {at for _, _, at in go}
+        arches = "|".join(sorted(wanted)) if wanted else "[^.]+"
         steps.append(("building the Go probes",
                       ["ctest", "--test-dir", str(state.build_dir), "-C", "go",
                        "--output-on-failure", "-R", rf"^go\.build\.({impls})\.({arches})\."]))
@@ -219,7 +237,9 @@ def _check_filters(state: State):
         raise pytest.UsageError(f"rt0: --suite-timeout {state.config.option.suite_timeout}: "
                                 "give a positive number of seconds")
     bad = [i for i in state.impls
-           if i not in ("rt0", "go", "all") and not catmod.IMPL_RE.match(i)]
+           if i.partition("@")[0] not in ("rt0", "go", "all")
+           and not catmod.IMPL_RE.match(i.partition("@")[0])
+           or (i.partition("@")[1] and i.partition("@")[2] not in catmod.GOARCHES)]
     if bad:
         raise pytest.UsageError(f"rt0: --impl {', '.join(bad)}: not an implementation "
                                 "(rt0, go, all, or a Go toolchain's name: go1.19, go1.23, ...)")
@@ -435,7 +455,7 @@ def _collect(state: State, session) -> dict:
     if info is not None:
         arches = [a for a in info.arches
                   if (not state.arches or ctestinfo.split_column(a)[1] in state.arches)
-                  and plan.impl_selected(ctestinfo.split_column(a)[0], state.impls)]
+                  and _column_selected(a, state.impls)]
         data["arches"] = arches
         data["modes"] = {a: info.modes_of(a) for a in arches}
         data["notrun"] = {a: info.notrun[a].message for a in arches if a in info.notrun}
@@ -472,7 +492,7 @@ def _collect(state: State, session) -> dict:
                 state.errors.append(f"--arch {a}: this build has no port of it (ported: "
                                     f"{', '.join(sorted(have - {ctestinfo.HOST}))})")
         impls = {ctestinfo.split_column(x)[0] for x in info.arches}
-        for i in state.impls:
+        for i in (s.partition("@")[0] for s in _split(state.config.option.impl)):
             if i not in ("go", "all") and i not in impls:
                 state.errors.append(f"--impl {i}: this build has no such implementation "
                                     f"(it has {', '.join(sorted(impls))}; a Go toolchain: "
