@@ -48,7 +48,7 @@ def claim(path: Path) -> Path:
 
 
 # What a run writes, for a folder an older driver wrote without the marker.
-_TOP = re.compile(r"^(index\.html|summary\.(md|json)|junit\.xml|build\.log|trace-[\w.-]+\.json|"
+_TOP = re.compile(r"^(index\.html|summary\.(md|json)|run\.json|junit\.xml|build\.log|trace-[\w.-]+\.json|"
                   + re.escape(LOCK) + ")$")
 _IN = {"suites": re.compile(r"^[\w.-]+\.(xml|log|json|lock)$"),
        "traces": re.compile(r"^[\w.-]+\.txt$")}
