@@ -181,6 +181,10 @@ def markdown(data: dict) -> str:
     L.append(f"- started {m.get('started', '?')}, took {m.get('seconds', 0):.0f} s; "
              f"build `{m.get('build_dir', '?')}`"
              + (f"; **fault built in: `{m['fault']}`**" if m.get("fault") else ""))
+    for p in m.get("parts") or []:
+        L.append(f"- part `{p['folder']}`: {', '.join(p['columns']) or 'no column'}: "
+                 f"{p['verdict']} (started {p.get('started', '?')}, took {p.get('seconds', 0):.0f} s"
+                 + (f", commit {p['commit']}" if p.get("commit") else "") + ")")
     t = totals(data)
     L.append("- cells (invariant x arch x link mode): "
              + (", ".join(f"{t[o]} {WORDS[o]}" for o in OUTCOMES if t.get(o)) or "none"))
@@ -374,6 +378,13 @@ def html_page(data: dict) -> str:
              (f", <b>fault built in: {_e(m['fault'])}</b>" if m.get("fault") else "") + ". "
              + _e(", ".join(f"{t[o]} {WORDS[o]}" for o in OUTCOMES if t.get(o)))
              + " (cells: invariant x arch x link mode).</p>")
+    if m.get("parts"):
+        P.append(f'<p id="parts">Merged from {len(m["parts"])} runs (ci/conformance --merge):</p><ul>'
+                 + "".join(f"<li><code>{_e(p['folder'])}</code>: {_e(', '.join(p['columns']) or 'no column')}: "
+                           f"<b>{_e(p['verdict'])}</b> "
+                           + _e(f"(started {p.get('started', '?')}, took {p.get('seconds', 0):.0f} s"
+                                + (f", commit {p['commit']}" if p.get("commit") else "") + ")")
+                           + "</li>" for p in m["parts"]) + "</ul>")
     if not m.get("catalogue_exists", True):
         P.append(f"<p>The catalogue {_e(m.get('catalogue'))} does not exist yet: every test "
                  "is shown as an uncatalogued invariant, named after its test.</p>")
