@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -256,6 +257,19 @@ def catalogue_files(main: Path = MAIN_CATALOGUE) -> list[Path]:
     main = Path(main)
     extra = sorted(main.parent.glob("invariants-*.toml")) if main.name == "invariants.toml" else []
     return ([main] if main.exists() else []) + [p for p in extra if p != main]
+
+
+def content_hash(main: Path = MAIN_CATALOGUE) -> str:
+    """sha256 of the catalogue's files as they are on disk (each file's name
+    and bytes, in catalogue_files order): two runs judged by the same
+    catalogue have the same hash, whatever the checkout's path. A report
+    records it, and merging reports of different catalogues is refused."""
+    h = hashlib.sha256()
+    for path in catalogue_files(main):
+        data = Path(path).read_bytes()
+        h.update(f"{Path(path).name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
 
 
 def read_toml(path: Path) -> dict:

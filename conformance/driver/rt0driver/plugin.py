@@ -479,6 +479,7 @@ def _collect(state: State, session) -> dict:
     if cat is not None:
         data["invariants"] = {i: inv.as_dict() for i, inv in cat.invariants.items()
                               if i in {c["id"] for c in cells}}
+        data["catalogue_order"] = list(cat.invariants)
         # catalogue order for rows
         rank = {i: n for n, i in enumerate(cat.invariants)}
         data["cells"].sort(key=lambda c: (0 if c.get("catalogued") else 1,
@@ -507,13 +508,40 @@ def _collect(state: State, session) -> dict:
         "build_dir": str(state.build_dir), "fault": state.fault,
         "catalogue": str(state.catalogue_path),
         "catalogue_exists": state.catalogue_path.exists(),
+        "catalogue_sha256": _catalogue_hash(state),
         "filters": {"arch": state.arches, "group": state.groups, "id": state.ids,
                     "impl": state.impls},
         "argv": sys.argv[1:], "errors": list(state.errors),
         "interrupted": getattr(state, "interrupted", False),
         "python": sys.version.split()[0], "pytest": pytest.__version__,
+        "commit": _commit(state.root),
     }
     return data
+
+
+def _catalogue_hash(state: State) -> str | None:
+    try:
+        return catmod.content_hash(state.catalogue_path)
+    except OSError as e:
+        state.errors.append(f"cannot read the catalogue to hash it: {e}")
+        return None
+
+
+def _commit(root: Path) -> str | None:
+    """The checkout's commit, "-dirty" when tracked files differ from it, for
+    the run record; None outside a git checkout. Nothing is written into the
+    checkout (GIT_OPTIONAL_LOCKS=0: git status leaves the index alone)."""
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0")
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                              capture_output=True, text=True, timeout=30, env=env)
+        if head.returncode != 0 or not head.stdout.strip():
+            return None
+        st = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                            capture_output=True, text=True, timeout=60, env=env)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return head.stdout.strip() + ("-dirty" if st.returncode == 0 and st.stdout.strip() else "")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

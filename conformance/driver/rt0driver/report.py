@@ -5,6 +5,9 @@
               (each cell opens its statement, evidence, message and probe
               output), the failures, the start-up timeline per arch
   summary.md  the same in Markdown;  summary.json  for CI systems
+  run.json    the whole data set and where it came from (`run_record`): what
+              `ci/conformance --merge` reads to fold several runs' folders
+              into one report, written by this same module
   trace-<arch>.json   Chrome trace-event JSON of each arch's start-up
   traces/<arch>-<mode>.txt   the raw traces
 """
@@ -26,8 +29,16 @@ BAD = {"fail", "error"}
 
 
 def new_data() -> dict:
+    """meta: the run (started, seconds, build_dir, errors, interrupted, the
+    catalogue's path and sha256, tool versions; a merged report's parts);
+    arches: the columns, in order (rt0's arches, impl/arch for a Go
+    toolchain, host); modes and notrun: per column; cells: one dict per
+    invariant x column x mode (id, group, arch = the column, mode, outcome,
+    message, xfail, notrun, probe, runs, ...); invariants: id -> the
+    catalogue entry of each id with a cell; catalogue_order: every id of the
+    catalogue, in its order; traces: column -> mode -> the hello probe's run."""
     return {"meta": {}, "arches": [], "modes": {}, "notrun": {}, "cells": [],
-            "invariants": {}, "traces": {}}
+            "invariants": {}, "catalogue_order": [], "traces": {}}
 
 
 def groups(data: dict) -> list[str]:
@@ -170,6 +181,10 @@ def markdown(data: dict) -> str:
     L.append(f"- started {m.get('started', '?')}, took {m.get('seconds', 0):.0f} s; "
              f"build `{m.get('build_dir', '?')}`"
              + (f"; **fault built in: `{m['fault']}`**" if m.get("fault") else ""))
+    for p in m.get("parts") or []:
+        L.append(f"- part `{p['folder']}`: {', '.join(p['columns']) or 'no column'}: "
+                 f"{p['verdict']} (started {p.get('started', '?')}, took {p.get('seconds', 0):.0f} s"
+                 + (f", commit {p['commit']}" if p.get("commit") else "") + ")")
     t = totals(data)
     L.append("- cells (invariant x arch x link mode): "
              + (", ".join(f"{t[o]} {WORDS[o]}" for o in OUTCOMES if t.get(o)) or "none"))
@@ -363,6 +378,13 @@ def html_page(data: dict) -> str:
              (f", <b>fault built in: {_e(m['fault'])}</b>" if m.get("fault") else "") + ". "
              + _e(", ".join(f"{t[o]} {WORDS[o]}" for o in OUTCOMES if t.get(o)))
              + " (cells: invariant x arch x link mode).</p>")
+    if m.get("parts"):
+        P.append(f'<p id="parts">Merged from {len(m["parts"])} runs (ci/conformance --merge):</p><ul>'
+                 + "".join(f"<li><code>{_e(p['folder'])}</code>: {_e(', '.join(p['columns']) or 'no column')}: "
+                           f"<b>{_e(p['verdict'])}</b> "
+                           + _e(f"(started {p.get('started', '?')}, took {p.get('seconds', 0):.0f} s"
+                                + (f", commit {p['commit']}" if p.get("commit") else "") + ")")
+                           + "</li>" for p in m["parts"]) + "</ul>")
     if not m.get("catalogue_exists", True):
         P.append(f"<p>The catalogue {_e(m.get('catalogue'))} does not exist yet: every test "
                  "is shown as an uncatalogued invariant, named after its test.</p>")
@@ -465,7 +487,7 @@ def _stage_table(modes: dict) -> str:
 
 # ---------------------------------------------------------------- files
 
-OWNED = ["index.html", "summary.md", "summary.json", "junit.xml"]
+OWNED = ["index.html", "summary.md", "summary.json", "junit.xml", "run.json"]
 
 
 def clean(out: Path):
@@ -481,7 +503,27 @@ def clean(out: Path):
                     p.unlink()
 
 
+# run.json: what a report folder says about its run, for ci/conformance --merge.
+RUN_FORMAT = "rt0-conformance-run"
+RUN_VERSION = 1
+
+
+def run_record(data: dict) -> dict:
+    """run.json: the report's whole data set (`new_data`; its cells carry
+    everything the pages show), with the facts a merge checks on top: the
+    columns, the catalogue's sha256, the tools, the verdict."""
+    ok, word = verdict(data)
+    m = data["meta"]
+    return {"format": RUN_FORMAT, "version": RUN_VERSION, "ok": ok, "verdict": word,
+            "columns": list(data["arches"]),
+            "catalogue_sha256": m.get("catalogue_sha256"),
+            "tools": {k: m.get(k) for k in ("commit", "python", "pytest")},
+            "data": data}
+
+
 def write_all(data: dict, out: Path) -> list[str]:
+    """Every report file of data into out (the normal run's and a merge's):
+    run.json, summary.json, summary.md, index.html, the traces."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for arch, modes in data["traces"].items():
@@ -490,10 +532,11 @@ def write_all(data: dict, out: Path) -> list[str]:
             (out / "traces" / f"{arch}-{mo}.txt").write_text(t.get("text", ""))
         (out / f"trace-{arch}.json").write_text(json.dumps(tr.chrome(arch, modes)))
         written.append(f"trace-{arch}.json")
+    (out / "run.json").write_text(json.dumps(run_record(data)))
     (out / "summary.json").write_text(json.dumps(summary_json(data), indent=1))
     (out / "summary.md").write_text(markdown(data))
     (out / "index.html").write_text(html_page(data))
-    return ["index.html", "summary.md", "summary.json"] + written
+    return ["index.html", "summary.md", "summary.json", "run.json"] + written
 
 
 def safe_name(s: str) -> str:

@@ -48,7 +48,7 @@ def claim(path: Path) -> Path:
 
 
 # What a run writes, for a folder an older driver wrote without the marker.
-_TOP = re.compile(r"^(index\.html|summary\.(md|json)|junit\.xml|build\.log|trace-[\w.-]+\.json|"
+_TOP = re.compile(r"^(index\.html|summary\.(md|json)|run\.json|junit\.xml|build\.log|trace-[\w.-]+\.json|"
                   + re.escape(LOCK) + ")$")
 _IN = {"suites": re.compile(r"^[\w.-]+\.(xml|log|json|lock)$"),
        "traces": re.compile(r"^[\w.-]+\.txt$")}
@@ -90,3 +90,21 @@ class Lock:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+
+def busy(path: Path) -> str | None:
+    """Whether a run holds path's lock now: None if not, else who ("pid N",
+    or "" when the holder wrote no pid). Reads only: nothing is created in
+    path (a merge reads report folders it does not own)."""
+    try:
+        fd = os.open(path / LOCK, os.O_RDONLY)
+    except OSError:
+        return None  # never locked, or not readable: no run of ours is there
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
+        return f"pid {holder}" if holder else ""
+    finally:
+        os.close(fd)
+    return None
