@@ -698,6 +698,46 @@ Test(arch, arch_sizes_match_dwarf)
 	run_free(&r);
 }
 
+/* ---- the layouts Go's toolchain hard-codes ------------------------------ */
+
+/* Each member's offset, in pointer-sized words, and its size, one pointer,
+ * against hello's own DWARF: rt0's C types g and gobuf, Go's runtime.g and
+ * runtime.gobuf. The word size is the host table's, not the probe's. */
+static void check_layout(const char *rt0_type, const char *go_type,
+                         const char *const *members, size_t n)
+{
+	char path[4096], err[512];
+	probe_path("hello", path, sizeof path);
+	const char *type = impl_is_go() ? go_type : rt0_type;
+	uint64_t ptr = want_arch_expect()->ptrsize;
+	for (size_t k = 0; k < n; k++) {
+		struct obs_field f;
+		cr_assert(obs_dwarf_member(path, type, members[k], &f, err,
+		                           sizeof err),
+		          "%s", err);
+		cr_assert(f.offset == k * ptr && f.size == ptr,
+		          "expected %s.%s at offset %llu, %llu bytes; hello's "
+		          "DWARF has it at %u, %u bytes",
+		          type, members[k], (unsigned long long)(k * ptr),
+		          (unsigned long long)ptr, f.offset, f.size);
+	}
+}
+
+Test(arch, arch_g_stack_layout)
+{
+	static const char *const members[] = {"stack.lo", "stack.hi",
+	                                      "stackguard0", "stackguard1"};
+	check_layout("g", "runtime.g", members,
+	             sizeof members / sizeof members[0]);
+}
+
+Test(arch, arch_gobuf_layout)
+{
+	static const char *const members[] = {"sp", "pc", "g"};
+	check_layout("gobuf", "runtime.gobuf", members,
+	             sizeof members / sizeof members[0]);
+}
+
 /* ---- goids past many batches
  * ------------------------------------------------- */
 

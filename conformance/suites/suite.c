@@ -321,6 +321,11 @@ static const char *impl_family(void)
 	return impl != NULL && strncmp(impl, "go", 2) == 0 ? "go" : "rt0";
 }
 
+bool impl_is_go(void)
+{
+	return strcmp(impl_family(), "go") == 0;
+}
+
 static const struct catalogue_rule *rule_of_test(const char *test)
 {
 	for (size_t i = 0;

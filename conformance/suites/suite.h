@@ -103,6 +103,10 @@ const char *probe_path(const char *name, char *buf, size_t cap);
 			cr_skip_test("%s: %s", (id), why_);                    \
 	} while (0)
 
+/* The implementation under test is a Go toolchain (RT0_IMPL go1.19, ...),
+ * not rt0: for the few tests that must name its symbols or types. */
+bool impl_is_go(void);
+
 /* NULL when invariant id applies here, else why not (see above). */
 const char *catalogue_skip_reason(const char *id);
 
