@@ -19,9 +19,15 @@
 
 /* Callee-saved registers a context switch must keep (i386 psABI 2.2.1,
  * "Registers and the Stack Frame"): ebx, esi, edi, ebp. gobuf.regs holds
- * them in that order. The x87 control word and MXCSR are callee-saved too,
- * but nothing in the runtime changes them. */
+ * them in that order. */
 #define ARCH_NSAVED 4
+
+/* The floating-point control state a context switch must keep (i386 psABI
+ * 2.2.1: "the x87 control word is callee-saved"): gobuf.fpctl[0] = the x87
+ * control word in its low 16 bits. MXCSR is not kept: the build is x87 only
+ * (i686, -mfpmath=387, no SSE), and ldmxcsr would fault on the CPUs
+ * without SSE that the i686 baseline still allows. */
+#define ARCH_FPCTL "the x87 control word"
 
 /* How g is found: through GS, as Go's 386 port does. In internal mode
  * rt0_go asks the kernel for a GDT entry (set_thread_area) whose base is
@@ -49,6 +55,17 @@ static inline void setg_tls(struct g *gp)
 	__asm__ volatile("movl %0, %%gs:-4" : : "r"(gp) : "memory");
 }
 #endif
+
+/* The running code's floating-point control state, in gobuf.fpctl's
+ * layout: what a new goroutine starts with (C11 7.6: a new thread's
+ * floating-point environment is its creator's at creation). */
+static inline void arch_fpctl_save(uint32_t fpctl[2])
+{
+	uint16_t cw;
+	__asm__ volatile("fnstcw %0" : "=m"(cw));
+	fpctl[0] = cw;
+	fpctl[1] = 0;
+}
 
 static inline uintptr_t arch_getsp(void)
 {

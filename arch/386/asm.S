@@ -14,6 +14,7 @@
  *   +0 sp   +4 pc   +8 g   +12 ctxt (unused: a new goroutine's argument is
  *   on its stack, runtime/proc.c gostartcall)   +16 lr (unused here)
  *   +20 ebx  +24 esi  +28 edi  +32 ebp
+ *   +36 the x87 control word (fpctl; arch.h ARCH_FPCTL says why)
  */
 #include "arch.h"
 #include "asm_offsets.h"
@@ -44,6 +45,17 @@
 	movl	\off+GOBUF_REGS+4(\base), %esi
 	movl	\off+GOBUF_REGS+8(\base), %edi
 	movl	\off+GOBUF_REGS+12(\base), %ebp
+	.endm
+
+	/* The floating-point control state: the x87 control word is
+	 * callee-saved (i386 psABI 2.2.1). fnstcw writes 16 bits: the rest of
+	 * fpctl stays as newproc1 left it. */
+	.macro SAVE_FPCTL base, off=0
+	fnstcw	\off+GOBUF_FPCTL(\base)
+	.endm
+
+	.macro LOAD_FPCTL base, off=0
+	fldcw	\off+GOBUF_FPCTL(\base)
 	.endm
 
 	/* r = the GOT's address, the base of @GOTOFF addressing: i386 has
@@ -207,6 +219,7 @@ gosave:
 	movl	%eax, GOBUF_G(%edx)
 	movl	$0, GOBUF_CTXT(%edx)
 	SAVE_REGS %edx
+	SAVE_FPCTL %edx
 	ret
 	.cfi_endproc
 	.size	gosave, . - gosave
@@ -222,6 +235,7 @@ gogo:
 	SET_G(%eax)
 	movl	GOBUF_SP(%edx), %esp
 	LOAD_REGS %edx
+	LOAD_FPCTL %edx
 	movl	GOBUF_PC(%edx), %eax
 	jmp	*%eax
 	.cfi_endproc
@@ -243,6 +257,7 @@ mcall:
 	movl	%eax, G_SCHED+GOBUF_G(%eax)
 	movl	$0, G_SCHED+GOBUF_CTXT(%eax)
 	SAVE_REGS %eax, G_SCHED
+	SAVE_FPCTL %eax, G_SCHED
 	movl	G_M(%eax), %edx
 	movl	M_G0(%edx), %edx
 	cmpl	%eax, %edx

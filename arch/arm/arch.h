@@ -21,6 +21,15 @@
  * apiece: gobuf.regs holds 8 + 16 words. */
 #define ARCH_NSAVED 24
 
+/* The floating-point control state a context switch must keep (AAPCS,
+ * "VFP system registers"): FPSCR is a global register whose
+ * exception-control (8-12, 15), rounding-mode (22-23) and flush-to-zero
+ * (24) bits only support functions changing the application's global
+ * state may modify, so a call into the scheduler must return with the
+ * caller's. Its flags (0-4, 7, 27-31) need not survive a call but go along.
+ * gobuf.fpctl[0] = FPSCR. */
+#define ARCH_FPCTL "FPSCR"
+
 /* How g is found: through the thread pointer, TPIDRURO (CP15 c13, c0, 3),
  * which user space reads but only the kernel writes (set_tls). Go keeps g
  * in R10; here g must survive C code, which allocates r10 freely, as libc
@@ -53,6 +62,17 @@ static inline void setg_tls(struct g *gp)
 	*arch_gslot() = gp;
 }
 #endif
+
+/* The running code's floating-point control state, in gobuf.fpctl's
+ * layout: what a new goroutine starts with (C11 7.6: a new thread's
+ * floating-point environment is its creator's at creation). */
+static inline void arch_fpctl_save(uint32_t fpctl[2])
+{
+	uint32_t fpscr;
+	__asm__ volatile("vmrs %0, fpscr" : "=r"(fpscr));
+	fpctl[0] = fpscr;
+	fpctl[1] = 0;
+}
 
 static inline uintptr_t arch_getsp(void)
 {

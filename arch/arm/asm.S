@@ -19,6 +19,7 @@
  *   +16 lr (lr when gogo starts a goroutine: goexit+4)
  *   +20 r4  +24 r5  +28 r6  +32 r7  +36 r8  +40 r9  +44 r10  +48 r11
  *   +52 d8  +60 d9  +68 d10  +76 d11  +84 d12  +92 d13  +100 d14  +108 d15
+ *   +116 FPSCR (fpctl; arch.h ARCH_FPCTL says why)
  */
 #include "arch.h"
 #include "asm_offsets.h"
@@ -76,6 +77,18 @@
 	add	\tmp, \base, #\off+GOBUF_REGS
 	ldmia	\tmp!, {r4-r11}
 	vldmia	\tmp, {d8-d15}
+	.endm
+
+	/* The floating-point control state: FPSCR's control bits are the
+	 * caller's (AAPCS, "VFP system registers"). */
+	.macro SAVE_FPCTL base, off, tmp
+	vmrs	\tmp, fpscr
+	str	\tmp, [\base, #\off+GOBUF_FPCTL]
+	.endm
+
+	.macro LOAD_FPCTL base, off, tmp
+	ldr	\tmp, [\base, #\off+GOBUF_FPCTL]
+	vmsr	fpscr, \tmp
 	.endm
 
 	.text
@@ -216,6 +229,7 @@ gosave:
 	str	r1, [r0, #GOBUF_CTXT]
 	str	r1, [r0, #GOBUF_LR]	@ lr is caller-saved: nobody needs it back
 	SAVE_REGS r0, 0, r1
+	SAVE_FPCTL r0, 0, r1
 	bx	lr
 	.cfi_endproc
 	.fnend
@@ -233,6 +247,7 @@ gogo:
 	SET_G	r1, r2, r3
 	ldr	sp, [r0, #GOBUF_SP]
 	LOAD_REGS r0, 0, r1
+	LOAD_FPCTL r0, 0, r1
 	ldr	lr, [r0, #GOBUF_LR]
 	ldr	r1, [r0, #GOBUF_PC]
 	ldr	r0, [r0, #GOBUF_CTXT]
@@ -259,6 +274,7 @@ mcall:
 	str	r3, [r2, #G_SCHED+GOBUF_CTXT]
 	str	r3, [r2, #G_SCHED+GOBUF_LR]
 	SAVE_REGS r2, G_SCHED, r3
+	SAVE_FPCTL r2, G_SCHED, r3
 	ldr	r3, [r2, #G_M]
 	ldr	r3, [r3, #M_G0]
 	cmp	r2, r3

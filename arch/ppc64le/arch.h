@@ -24,6 +24,15 @@
  * the same everywhere in the one module the runtime lives in. */
 #define ARCH_NSAVED 61
 
+/* The floating-point control state a context switch must keep (ELFv2
+ * 2.2.1.2, "Limited-Access Bits"): FPSCR's rounding mode RN, non-IEEE mode
+ * NI and exception enables VE, OE, UE, ZE and XE may be changed only by
+ * functions whose purpose is to change them, so a call into the scheduler
+ * must return with the caller's. gobuf.fpctl holds the whole 64-bit FPSCR
+ * as mffs reads it (its flags go along): fpctl[0] is its low word, where
+ * those bits are. */
+#define ARCH_FPCTL "FPSCR"
+
 /* How g is found: through r13, the thread pointer the ABI reserves (ELFv2
  * 3.7.2): no compiler allocates it and the kernel keeps it per thread. Go
  * keeps g in R30, which C code allocates freely, as libc does. Internal
@@ -50,6 +59,16 @@ static inline void setg_tls(struct g *gp)
 	__asm__ volatile("std %0, 0(13)" : : "r"(gp) : "memory");
 }
 #endif
+
+/* The running code's floating-point control state, in gobuf.fpctl's
+ * layout: what a new goroutine starts with (C11 7.6: a new thread's
+ * floating-point environment is its creator's at creation). */
+static inline void arch_fpctl_save(uint32_t fpctl[2])
+{
+	double fpscr;
+	__asm__ volatile("mffs %0" : "=d"(fpscr));
+	__builtin_memcpy(fpctl, &fpscr, sizeof fpscr);
+}
 
 static inline uintptr_t arch_getsp(void)
 {

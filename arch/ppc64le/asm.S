@@ -19,6 +19,7 @@
  *   +184 f14 ... +320 f31 (8 bytes each, in order)
  *   +328 CR (the whole register; CR2-CR4 are restored)
  *   +336 v20 ... +512 v31 (16 bytes each, in order)
+ *   +528 FPSCR, all 64 bits (fpctl; arch.h ARCH_FPCTL says why)
  */
 #include "arch.h"
 #include "asm_offsets.h"
@@ -190,6 +191,19 @@
 	lxvd2x	%vs63, 0, \tmp
 	.endm
 
+	/* The floating-point control state: FPSCR's control bits are
+	 * limited-access (ELFv2 2.2.1.2). Through f0, which is volatile;
+	 * mtfsf with L = 1 writes all 64 bits back. */
+	.macro SAVE_FPCTL base, off
+	mffs	%f0
+	stfd	%f0, \off+GOBUF_FPCTL(\base)
+	.endm
+
+	.macro LOAD_FPCTL base, off
+	lfd	%f0, \off+GOBUF_FPCTL(\base)
+	mtfsf	0xff, %f0, 1, 0
+	.endm
+
 	/* Ahead of the code: bad_toc_len is an immediate there. */
 	.section .rodata
 bad_tls_msg:		.asciz "bad TLS: the g slot did not read back"
@@ -349,6 +363,7 @@ gosave:
 	std	%r0, GOBUF_CTXT(%r3)
 	std	%r0, GOBUF_LR(%r3)	/* LR is volatile: nobody needs it back */
 	SAVE_REGS %r3, 0, %r4
+	SAVE_FPCTL %r3, 0
 	blr
 	.cfi_endproc
 	.size	gosave, . - gosave
@@ -365,6 +380,7 @@ gogo:
 	SET_G	%r4, %r5
 	ld	%r1, GOBUF_SP(%r3)
 	LOAD_REGS %r3, 0, %r4
+	LOAD_FPCTL %r3, 0
 	ld	%r0, GOBUF_LR(%r3)
 	mtlr	%r0
 	ld	%r12, GOBUF_PC(%r3)
@@ -391,6 +407,7 @@ mcall:
 	std	%r0, G_SCHED+GOBUF_CTXT(%r4)
 	std	%r0, G_SCHED+GOBUF_LR(%r4)
 	SAVE_REGS %r4, G_SCHED, %r5
+	SAVE_FPCTL %r4, G_SCHED
 	ld	%r5, G_M(%r4)
 	ld	%r5, M_G0(%r5)
 	cmpd	%r4, %r5

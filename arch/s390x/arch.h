@@ -30,6 +30,13 @@
  * address) and f8-f15. gobuf.regs holds them in that order: 8 + 8. */
 #define ARCH_NSAVED 16
 
+/* The floating-point control state a context switch must keep: the ABI's
+ * register table does not name the floating-point control register, but
+ * C11 7.6 gives the floating-point environment (FPC's exception masks and
+ * rounding modes) thread storage duration, so each goroutine keeps its
+ * own. gobuf.fpctl[0] = FPC (its flags and DXC go along). */
+#define ARCH_FPCTL "FPC"
+
 /* How g is found: through the thread pointer, which s390x keeps in the
  * access registers a0 (high half) and a1 (low half). User space sets them
  * with sar, no system call; no compiler allocates them, and the kernel
@@ -67,6 +74,15 @@ static inline void setg_tls(struct g *gp)
 	*arch_gslot() = gp;
 }
 #endif
+
+/* The running code's floating-point control state, in gobuf.fpctl's
+ * layout: what a new goroutine starts with (C11 7.6: a new thread's
+ * floating-point environment is its creator's at creation). */
+static inline void arch_fpctl_save(uint32_t fpctl[2])
+{
+	__asm__ volatile("stfpc %0" : "=Q"(fpctl[0]));
+	fpctl[1] = 0;
+}
 
 static inline uintptr_t arch_getsp(void)
 {

@@ -17,6 +17,7 @@
  *   +32 lr (r14 when gogo starts a goroutine: goexit+2)
  *   +40 r6  +48 r7  +56 r8  +64 r9  +72 r10  +80 r11  +88 r12  +96 r13
  *   +104 f8 +112 f9 +120 f10 +128 f11 +136 f12 +144 f13 +152 f14 +160 f15
+ *   +168 FPC (fpctl; arch.h ARCH_FPCTL says why)
  */
 #include "arch.h"
 #include "asm_offsets.h"
@@ -80,6 +81,16 @@ tls_g_tpoff:				/* local exec: rt0_tls_g's offset from tp */
 	ld	%f13, \off+GOBUF_REGS+104(\base)
 	ld	%f14, \off+GOBUF_REGS+112(\base)
 	ld	%f15, \off+GOBUF_REGS+120(\base)
+	.endm
+
+	/* The floating-point control state: FPC, per goroutine as C11 7.6
+	 * keeps it per thread (arch.h). */
+	.macro SAVE_FPCTL base, off=0
+	stfpc	\off+GOBUF_FPCTL(\base)
+	.endm
+
+	.macro LOAD_FPCTL base, off=0
+	lfpc	\off+GOBUF_FPCTL(\base)
 	.endm
 
 	.text
@@ -208,6 +219,7 @@ gosave:
 	stg	%r0, GOBUF_CTXT(%r2)
 	stg	%r0, GOBUF_LR(%r2)	/* r14 is volatile: nobody needs it back */
 	SAVE_REGS %r2
+	SAVE_FPCTL %r2
 	br	%r14
 	.cfi_endproc
 	.size	gosave, . - gosave
@@ -223,6 +235,7 @@ gogo:
 	SET_G	%r3, %r4, %r5
 	lg	%r15, GOBUF_SP(%r2)
 	LOAD_REGS %r2
+	LOAD_FPCTL %r2
 	lg	%r14, GOBUF_LR(%r2)
 	lg	%r1, GOBUF_PC(%r2)
 	lg	%r2, GOBUF_CTXT(%r2)
@@ -246,6 +259,7 @@ mcall:
 	stg	%r0, G_SCHED+GOBUF_CTXT(%r3)
 	stg	%r0, G_SCHED+GOBUF_LR(%r3)
 	SAVE_REGS %r3, G_SCHED
+	SAVE_FPCTL %r3, G_SCHED
 	lg	%r4, G_M(%r3)
 	lg	%r4, M_G0(%r4)
 	cgr	%r3, %r4

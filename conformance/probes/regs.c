@@ -21,10 +21,12 @@
 #include "probe_util.h"
 #include "rt0.h"
 
-/* Laid out as probe_regs.h's offsets say (the assembly uses those). */
+/* Laid out as probe_regs.h's offsets say (the assembly uses those): as
+ * many 64-bit slots as the arch has registers to check (ppc64le's vector
+ * registers take two each). */
 struct regs_set {
-	uint64_t gpr[12];
-	uint64_t fpr[12];
+	uint64_t gpr[(REGS_FPR - REGS_GPR) / 8];
+	uint64_t fpr[(REGS_FPCTL - REGS_FPR) / 8];
 	uint64_t fpctl[2];
 };
 _Static_assert(offsetof(struct regs_set, gpr) == REGS_GPR, "REGS_GPR");
@@ -46,18 +48,27 @@ struct way {
 	char reg_bad[160], fpctl_bad[160];
 };
 
+/* The bits of a general-purpose slot that its register holds: a pointer's
+ * worth, unless probe_regs.h says otherwise (ppc64le's CR fields). */
+#ifndef REGS_GPR_BITS
+#define REGS_GPR_BITS(i) ((uint64_t)UINTPTR_MAX)
+#endif
+
 /* Goroutine k's pattern for a round: every register a different value,
- * every goroutine and round different. */
+ * every goroutine and round different (on 32-bit arches in the low word
+ * too: the round and k are folded into it). */
 static void pattern(unsigned k, unsigned round, struct regs_set *in)
 {
-	for (unsigned i = 0; i < 12; i++) {
-		in->gpr[i] = 0x5a5a000000000000u ^ (uint64_t)k << 40 ^
-		             (uint64_t)round << 32 ^
-		             (uint64_t)(i + 1) * 0x01010101u;
+	for (unsigned i = 0; i < sizeof in->gpr / sizeof in->gpr[0]; i++)
+		in->gpr[i] =
+		    (0x5a5a000000000000u ^ (uint64_t)k << 40 ^
+		     (uint64_t)round << 32 ^ (uint64_t)k << 12 ^
+		     (uint64_t)round << 20 ^ (uint64_t)(i + 1) * 0x01010101u) &
+		    REGS_GPR_BITS(i);
+	for (unsigned i = 0; i < sizeof in->fpr / sizeof in->fpr[0]; i++)
 		in->fpr[i] = 0xa5a5000000000000u ^ (uint64_t)k << 40 ^
 		             (uint64_t)round << 32 ^
 		             (uint64_t)(i + 1) * 0x00110011u;
-	}
 	regs_fpctl_pattern(k + 3 * round + 1, in->fpctl);
 }
 
