@@ -5,11 +5,12 @@
 # (go1.19, go1.23, ...), the arch, the mode and the group, with RT0_IMPL in
 # the environment so a suite can tell which implementation it judges.
 #
-# Opt-in, in the CTest configuration "go" (as the fault meta-test is in
-# "faults"): plain ctest, the driver and the catalogue checks never see
-# these tests; `ctest --preset go` runs them (-L arm64, -L go1.19, ... as
-# usual). Until the catalogue carries per-implementation expectations many
-# fail by design: their results are data (conformance/go-results.tsv).
+# In the CTest configuration "go" (as the fault meta-test is in "faults"), so
+# plain ctest stays rt0's own quick run: `ctest --preset go` runs them (-L
+# arm64, -L go1.19, ... as usual), ci/test runs the native arch's, and the
+# driver runs them as its Go columns. Each suite run goes through
+# conformance/tools/judge.py, which judges it by the catalogue's
+# expectations for the implementation (xfail, XPASS).
 # Each build is a test of its own (go.build.<impl>.<arch>.<mode>, a
 # fixture the suites require; one at a time: RESOURCE_LOCK), so the
 # default build never waits for a Go toolchain.

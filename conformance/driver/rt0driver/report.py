@@ -62,6 +62,25 @@ def totals(data: dict) -> Counter:
     return Counter(c["outcome"] for c in data["cells"])
 
 
+def column_ids(data: dict) -> dict[str, dict[str, int]]:
+    """Per column, in invariants rather than cells: judged (an id with at least
+    one cell that ran: ok, FAIL, ERROR, xfail or XPASS), held (judged, and
+    every ran cell ok or xfail), skipped (every cell skipped) and not run.
+    How much of the catalogue an implementation is measured against."""
+    ids: dict[str, dict[str, set]] = {}
+    for c in data["cells"]:
+        ids.setdefault(c["arch"], {}).setdefault(c["id"], set()).add(c["outcome"])
+    out = {}
+    for col in data["arches"]:
+        per = ids.get(col, {})
+        ran = {i for i, o in per.items() if o - {"skip", "notrun"}}
+        out[col] = {"judged": len(ran),
+                    "held": sum(1 for i in ran if not per[i] & (BAD | {"xpass"})),
+                    "skipped": sum(1 for o in per.values() if o == {"skip"}),
+                    "notrun": sum(1 for o in per.values() if "notrun" in o)}
+    return out
+
+
 def cell_text(cnt: Counter | None) -> str:
     if not cnt:
         return "-"
@@ -195,6 +214,13 @@ def markdown(data: dict) -> str:
         L += ["", "| group | " + " | ".join(arches) + " |", "|---" * (len(arches) + 1) + "|"]
         for g in gs:
             L.append(f"| {g} | " + " | ".join(cell_text(cnt.get((g, a))) for a in arches) + " |")
+        ids = column_ids(data)
+        L += ["", "Invariants per column: judged (ran in at least one link mode), held (every "
+              "cell that ran was ok or an expected difference), skipped (where they do not "
+              "apply or cannot be observed), not run.", "",
+              "| column | judged | held | skipped | not run |", "|---|---|---|---|---|"]
+        L += [f"| {a} | {ids[a]['judged']} | {ids[a]['held']} | {ids[a]['skipped']} | "
+              f"{ids[a]['notrun']} |" for a in arches if a in ids]
     L.append("")
     nr = [(a, msg) for a, msg in data["notrun"].items() if a in arches]
     if nr:
@@ -241,6 +267,7 @@ def summary_json(data: dict) -> dict:
         "matrix": {g: {a: dict(cnt.get((g, a), {})) for a in data["arches"]}
                    for g in groups(data)},
         "uncatalogued": uncatalogued_ids(data),
+        "ids": column_ids(data),
         "cells": [{k: c.get(k) for k in ("id", "group", "arch", "mode", "outcome", "catalogued",
                                          "test", "xfail", "notrun", "message", "probe",
                                          "seconds")} for c in data["cells"]],
