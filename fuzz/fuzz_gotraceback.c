@@ -4,7 +4,8 @@
  * one uint32 t = level << 2 | all << 1 | crash, then decoded. The keywords
  * "none", "single" or "", "all", "system", "crash"; otherwise all is set
  * and, when atoi (64-bit int) gives n with n == int(uint32(n)), the level
- * is uint32(n) shifted into t, so only its low 30 bits survive. */
+ * is uint32(n) shifted into t, so only its low 30 bits survive. The
+ * runtime of a 64-bit Go, as the one the corpus was checked against. */
 #include "fuzz.h"
 #include "knobs.h"
 
@@ -40,14 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct knob_traceback got, want;
 
 	fuzz_noalloc_begin();
-	got = knob_gotraceback(s, size);
+	got = knob_gotraceback(s, size, 64);
 	FUZZ_CHECK(fuzz_noalloc_end() == 0);
 	want = model_gotraceback(s, size);
 	FUZZ_CHECK(got.level == want.level);
 	FUZZ_CHECK(got.all == want.all);
 	FUZZ_CHECK(got.crash == want.crash);
 	if (size == 0) {
-		got = knob_gotraceback(NULL, 0);
+		got = knob_gotraceback(NULL, 0, 64);
 		FUZZ_CHECK(got.level == 1 && !got.all && !got.crash);
 	}
 	return 0;

@@ -59,7 +59,7 @@ void parsedebugvars(void)
 	struct env_value v = env("GODEBUG");
 	knob_godebug(v.p, v.n, &rt.debug);
 	v = env("GOTRACEBACK");
-	rt.traceback = knob_gotraceback(v.p, v.n);
+	rt.traceback = knob_gotraceback(v.p, v.n, KNOB_INT_BITS);
 	trace_env_known();
 	TRACE("runtime.parsedebugvars");
 }

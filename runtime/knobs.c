@@ -198,7 +198,8 @@ bool knob_gomemlimit(const char *s, size_t n, int64_t *out)
 	return parse_byte_count(s, n, out);
 }
 
-struct knob_traceback knob_gotraceback(const char *s, size_t n)
+struct knob_traceback knob_gotraceback(const char *s, size_t n,
+                                       unsigned int_bits)
 {
 	struct knob_traceback t = {0, false, false};
 	int64_t v;
@@ -219,15 +220,16 @@ struct knob_traceback knob_gotraceback(const char *s, size_t n)
 	} else if (str_eq(s, n, "crash")) {
 		t.level = 2;
 		t.crash = true;
-	} else if (knob_atoi64(s, n, &v) && v >= 0 &&
-	           v <= (int64_t)UINT32_MAX) {
+	} else if (knob_atoi64(s, n, &v) &&
+	           (int_bits == 64 ? v >= 0 && v <= (int64_t)UINT32_MAX
+	                           : v >= INT32_MIN && v <= INT32_MAX)) {
 		/* A number n gives level n with all set; anything else, level 0
-		 * with all set. Go tests n == int(uint32(n)) with a 64-bit int
-		 * and then stores the level above two flag bits of a uint32, so
-		 * only its low 30 bits survive (2^30 reads back as 0). On
-		 * 32-bit Go, int is 32 bits: values above INT32_MAX fail there
-		 * and negatives pass (as uint32); we keep the 64-bit reading on
-		 * every arch so the result does not depend on the host. */
+		 * with all set. Go's atoi fails outside int, and setTraceback
+		 * then tests n == int(uint32(n)): with a 64-bit int that keeps
+		 * 0..2^32-1, with a 32-bit int every int (a negative one as its
+		 * uint32). The level is stored above two flag bits of a uint32,
+		 * so only its low 30 bits survive (2^30 reads back as 0, -1 as
+		 * 2^30-1). */
 		t.level = (uint32_t)v & (UINT32_MAX >> 2);
 	}
 	/* Go also ORs in tracebackCrash for c-shared/c-archive builds and the

@@ -26,13 +26,17 @@ int32_t knob_gogc(const char *s, size_t n);
  * malformed value, which the runtime turns into a fatal error. */
 bool knob_gomemlimit(const char *s, size_t n, int64_t *out);
 
-/* GOTRACEBACK, as Go's setTraceback. */
+/* GOTRACEBACK, as Go's setTraceback, for a Go whose int is int_bits wide
+ * (64 or 32: Go's int is as wide as a pointer, so the runtime passes its
+ * own pointer width, KNOB_INT_BITS). */
 struct knob_traceback {
 	uint32_t level; /* 0 none, 1 single, 2 system, or the number given */
 	bool all;       /* print every goroutine */
 	bool crash;     /* crash (abort) after printing */
 };
-struct knob_traceback knob_gotraceback(const char *s, size_t n);
+#define KNOB_INT_BITS (8 * sizeof(uintptr_t))
+struct knob_traceback knob_gotraceback(const char *s, size_t n,
+                                       unsigned int_bits);
 
 /* GODEBUG: comma-separated key=value fields, left to right, last wins;
  * fields without '=', unknown keys and values that are not int32 are

@@ -400,11 +400,12 @@ struct gotraceback_case {
 	bool crash;
 };
 
-static void knobs_parse_gotraceback_case(const struct gotraceback_case *c)
+static void knobs_parse_gotraceback_case(const struct gotraceback_case *c,
+                                         unsigned int_bits)
 {
 	char buf[256];
 	char *s = input_dup(&c->in);
-	struct knob_traceback t = knob_gotraceback(s, c->in.n);
+	struct knob_traceback t = knob_gotraceback(s, c->in.n, int_bits);
 
 	cr_assert_eq(t.level, c->level,
 	             "GOTRACEBACK=%s: level %" PRIu32 ", want %" PRIu32,
@@ -456,8 +457,22 @@ Test(knobs, knobs_parse_gotraceback)
 	    {IN("4294967296"), 0, true, false},
 	    {IN("9223372036854775808"), 0, true, false},
 	};
+	/* 32-bit Go (386, arm): atoi fails outside int32, and every int32
+	 * passes n == int(uint32(n)). */
+	static const struct gotraceback_case cases32[] = {
+	    {IN("-1"), 1073741823, true, false},
+	    {IN("-2147483648"), 0, true, false},
+	    {IN("-2147483647"), 1, true, false},
+	    {IN("2147483647"), 1073741823, true, false},
+	    {IN("2147483648"), 0, true, false},
+	    {IN("4294967295"), 0, true, false},
+	    {IN("3"), 3, true, false},
+	    {IN("all"), 1, true, false},
+	};
 	for (size_t i = 0; i < NELEM(cases); i++)
-		knobs_parse_gotraceback_case(&cases[i]);
+		knobs_parse_gotraceback_case(&cases[i], 64);
+	for (size_t i = 0; i < NELEM(cases32); i++)
+		knobs_parse_gotraceback_case(&cases32[i], 32);
 }
 
 /* ---- GODEBUG --------------------------------------------------------- */
@@ -798,7 +813,7 @@ Test(knobs, knobs_parse_in_bounds)
 			(void)knob_atoi64(s, n, &v64);
 			ok32 = knob_atoi32(s, n, &v32);
 			(void)knob_gomemlimit(s, n, &v64);
-			(void)knob_gotraceback(s, n);
+			(void)knob_gotraceback(s, n, 64);
 			knob_godebug(s, n, &g);
 			if (ok32 && v32 > 0)
 				cr_assert_eq(knob_gomaxprocs(s, n, 1), v32,

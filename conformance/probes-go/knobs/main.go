@@ -60,6 +60,7 @@ func printKnobs() {
 	rt0.FactInt("knob.gogc", int64(gogc))
 	rt0.FactInt("knob.gomemlimit", debug.SetMemoryLimit(-1))
 	if t, ok := intVar("runtime.traceback_cache"); ok {
+		t = int64(uint32(t)) // a uint32, whatever the reader sign-extends
 		rt0.FactInt("knob.traceback.level", t>>2)
 		rt0.FactInt("knob.traceback.all", (t>>1)&1)
 		rt0.FactInt("knob.traceback.crash", t&1)
