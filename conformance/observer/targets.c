@@ -47,33 +47,144 @@ static const struct obs_impl_g rt0_g[] = {
  * go1.19.8 hello world (Debian's golang-go; amd64 natively, arm64 and
  * riscv64 under qemu-user): all nine stops, goid 0 on g0 and 1 from
  * runtime.main, SP inside g's bounds; g's layout came from its (compressed)
- * DWARF unchanged. No ctest runs it yet: that is issue 13's. */
+ * DWARF unchanged.
+ *
+ * "go": the steps every Go version has under the same name. At
+ * runtime.rt0_go's entry there is no g yet (TLS is set up inside it):
+ * runtime.check, the first Go function it calls, is where g0 is first
+ * readable, so that stop also stands for the trace's runtime.rt0_go. */
 static const char *const go_symbols[] = {
     "runtime.rt0_go.abi0", "runtime.check",
     "runtime.args",        "runtime.osinit",
     "runtime.schedinit",   "runtime.newproc",
     "runtime.mstart.abi0", "runtime.main",
     "main.main",           NULL};
-static const char *const go_phases[] = {"runtime.rt0_go",    "runtime.check",
-                                        "runtime.args",      "runtime.osinit",
-                                        "runtime.schedinit", "runtime.newproc",
-                                        "runtime.mstart",    "runtime.main",
-                                        "main.main",         NULL};
+static const char *const go_phases[] = {NULL,
+                                        "runtime.check",
+                                        "runtime.args",
+                                        "runtime.osinit",
+                                        "runtime.schedinit",
+                                        "runtime.newproc",
+                                        "runtime.mstart",
+                                        "runtime.main",
+                                        "main.main",
+                                        NULL};
+
+/* Per version, the whole start-up line, from schedinit's source (go1.19
+ * runtime/proc.go:692-722, go1.23 proc.go:817-862) and runtime.main's.
+ * A step the compiler may inline has no symbol of its own in some
+ * binaries (go1.19.8 amd64: stackinit, fastrandinit; go1.23.5: stackinit,
+ * cpuinit): may be absent. goenvs is `goenvs_unix()` and nothing else
+ * (os_linux.go:367-369 / :358-360) and is inlined in both: goenvs_unix's
+ * entry is where its body starts. Go 1.22 replaced fastrandinit with
+ * randinit, called before alginit (go1.23 proc.go:821-822): the trace
+ * gives it under its own name. runtime.main runs the runtime's init with
+ * the first doInit (go1.19 proc.go:191) or doInit1 (go1.23 proc.go:199,
+ * through doInit); later doInit entries in Go 1.19 are one per import
+ * edge, also for packages already initialised (proc.go:6400-6410), so
+ * they are no package's initialisation; Go 1.23's doInit1 runs each task
+ * once, in the linker's order (proc.go:7190-7230). */
+#define GO_STEPS_HEAD                                                          \
+	"runtime.rt0_go.abi0", "runtime.check", "runtime.args",                \
+	    "runtime.osinit", "runtime.schedinit", "runtime.stackinit",        \
+	    "runtime.mallocinit", "runtime.cpuinit"
+#define GO_PHASES_HEAD                                                         \
+	NULL, "runtime.check", "runtime.args", "runtime.osinit",               \
+	    "runtime.schedinit", "runtime.stackinit", "runtime.mallocinit",    \
+	    "runtime.cpuinit"
+#define GO_STEPS_TAIL                                                          \
+	"runtime.mcommoninit", "runtime.goargs", "runtime.goenvs_unix",        \
+	    "runtime.parsedebugvars", "runtime.gcinit", "runtime.procresize",  \
+	    "runtime.newproc", "runtime.mstart.abi0", "runtime.main"
+#define GO_PHASES_TAIL                                                         \
+	"runtime.mcommoninit", "runtime.goargs", "runtime.goenvs",             \
+	    "runtime.parsedebugvars", "runtime.gcinit", "runtime.procresize",  \
+	    "runtime.newproc", "runtime.mstart", "runtime.main"
+#define GO_STEPS_MAIN                                                          \
+	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
+	    "runtime.bgscavenge", "main.main", "runtime.exit.abi0", NULL
+#define GO_PHASES_MAIN                                                         \
+	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
+	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL
+/* may_be_absent: rt0_go .. cpuinit (stackinit and cpuinit small enough to
+ * inline), then the version's two seed and hash steps, then mcommoninit ..
+ * runtime.main, the doInit step, gcenable .. exit: all there. */
+#define GO_ABSENT_HEAD false, false, false, false, false, true, false, true
+#define GO_ABSENT_REST                                                         \
+	false, false, false, false, false, false, false, false, false, false,  \
+	    false, false, false, false, false, false
+
+/* callers: schedinit's steps, stackinit .. procresize, count as its steps
+ * only when schedinit calls them (mcommoninit also runs for every new M,
+ * procresize for every GOMAXPROCS change); mstart is the trace's only
+ * where rt0_go calls it (every new M's thread also starts there). */
+#define S "runtime.schedinit"
+#define R "runtime.rt0_go.abi0"
+static const char *const go_callers[] = {
+    NULL, NULL, NULL, NULL, NULL, S,    S,    S,    S,
+    S,    S,    S,    S,    S,    S,    S,    NULL, R,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+#undef S
+#undef R
+_Static_assert(sizeof go_callers == 27 * sizeof(char *),
+               "one caller per Go symbol, and the end");
+
+static const char *const go119_symbols[] = {
+    GO_STEPS_HEAD, "runtime.alginit", "runtime.fastrandinit",
+    GO_STEPS_TAIL, "runtime.doInit",  GO_STEPS_MAIN};
+static const char *const go119_phases[] = {
+    GO_PHASES_HEAD, "runtime.alginit", "runtime.fastrandinit", GO_PHASES_TAIL,
+    NULL,           GO_PHASES_MAIN};
+static const bool go119_absent[] = {GO_ABSENT_HEAD, false, true,
+                                    GO_ABSENT_REST};
+_Static_assert(sizeof go119_symbols == sizeof go_callers &&
+                   sizeof go119_symbols == sizeof go119_phases &&
+                   sizeof go119_absent / sizeof(bool) + 1 ==
+                       sizeof go119_symbols / sizeof(char *),
+               "go1.19: one phase and one absent flag per symbol");
+
+static const char *const go123_symbols[] = {
+    GO_STEPS_HEAD, "runtime.randinit", "runtime.alginit",
+    GO_STEPS_TAIL, "runtime.doInit1",  GO_STEPS_MAIN};
+static const char *const go123_phases[] = {
+    GO_PHASES_HEAD, "runtime.randinit", "runtime.alginit",
+    GO_PHASES_TAIL, "runtime.doInit",   GO_PHASES_MAIN};
+static const bool go123_absent[] = {GO_ABSENT_HEAD, false, false,
+                                    GO_ABSENT_REST};
+_Static_assert(sizeof go123_symbols == sizeof go_callers &&
+                   sizeof go123_symbols == sizeof go123_phases &&
+                   sizeof go123_absent / sizeof(bool) + 1 ==
+                       sizeof go123_symbols / sizeof(char *),
+               "go1.23: one phase and one absent flag per symbol");
+
 static const struct obs_impl_g go_g[] = {{"amd64", "tp-8", NULL},
                                          {"arm64", "reg:x28", NULL},
                                          {"riscv64", "reg:x27", NULL},
                                          {NULL, NULL, NULL}};
 
 static const struct obs_impl impls[] = {
-    {"rt0", "g", rt0_symbols, rt0_phases, rt0_g},
-    {"go", "runtime.g", go_symbols, go_phases, go_g},
+    {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
+     NULL, NULL, rt0_g},
+    {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
+     go119_symbols, go119_phases, go119_absent, go_callers, "runtime.check",
+     "runtime.doInit", go_g},
+    {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
+     go123_symbols, go123_phases, go123_absent, go_callers, "runtime.check",
+     "runtime.doInit1", go_g},
+    {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
+     go_phases, NULL, NULL, "runtime.check", NULL, go_g},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)
 {
-	for (size_t i = 0; name && i < sizeof impls / sizeof impls[0]; i++)
-		if (strcmp(impls[i].name, name) == 0)
+	for (size_t i = 0; name && i < sizeof impls / sizeof impls[0]; i++) {
+		size_t n = strlen(impls[i].name);
+		/* go1.19.8 is go1.19; go1.190 is not */
+		if (strncmp(impls[i].name, name, n) == 0 &&
+		    (name[n] == '\0' ||
+		     (name[n] == '.' && strncmp(name, "go", 2) == 0)))
 			return &impls[i];
+	}
 	return NULL;
 }
 
@@ -116,6 +227,7 @@ bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
 	                           errcap))
 		return false;
 	spec->symbols = impl->symbols;
+	spec->may_be_absent = impl->may_be_absent;
 	spec->read_m = spec->layout.m.known;
 	return true;
 }
