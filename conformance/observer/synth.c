@@ -144,6 +144,18 @@ static void header(struct out *o, const struct obs_synth *y,
 	    elf_symbol(&elf, y->impl->goexit, &goexit))
 		put(o, " goexit=0x%" PRIx64, goexit + res->load_bias);
 	elf_close(&elf);
+	/* runtime.main is entered by gogo, not called: the return address
+	 * it finds is the one newproc gave goroutine 1 (goexit +
+	 * PCQuantum), measured at its first instruction. */
+	for (size_t i = 0; i < res->nstops; i++) {
+		const struct obs_stop *st = &res->stops[i];
+		if (is(obs_impl_phase(y->impl, symbol_of(spec, st)),
+		       "runtime.main")) {
+			if (st->have_ret)
+				put(o, " goexitret=0x%" PRIx64, st->ret);
+			break;
+		}
+	}
 	put(o, "\n");
 }
 

@@ -157,9 +157,13 @@ _Static_assert(sizeof go123_symbols == sizeof go_callers &&
                        sizeof go123_symbols / sizeof(char *),
                "go1.23: one phase and one absent flag per symbol");
 
-static const struct obs_impl_g go_g[] = {{"amd64", "tp-8", NULL},
-                                         {"arm64", "reg:x28", NULL},
-                                         {"riscv64", "reg:x27", NULL},
+/* With cgo (external linking) amd64's g is the initial-exec thread-local
+ * runtime.tlsg (go1.19 runtime/go_tls.h: get_tls and g(r)), whose
+ * offset comes from the ELF's PT_TLS; arm64 and riscv64 Go code keeps g
+ * in its register either way (cgo reloads it on entry from C). */
+static const struct obs_impl_g go_g[] = {{"amd64", "tp-8", "tls:runtime.tlsg"},
+                                         {"arm64", "reg:x28", "reg:x28"},
+                                         {"riscv64", "reg:x27", "reg:x27"},
                                          {NULL, NULL, NULL}};
 
 static const struct obs_impl impls[] = {
