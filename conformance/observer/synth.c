@@ -12,16 +12,71 @@
 #include "obs_internal.h"
 #include "rt0conf/elfinfo.h"
 
+static bool is(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
 void obs_synth_init(struct obs_synth *y, const struct obs_impl *impl,
                     const char *probe)
 {
 	memset(y, 0, sizeof *y);
 	y->impl = impl;
 	char err[256];
-	if (impl->m_type && impl->m_id &&
-	    !obs_dwarf_member(probe, impl->m_type, impl->m_id, &y->m_id, err,
-	                      sizeof err))
-		y->m_id.known = false; /* no m= then: nothing made up */
+	/* A member the DWARF lacks stays unknown: its field is left out. */
+	if (impl->m_type && impl->m_id)
+		obs_dwarf_member(probe, impl->m_type, impl->m_id, &y->m_id, err,
+		                 sizeof err);
+	const char *arch = obs_arch_of_elf(probe, err, sizeof err);
+	const struct obs_impl_g *g = impl->g;
+	while (arch && g->goarch && strcmp(g->goarch, arch) != 0)
+		g++;
+	if (!impl->newg_at || !arch || !g->goarch || !g->newg_reg)
+		return;
+	if (obs_dwarf_member(probe, impl->g_type, "sched.sp", &y->sched_sp, err,
+	                     sizeof err) &&
+	    obs_dwarf_member(probe, impl->g_type, "sched.pc", &y->sched_pc, err,
+	                     sizeof err) &&
+	    obs_dwarf_member(probe, impl->g_type, "sched.lr", &y->sched_lr, err,
+	                     sizeof err))
+		y->newg_reg = g->newg_reg;
+}
+
+/* A field of the struct at base, or false. */
+static bool read_field(const struct obs_view *v, uint64_t base,
+                       const struct obs_field *f, uint64_t *out)
+{
+	unsigned char buf[8];
+	if (!f->known || f->size == 0 || f->size > 8 ||
+	    !obs_view_read(v, base + f->offset, buf, f->size))
+		return false;
+	*out = obs_arch_word(v->s->arch, buf, f->size);
+	return true;
+}
+
+/* At newg_at's entry: the goroutine newproc made, as it will start. */
+static void read_newg(struct obs_synth *y, const struct obs_view *v,
+                      struct obs_synth_stop *r)
+{
+	const struct obs_g_layout *L = &v->s->spec->layout;
+	uint64_t g, goid, guard;
+	if (!obs_view_reg(v, y->newg_reg, &g) || g == 0 ||
+	    !read_field(v, g, &L->goid, &goid) ||
+	    !read_field(v, g, &L->stack_lo, &r->newlo) ||
+	    !read_field(v, g, &L->stack_hi, &r->newhi) ||
+	    !read_field(v, g, &L->stackguard0, &guard) ||
+	    !read_field(v, g, &y->sched_sp, &r->newsp) ||
+	    !read_field(v, g, &y->sched_pc, &r->newpc) ||
+	    !read_field(v, g, &y->sched_lr, &r->newlr))
+		return;
+	unsigned char word[8];
+	size_t w = v->s->arch->ptrsize;
+	if (!obs_view_read(v, r->newsp, word, w))
+		return;
+	r->word_at_sp = obs_arch_word(v->s->arch, word, w);
+	r->newg = (int64_t)goid;
+	r->newguard = guard;
+	r->have_newg = true;
 }
 
 void obs_synth_hook(void *arg, const struct obs_view *v)
@@ -51,6 +106,9 @@ void obs_synth_hook(void *arg, const struct obs_view *v)
 		r->mid = (int64_t)obs_arch_word(v->s->arch, buf, y->m_id.size);
 		r->have_mid = true;
 	}
+	if (y->newg_reg &&
+	    is(v->s->spec->symbols[st->symbol], y->impl->newg_at))
+		read_newg(y, v, r);
 }
 
 void obs_synth_free(struct obs_synth *y)
@@ -98,11 +156,6 @@ static const char *symbol_of(const struct obs_spec *spec,
                              const struct obs_stop *st)
 {
 	return spec->symbols[st->symbol];
-}
-
-static bool is(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
 }
 
 /* The header: only what the ELF file and the stops say. */
@@ -159,30 +212,6 @@ static void header(struct out *o, const struct obs_synth *y,
 	put(o, "\n");
 }
 
-static void event(struct out *o, const struct obs_synth *y,
-                  const struct obs_stop *st, const char *phase, size_t seq,
-                  bool guards)
-{
-	put(o, "rt0 ev seq=%zu phase=%s src=obs", seq, phase);
-	if (st->have_goid)
-		/* Go's g0s, rt0's too, have goid 0. */
-		put(o, " goid=%" PRId64 " g0=%d", st->goid, st->goid == 0);
-	const struct obs_synth_stop *r =
-	    st->seq < y->cap ? &y->at[st->seq] : NULL;
-	if (r && r->have_mid)
-		put(o, " m=%" PRId64, r->mid);
-	put(o, " sp=0x%" PRIx64, st->sp);
-	if (st->have_stack)
-		put(o, " lo=0x%" PRIx64 " hi=0x%" PRIx64, st->stack_lo,
-		    st->stack_hi);
-	if (guards && st->have_guard && st->have_guard1)
-		put(o, " guard0=0x%" PRIx64 " guard1=0x%" PRIx64,
-		    st->stackguard0, st->stackguard1);
-	if (r && r->ns)
-		put(o, " ns=%" PRIu64, r->ns);
-	put(o, "\n");
-}
-
 /* The caller impl requires of symbol's event, or NULL: any. */
 static const char *caller_of(const struct obs_impl *impl, const char *symbol)
 {
@@ -207,6 +236,82 @@ static bool called_from(const char *probe, const struct obs_result *res,
 	return ok && st->ret > at && st->ret <= at + size;
 }
 
+static void event(struct out *o, const struct obs_synth *y,
+                  const struct obs_stop *st, const char *phase, size_t seq,
+                  bool guards, const struct obs_synth_stop *made)
+{
+	put(o, "rt0 ev seq=%zu phase=%s src=obs", seq, phase);
+	if (st->have_goid)
+		/* Go's g0s, rt0's too, have goid 0. */
+		put(o, " goid=%" PRId64 " g0=%d", st->goid, st->goid == 0);
+	const struct obs_synth_stop *r =
+	    st->seq < y->cap ? &y->at[st->seq] : NULL;
+	if (r && r->have_mid)
+		put(o, " m=%" PRId64, r->mid);
+	put(o, " sp=0x%" PRIx64, st->sp);
+	if (st->have_stack)
+		put(o, " lo=0x%" PRIx64 " hi=0x%" PRIx64, st->stack_lo,
+		    st->stack_hi);
+	if (guards && st->have_guard && st->have_guard1)
+		put(o, " guard0=0x%" PRIx64 " guard1=0x%" PRIx64,
+		    st->stackguard0, st->stackguard1);
+	if (made) {
+		put(o,
+		    " newg=%" PRId64 " newlo=0x%" PRIx64 " newhi=0x%" PRIx64
+		    " newsp=0x%" PRIx64 " newpc=0x%" PRIx64
+		    " newguard=0x%" PRIx64,
+		    made->newg, made->newlo, made->newhi, made->newsp,
+		    made->newpc, made->newguard);
+		/* gostartcall puts the return address in sched.lr on
+		 * link-register arches and pushes it at sched.sp on the
+		 * others, leaving sched.lr 0 (go1.19 sys_x86.go:13-22,
+		 * sys_arm64.go:11-18). */
+		if (made->newlr)
+			put(o, " newret=0x%" PRIx64 " newretloc=lr",
+			    made->newlr);
+		else
+			put(o, " newret=0x%" PRIx64 " newretloc=stack",
+			    made->word_at_sp);
+	}
+	if (r && r->ns)
+		put(o, " ns=%" PRIu64, r->ns);
+	put(o, "\n");
+}
+
+/* The goroutine the newproc call stopped at stop i made: read at the next
+ * stop of the same thread at newg_at called from where the impl says,
+ * before that thread's next newproc. *restarted when that next newproc is
+ * the same call entered again: same goroutine, SP and return address, and
+ * nothing made in between (Go's prologue calls morestack when it finds
+ * the goroutine preempted, and the function starts again from its entry:
+ * go1.19 runtime/asm_amd64.s morestack, stack.go newstack). */
+static const struct obs_synth_stop *made_by(const struct obs_synth *y,
+                                            const struct obs_spec *spec,
+                                            const struct obs_result *res,
+                                            size_t i, bool *restarted)
+{
+	const struct obs_stop *np = &res->stops[i];
+	*restarted = false;
+	for (size_t j = i + 1; y->impl->newg_at && j < res->nstops; j++) {
+		const struct obs_stop *st = &res->stops[j];
+		const char *sym = symbol_of(spec, st);
+		if (st->tid != np->tid)
+			continue;
+		if (is(sym, symbol_of(spec, np))) {
+			*restarted = st->g == np->g && st->sp == np->sp &&
+			             st->have_ret && np->have_ret &&
+			             st->ret == np->ret;
+			return NULL;
+		}
+		const char *caller = caller_of(y->impl, sym);
+		if (is(sym, y->impl->newg_at) && st->seq < y->cap &&
+		    y->at[st->seq].have_newg &&
+		    (!caller || called_from(spec->probe, res, st, caller)))
+			return &y->at[st->seq];
+	}
+	return NULL;
+}
+
 char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
                       const struct obs_result *res, const char *entry_symbol,
                       size_t *len)
@@ -224,7 +329,7 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 		/* rt0 records runtime.rt0_go once g0 and TLS are set up: the
 		 * state at the first stop where g0 is readable. */
 		if (!rt0_go_done && is(sym, y->impl->rt0_go_at)) {
-			event(&o, y, st, "runtime.rt0_go", seq++, true);
+			event(&o, y, st, "runtime.rt0_go", seq++, true, NULL);
 			rt0_go_done = true;
 		}
 		const char *phase = obs_impl_phase(y->impl, sym);
@@ -235,8 +340,12 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 			phase = "runtime.init";
 			init_done = true;
 		}
-		if (phase)
-			event(&o, y, st, phase, seq++, false);
+		const struct obs_synth_stop *made = NULL;
+		bool restarted = false;
+		if (is(phase, "runtime.newproc"))
+			made = made_by(y, spec, res, i, &restarted);
+		if (phase && !restarted)
+			event(&o, y, st, phase, seq++, false, made);
 	}
 	if (o.oom) {
 		free(o.buf);

@@ -34,10 +34,14 @@ static const char *const rt0_phases[] = {NULL,
  * ppc64le and s390x: g at [tp]); external mode in the C thread-local
  * rt0_tls_g, whose offset comes from the ELF's PT_TLS. */
 static const struct obs_impl_g rt0_g[] = {
-    {"amd64", "tp-8", "tls:rt0_tls_g"},   {"arm64", "tp+0", "tls:rt0_tls_g"},
-    {"riscv64", "tp+0", "tls:rt0_tls_g"}, {"386", "tp-4", "tls:rt0_tls_g"},
-    {"arm", "tp+0", "tls:rt0_tls_g"},     {"ppc64le", "tp+0", "tls:rt0_tls_g"},
-    {"s390x", "tp+0", "tls:rt0_tls_g"},   {NULL, NULL, NULL}};
+    {"amd64", "tp-8", "tls:rt0_tls_g", NULL},
+    {"arm64", "tp+0", "tls:rt0_tls_g", NULL},
+    {"riscv64", "tp+0", "tls:rt0_tls_g", NULL},
+    {"386", "tp-4", "tls:rt0_tls_g", NULL},
+    {"arm", "tp+0", "tls:rt0_tls_g", NULL},
+    {"ppc64le", "tp+0", "tls:rt0_tls_g", NULL},
+    {"s390x", "tp+0", "tls:rt0_tls_g", NULL},
+    {NULL, NULL, NULL, NULL}};
 
 /* Go (issue 13): the ELF names of the same steps (assembly functions
  * carry Go's .abi0 suffix), and g where Go's ports keep it: amd64 in TLS
@@ -102,31 +106,38 @@ static const char *const go_phases[] = {NULL,
 	    "runtime.newproc", "runtime.mstart", "runtime.main"
 #define GO_STEPS_MAIN                                                          \
 	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
-	    "runtime.bgscavenge", "main.main", "runtime.exit.abi0", NULL
+	    "runtime.bgscavenge", "main.main", "runtime.exit.abi0",            \
+	    "runtime.runqput", NULL
 #define GO_PHASES_MAIN                                                         \
 	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
-	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL
+	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL, NULL
 /* may_be_absent: rt0_go .. cpuinit (stackinit and cpuinit small enough to
  * inline), then the version's two seed and hash steps, then mcommoninit ..
  * runtime.main, the doInit step, gcenable .. exit: all there. */
 #define GO_ABSENT_HEAD false, false, false, false, false, true, false, true
 #define GO_ABSENT_REST                                                         \
 	false, false, false, false, false, false, false, false, false, false,  \
-	    false, false, false, false, false, false
+	    false, false, false, false, false, false, false
 
 /* callers: schedinit's steps, stackinit .. procresize, count as its steps
  * only when schedinit calls them (mcommoninit also runs for every new M,
  * procresize for every GOMAXPROCS change); mstart is the trace's only
- * where rt0_go calls it (every new M's thread also starts there). */
+ * where rt0_go calls it (every new M's thread also starts there).
+ * runqput(pp, newg, true) is called by newproc's systemstack closure with
+ * the goroutine newproc1 made, complete (go1.19 proc.go:4094-4101, go1.23
+ * proc.go:4975-4982); it is also called for every goroutine made ready,
+ * so only those calls count. */
 #define S "runtime.schedinit"
 #define R "runtime.rt0_go.abi0"
+#define N "runtime.newproc.func1"
 static const char *const go_callers[] = {
-    NULL, NULL, NULL, NULL, NULL, S,    S,    S,    S,
-    S,    S,    S,    S,    S,    S,    S,    NULL, R,
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    NULL, NULL, NULL, NULL, NULL, S,    S,    S,   S,    S,
+    S,    S,    S,    S,    S,    S,    NULL, R,   NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, N,    NULL};
 #undef S
 #undef R
-_Static_assert(sizeof go_callers == 27 * sizeof(char *),
+#undef N
+_Static_assert(sizeof go_callers == 28 * sizeof(char *),
                "one caller per Go symbol, and the end");
 
 static const char *const go119_symbols[] = {
@@ -161,22 +172,27 @@ _Static_assert(sizeof go123_symbols == sizeof go_callers &&
  * runtime.tlsg (go1.19 runtime/go_tls.h: get_tls and g(r)), whose
  * offset comes from the ELF's PT_TLS; arm64 and riscv64 Go code keeps g
  * in its register either way (cgo reloads it on entry from C). */
-static const struct obs_impl_g go_g[] = {{"amd64", "tp-8", "tls:runtime.tlsg"},
-                                         {"arm64", "reg:x28", "reg:x28"},
-                                         {"riscv64", "reg:x27", "reg:x27"},
-                                         {NULL, NULL, NULL}};
+/* newg_reg: runqput's second argument, in Go's internal ABI's second
+ * integer argument register (cmd/compile/abi-internal.md: amd64 RBX,
+ * arm64 R1; riscv64 X11, go1.23's :787, the register ABI being on for
+ * riscv64 since go1.19, internal/buildcfg/exp.go:68-69). */
+static const struct obs_impl_g go_g[] = {
+    {"amd64", "tp-8", "tls:runtime.tlsg", "rbx"},
+    {"arm64", "reg:x28", "reg:x28", "x1"},
+    {"riscv64", "reg:x27", "reg:x27", "x11"},
+    {NULL, NULL, NULL, NULL}};
 
 static const struct obs_impl impls[] = {
     {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
-     NULL, NULL, rt0_g},
+     NULL, NULL, NULL, rt0_g},
     {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go119_symbols, go119_phases, go119_absent, go_callers, "runtime.check",
-     "runtime.doInit", go_g},
+     "runtime.doInit", "runtime.runqput", go_g},
     {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go123_symbols, go123_phases, go123_absent, go_callers, "runtime.check",
-     "runtime.doInit1", go_g},
+     "runtime.doInit1", "runtime.runqput", go_g},
     {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
-     go_phases, NULL, NULL, "runtime.check", NULL, go_g},
+     go_phases, NULL, NULL, "runtime.check", NULL, NULL, go_g},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)

@@ -18,17 +18,28 @@ struct obs_synth_stop {
 	uint64_t ns; /* the host's CLOCK_MONOTONIC, taken at the stop */
 	bool have_mid;
 	int64_t mid; /* g.m.id */
+	/* At obs_impl.newg_at's entry: the goroutine in newg_reg, read
+	 * through g's layout (goid, stack, sched.sp, sched.pc, sched.lr,
+	 * stackguard0) and the word at its sched.sp. */
+	bool have_newg;
+	int64_t newg;
+	uint64_t newlo, newhi, newsp, newpc, newlr, newguard, word_at_sp;
 };
 
 struct obs_synth {
 	const struct obs_impl *impl;
 	struct obs_field m_id; /* m.id in m's struct (DWARF); read when known */
+	/* g.sched's sp, pc and lr (DWARF), and the register newg is in at
+	 * impl->newg_at (NULL: the new* fields are not read). */
+	struct obs_field sched_sp, sched_pc, sched_lr;
+	const char *newg_reg;
 	struct obs_synth_stop *at; /* by stop seq */
 	size_t cap;
 	bool oom;
 };
 
-/* For impl's probe: m.id's place in m from the probe's DWARF (left unknown
+/* For impl's probe: m.id's place in m and g.sched's fields from the probe's
+ * DWARF, and impl's newg register for the probe's arch (each left unknown
  * when impl names none or the DWARF has none). */
 void obs_synth_init(struct obs_synth *y, const struct obs_impl *impl,
                     const char *probe);

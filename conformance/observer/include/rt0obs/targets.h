@@ -15,6 +15,9 @@ struct obs_impl_g {
 	const char *goarch;
 	/* obs_g_where_parse's text per link mode; NULL: not known. */
 	const char *internal, *external;
+	/* The register that holds the new goroutine at the entry of
+	 * obs_impl.newg_at (NULL: not read). */
+	const char *newg_reg;
 };
 
 struct obs_impl {
@@ -42,6 +45,11 @@ struct obs_impl {
 	/* The first stop at this symbol is the runtime's own init
 	 * (runtime.init); NULL: the symbols say it. */
 	const char *runtime_init_at;
+	/* A function newproc calls with the goroutine it made, complete
+	 * (id, stack, initial SP and PC, stackguard0), in the register
+	 * newg_reg: read there, they are the newproc event's new* fields,
+	 * which its own entry cannot know yet. NULL: none. */
+	const char *newg_at;
 	const struct obs_impl_g *g; /* ends with a NULL goarch */
 };
 
