@@ -46,12 +46,11 @@ static const struct obs_impl_g rt0_g[] = {
 /* Go (issue 13): the ELF names of the same steps (assembly functions
  * carry Go's .abi0 suffix), and g where Go's ports keep it: amd64 in TLS
  * at -8 from FS (ELF TLS, internal linking), arm64 in R28, riscv64 in X27
- * (s11). Cgo/external linking would need runtime.tlsg's offset: not known
- * yet. Written from shared/notes/go-as-target.md, then run by hand on a
- * go1.19.8 hello world (Debian's golang-go; amd64 natively, arm64 and
- * riscv64 under qemu-user): all nine stops, goid 0 on g0 and 1 from
- * runtime.main, SP inside g's bounds; g's layout came from its (compressed)
- * DWARF unchanged.
+ * (s11); with cgo, see go_g below. Written from shared/notes/go-as-target.md,
+ * then run by hand on a go1.19.8 hello world (Debian's golang-go; amd64
+ * natively, arm64 and riscv64 under qemu-user): all nine stops, goid 0 on g0
+ * and 1 from runtime.main, SP inside g's bounds; g's layout came from its
+ * (compressed) DWARF unchanged.
  *
  * "go": the steps every Go version has under the same name. At
  * runtime.rt0_go's entry there is no g yet (TLS is set up inside it):
@@ -83,11 +82,11 @@ static const char *const go_phases[] = {NULL,
  * entry is where its body starts. Go 1.22 replaced fastrandinit with
  * randinit, called before alginit (go1.23 proc.go:821-822): the trace
  * gives it under its own name. runtime.main runs the runtime's init with
- * the first doInit (go1.19 proc.go:191) or doInit1 (go1.23 proc.go:199,
- * through doInit); later doInit entries in Go 1.19 are one per import
- * edge, also for packages already initialised (proc.go:6400-6410), so
- * they are no package's initialisation; Go 1.23's doInit1 runs each task
- * once, in the linker's order (proc.go:7190-7230). */
+ * the first doInit (go1.19 proc.go:199) or doInit1 (go1.23 proc.go:201,
+ * through doInit, :7256-7260); later doInit entries in Go 1.19 are one
+ * per import edge, also for packages already initialised (proc.go:6294-
+ * 6306), so they are no package's initialisation and give no event; Go
+ * 1.23's doInit1 runs each task of the linker's list once (:7262). */
 #define GO_STEPS_HEAD                                                          \
 	"runtime.rt0_go.abi0", "runtime.check", "runtime.args",                \
 	    "runtime.osinit", "runtime.schedinit", "runtime.stackinit",        \

@@ -30,13 +30,27 @@ static long rt0trace_level(const char *const *env)
 	return 0;
 }
 
-bool go_trace_wanted(const struct probe_opts *o)
+bool go_trace_wanted(const char *name, const struct probe_opts *o)
 {
 	const char *impl = getenv("RT0_IMPL");
 	/* argc 0, a denied system call and an address-space limit are the
-	 * runner's alone: such runs stay plain, without a trace. */
-	return impl && strncmp(impl, "go", 2) == 0 && !o->argc0 &&
-	       !o->deny_syscall && !o->rlimit_as && rt0trace_level(o->env) > 0;
+	 * runner's alone: such runs stay plain, without a trace. So do
+	 * programs that are not Go's (strace running a probe) and probes Go
+	 * has no twin of (the plain run says it is missing). */
+	if (!impl || strncmp(impl, "go", 2) != 0 || o->argc0 ||
+	    o->deny_syscall || o->rlimit_as || rt0trace_level(o->env) <= 0 ||
+	    strchr(name, '/') || !probe_dir())
+		return false;
+	const struct obs_impl *go = obs_impl_find(impl);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", probe_dir(), name);
+	struct elf_info elf;
+	memset(&elf, 0, sizeof elf); /* elf_close is safe when not opened */
+	uint64_t at;
+	bool ours = go && go->rt0_go_at && elf_open(path, &elf) &&
+	            elf_symbol(&elf, go->rt0_go_at, &at);
+	elf_close(&elf);
+	return ours;
 }
 
 void go_observed_run(const char *name, const struct probe_opts *o,

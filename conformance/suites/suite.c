@@ -32,7 +32,7 @@ static bool run_and_parse(struct run *run, const char *name,
 	memset(run, 0, sizeof *run);
 	cr_assert_not_null(
 	    probe_dir(), "RT0_PROBE_DIR is not set: run the suites via ctest");
-	if (go_trace_wanted(o))
+	if (go_trace_wanted(name, o))
 		go_observed_run(name, o, &run->r);
 	else
 		cr_assert_eq(probe_run(name, o, &run->r), 0,

@@ -24,7 +24,7 @@ extern const char *const env_trace[];
  * rt0trace=N, N >= 1) run under the observer, with the trace built from
  * what it measured before the probe's stderr (gotrace.c); run_probe and
  * the shared runs do that themselves. */
-bool go_trace_wanted(const struct probe_opts *o);
+bool go_trace_wanted(const char *name, const struct probe_opts *o);
 void go_observed_run(const char *name, const struct probe_opts *o,
                      struct probe_result *r);
 
