@@ -303,7 +303,11 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 	}
 
 	bp->hits++;
-	if (s->spec->max_hits && bp->hits >= s->spec->max_hits)
+	unsigned limit =
+	    s->spec->max_hits_of && s->spec->max_hits_of[bp->symbol]
+	        ? s->spec->max_hits_of[bp->symbol]
+	        : s->spec->max_hits;
+	if (limit && bp->hits >= limit)
 		bp->armed = false;
 	unsigned max =
 	    s->spec->max_stops ? s->spec->max_stops : OBS_DEFAULT_MAX_STOPS;

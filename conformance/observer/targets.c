@@ -145,6 +145,15 @@ static const char *const go119_symbols[] = {
 static const char *const go119_phases[] = {
     GO_PHASES_HEAD, "runtime.alginit", "runtime.fastrandinit", GO_PHASES_TAIL,
     NULL,           GO_PHASES_MAIN};
+/* Go 1.19's doInit: only the first entry, the runtime's own init, gives
+ * an event (above); the others, about 150 for a hello world, would each
+ * cost a stop. */
+static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 1, 0, 0, 0, 0, 0, 0, 0};
+_Static_assert(sizeof go119_max_hits / sizeof(unsigned) + 1 ==
+                   sizeof go119_symbols / sizeof(char *),
+               "go1.19: one hit limit per symbol");
 static const bool go119_absent[] = {GO_ABSENT_HEAD, false, true,
                                     GO_ABSENT_REST};
 _Static_assert(sizeof go119_symbols == sizeof go_callers &&
@@ -183,15 +192,15 @@ static const struct obs_impl_g go_g[] = {
 
 static const struct obs_impl impls[] = {
     {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
-     NULL, NULL, NULL, rt0_g},
+     NULL, NULL, NULL, NULL, rt0_g},
     {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
-     go119_symbols, go119_phases, go119_absent, go_callers, "runtime.check",
-     "runtime.doInit", "runtime.runqput", go_g},
+     go119_symbols, go119_phases, go119_absent, go119_max_hits, go_callers,
+     "runtime.check", "runtime.doInit", "runtime.runqput", go_g},
     {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
-     go123_symbols, go123_phases, go123_absent, go_callers, "runtime.check",
-     "runtime.doInit1", "runtime.runqput", go_g},
+     go123_symbols, go123_phases, go123_absent, NULL, go_callers,
+     "runtime.check", "runtime.doInit1", "runtime.runqput", go_g},
     {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
-     go_phases, NULL, NULL, "runtime.check", NULL, NULL, go_g},
+     go_phases, NULL, NULL, NULL, "runtime.check", NULL, NULL, go_g},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)
@@ -247,6 +256,7 @@ bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
 		return false;
 	spec->symbols = impl->symbols;
 	spec->may_be_absent = impl->may_be_absent;
+	spec->max_hits_of = impl->max_hits;
 	spec->read_m = spec->layout.m.known;
 	return true;
 }

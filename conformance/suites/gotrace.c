@@ -68,13 +68,16 @@ void go_observed_run(const char *name, const struct probe_opts *o,
 	/* The program's entry first: its SP is the header's entrysp. */
 	const char *symbols[64];
 	bool absent[64];
+	unsigned max_hits[64];
 	size_t n = 0;
 	symbols[n] =
 	    link_is("internal") ? want_arch_expect()->entry_symbol : "main";
+	max_hits[n] = 0;
 	absent[n++] = false;
 	for (size_t i = 0; impl->symbols[i] && n + 1 < 64; i++, n++) {
 		symbols[n] = impl->symbols[i];
 		absent[n] = impl->may_be_absent && impl->may_be_absent[i];
+		max_hits[n] = impl->max_hits ? impl->max_hits[i] : 0;
 	}
 	symbols[n] = NULL;
 
@@ -96,6 +99,7 @@ void go_observed_run(const char *name, const struct probe_opts *o,
 	    "%s", err);
 	spec.symbols = symbols;
 	spec.may_be_absent = absent;
+	spec.max_hits_of = max_hits;
 	struct obs_synth y;
 	obs_synth_init(&y, impl, path);
 	spec.on_stop = obs_synth_hook;

@@ -83,9 +83,12 @@ struct obs_spec {
 	struct obs_g_where g;
 	struct obs_g_layout layout; /* the fields read through g */
 	bool read_m;                /* also read g.m (layout.m must be known) */
-	unsigned max_hits;   /* per symbol, then its breakpoint goes; 0: all */
-	unsigned max_stops;  /* in all; 0: OBS_DEFAULT_MAX_STOPS */
-	unsigned timeout_ms; /* the whole run; 0: OBS_DEFAULT_TIMEOUT_MS */
+	unsigned max_hits; /* per symbol, then its breakpoint goes; 0: all */
+	/* Parallel to symbols: a symbol's own max_hits (0: max_hits). NULL:
+	 * none. */
+	const unsigned *max_hits_of;
+	unsigned max_stops;    /* in all; 0: OBS_DEFAULT_MAX_STOPS */
+	unsigned timeout_ms;   /* the whole run; 0: OBS_DEFAULT_TIMEOUT_MS */
 	obs_stop_hook on_stop; /* NULL: none */
 	void *on_stop_arg;
 };

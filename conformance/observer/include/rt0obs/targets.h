@@ -33,6 +33,9 @@ struct obs_impl {
 	const char *const *symbols;
 	const char *const *phases;
 	const bool *may_be_absent; /* NULL: every symbol must be there */
+	/* Parallel too: how many entries of a symbol the trace uses (0:
+	 * all), so the observer stops no more often. NULL: all of every. */
+	const unsigned *max_hits;
 	/* Parallel too: the function a step's event needs as its caller (the
 	 * return address lies in it), NULL: any. Go calls some of schedinit's
 	 * steps again later for other reasons (mcommoninit for each new M):
@@ -61,7 +64,8 @@ const struct obs_impl *obs_impl_find(const char *name);
 /* The trace phase of impl's symbol, or NULL. */
 const char *obs_impl_phase(const struct obs_impl *impl, const char *symbol);
 
-/* Fills spec->symbols, spec->may_be_absent, spec->g, spec->layout (from the
+/* Fills spec->symbols, spec->may_be_absent, spec->max_hits_of, spec->g,
+ * spec->layout (from the
  * probe's DWARF) and spec->read_m for a probe of impl built for goarch; the
  * link mode is the ELF's (static: internal). The other fields are left alone.
  * False with a message on bad input. */
