@@ -31,7 +31,11 @@ void obs_synth_init(struct obs_synth *y, const struct obs_impl *impl,
 	const struct obs_impl_g *g = impl->g;
 	while (arch && g->goarch && strcmp(g->goarch, arch) != 0)
 		g++;
-	if (!impl->newg_at || !arch || !g->goarch || !g->newg_reg)
+	if (!arch || !g->goarch)
+		return;
+	if (impl->arg0_field)
+		y->arg0_reg = g->arg0_reg;
+	if (!impl->newg_at || !g->newg_reg)
 		return;
 	if (obs_dwarf_member(probe, impl->g_type, "sched.sp", &y->sched_sp, err,
 	                     sizeof err) &&
@@ -40,6 +44,16 @@ void obs_synth_init(struct obs_synth *y, const struct obs_impl *impl,
 	    obs_dwarf_member(probe, impl->g_type, "sched.lr", &y->sched_lr, err,
 	                     sizeof err))
 		y->newg_reg = g->newg_reg;
+}
+
+/* The event field impl gives symbol's first argument as, or NULL. */
+static const char *arg0_field_of(const struct obs_impl *impl,
+                                 const char *symbol)
+{
+	for (size_t i = 0; impl->arg0_field && impl->symbols[i]; i++)
+		if (strcmp(impl->symbols[i], symbol) == 0)
+			return impl->arg0_field[i];
+	return NULL;
 }
 
 /* A field of the struct at base, or false. */
@@ -106,9 +120,16 @@ void obs_synth_hook(void *arg, const struct obs_view *v)
 		r->mid = (int64_t)obs_arch_word(v->s->arch, buf, y->m_id.size);
 		r->have_mid = true;
 	}
-	if (y->newg_reg &&
-	    is(v->s->spec->symbols[st->symbol], y->impl->newg_at))
+	const char *sym = v->s->spec->symbols[st->symbol];
+	if (y->newg_reg && is(sym, y->impl->newg_at))
 		read_newg(y, v, r);
+	uint64_t a;
+	if (y->arg0_reg && arg0_field_of(y->impl, sym) &&
+	    obs_view_reg(v, y->arg0_reg, &a)) {
+		/* An int32: the register's upper half is not part of it. */
+		r->arg0 = (int32_t)(uint32_t)a;
+		r->have_arg0 = true;
+	}
 }
 
 void obs_synth_free(struct obs_synth *y)
@@ -238,7 +259,8 @@ static bool called_from(const char *probe, const struct obs_result *res,
 
 static void event(struct out *o, const struct obs_synth *y,
                   const struct obs_stop *st, const char *phase, size_t seq,
-                  bool guards, const struct obs_synth_stop *made)
+                  bool guards, const struct obs_synth_stop *made,
+                  const char *arg0_field)
 {
 	put(o, "rt0 ev seq=%zu phase=%s src=obs", seq, phase);
 	if (st->have_goid)
@@ -255,6 +277,8 @@ static void event(struct out *o, const struct obs_synth *y,
 	if (guards && st->have_guard && st->have_guard1)
 		put(o, " guard0=0x%" PRIx64 " guard1=0x%" PRIx64,
 		    st->stackguard0, st->stackguard1);
+	if (arg0_field && r && r->have_arg0)
+		put(o, " %s=%" PRId64, arg0_field, r->arg0);
 	if (made) {
 		put(o,
 		    " newg=%" PRId64 " newlo=0x%" PRIx64 " newhi=0x%" PRIx64
@@ -329,7 +353,8 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 		/* rt0 records runtime.rt0_go once g0 and TLS are set up: the
 		 * state at the first stop where g0 is readable. */
 		if (!rt0_go_done && is(sym, y->impl->rt0_go_at)) {
-			event(&o, y, st, "runtime.rt0_go", seq++, true, NULL);
+			event(&o, y, st, "runtime.rt0_go", seq++, true, NULL,
+			      NULL);
 			rt0_go_done = true;
 		}
 		const char *phase = obs_impl_phase(y->impl, sym);
@@ -345,7 +370,8 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 		if (is(phase, "runtime.newproc"))
 			made = made_by(y, spec, res, i, &restarted);
 		if (phase && !restarted)
-			event(&o, y, st, phase, seq++, false, made);
+			event(&o, y, st, phase, seq++, false, made,
+			      arg0_field_of(y->impl, sym));
 	}
 	if (o.oom) {
 		free(o.buf);

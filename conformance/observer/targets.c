@@ -34,14 +34,14 @@ static const char *const rt0_phases[] = {NULL,
  * ppc64le and s390x: g at [tp]); external mode in the C thread-local
  * rt0_tls_g, whose offset comes from the ELF's PT_TLS. */
 static const struct obs_impl_g rt0_g[] = {
-    {"amd64", "tp-8", "tls:rt0_tls_g", NULL},
-    {"arm64", "tp+0", "tls:rt0_tls_g", NULL},
-    {"riscv64", "tp+0", "tls:rt0_tls_g", NULL},
-    {"386", "tp-4", "tls:rt0_tls_g", NULL},
-    {"arm", "tp+0", "tls:rt0_tls_g", NULL},
-    {"ppc64le", "tp+0", "tls:rt0_tls_g", NULL},
-    {"s390x", "tp+0", "tls:rt0_tls_g", NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"amd64", "tp-8", "tls:rt0_tls_g", NULL, NULL},
+    {"arm64", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {"riscv64", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {"386", "tp-4", "tls:rt0_tls_g", NULL, NULL},
+    {"arm", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {"ppc64le", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {"s390x", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL}};
 
 /* Go (issue 13): the ELF names of the same steps (assembly functions
  * carry Go's .abi0 suffix), and g where Go's ports keep it: amd64 in TLS
@@ -154,6 +154,13 @@ static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0,
 _Static_assert(sizeof go119_max_hits / sizeof(unsigned) + 1 ==
                    sizeof go119_symbols / sizeof(char *),
                "go1.19: one hit limit per symbol");
+/* procresize(nprocs int32): go1.19 proc.go:4801, go1.23 proc.go:5684. */
+static const char *const go_arg0_field[] = {
+    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, "nprocs", NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, NULL};
+_Static_assert(sizeof go_arg0_field == 28 * sizeof(char *),
+               "one argument field per Go symbol, and the end");
 static const bool go119_absent[] = {GO_ABSENT_HEAD, false, true,
                                     GO_ABSENT_REST};
 _Static_assert(sizeof go119_symbols == sizeof go_callers &&
@@ -181,26 +188,27 @@ _Static_assert(sizeof go123_symbols == sizeof go_callers &&
  * offset comes from the ELF's PT_TLS; arm64 and riscv64 Go code keeps g
  * in its register either way (cgo reloads it on entry from C). */
 /* newg_reg: runqput's second argument, in Go's internal ABI's second
- * integer argument register (cmd/compile/abi-internal.md: amd64 RBX,
- * arm64 R1; riscv64 X11, go1.23's :787, the register ABI being on for
- * riscv64 since go1.19, internal/buildcfg/exp.go:68-69). */
+ * integer argument register, arg0_reg the first (cmd/compile/
+ * abi-internal.md: amd64 RBX and RAX, arm64 R1 and R0; riscv64 X11 and X10,
+ * go1.23's :787, the register ABI being on for riscv64 since go1.19,
+ * internal/buildcfg/exp.go:68-69). */
 static const struct obs_impl_g go_g[] = {
-    {"amd64", "tp-8", "tls:runtime.tlsg", "rbx"},
-    {"arm64", "reg:x28", "reg:x28", "x1"},
-    {"riscv64", "reg:x27", "reg:x27", "x11"},
-    {NULL, NULL, NULL, NULL}};
+    {"amd64", "tp-8", "tls:runtime.tlsg", "rbx", "rax"},
+    {"arm64", "reg:x28", "reg:x28", "x1", "x0"},
+    {"riscv64", "reg:x27", "reg:x27", "x11", "x10"},
+    {NULL, NULL, NULL, NULL, NULL}};
 
 static const struct obs_impl impls[] = {
     {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
-     NULL, NULL, NULL, NULL, rt0_g},
+     NULL, NULL, NULL, NULL, NULL, rt0_g},
     {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go119_symbols, go119_phases, go119_absent, go119_max_hits, go_callers,
-     "runtime.check", "runtime.doInit", "runtime.runqput", go_g},
+     go_arg0_field, "runtime.check", "runtime.doInit", "runtime.runqput", go_g},
     {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
-     go123_symbols, go123_phases, go123_absent, NULL, go_callers,
+     go123_symbols, go123_phases, go123_absent, NULL, go_callers, go_arg0_field,
      "runtime.check", "runtime.doInit1", "runtime.runqput", go_g},
     {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
-     go_phases, NULL, NULL, NULL, "runtime.check", NULL, NULL, go_g},
+     go_phases, NULL, NULL, NULL, NULL, "runtime.check", NULL, NULL, go_g},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)

@@ -21,6 +21,8 @@ struct obs_synth_stop {
 	/* At obs_impl.newg_at's entry: the goroutine in newg_reg, read
 	 * through g's layout (goid, stack, sched.sp, sched.pc, sched.lr,
 	 * stackguard0) and the word at its sched.sp. */
+	bool have_arg0; /* obs_impl.arg0_field's value, an int32 */
+	int64_t arg0;
 	bool have_newg;
 	int64_t newg;
 	uint64_t newlo, newhi, newsp, newpc, newlr, newguard, word_at_sp;
@@ -33,6 +35,7 @@ struct obs_synth {
 	 * impl->newg_at (NULL: the new* fields are not read). */
 	struct obs_field sched_sp, sched_pc, sched_lr;
 	const char *newg_reg;
+	const char *arg0_reg;      /* NULL: no argument is read */
 	struct obs_synth_stop *at; /* by stop seq */
 	size_t cap;
 	bool oom;

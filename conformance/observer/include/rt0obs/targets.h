@@ -18,6 +18,9 @@ struct obs_impl_g {
 	/* The register that holds the new goroutine at the entry of
 	 * obs_impl.newg_at (NULL: not read). */
 	const char *newg_reg;
+	/* The register of a function's first integer argument at its entry
+	 * (obs_impl.arg0_field; NULL: not read). */
+	const char *arg0_reg;
 };
 
 struct obs_impl {
@@ -41,6 +44,9 @@ struct obs_impl {
 	 * steps again later for other reasons (mcommoninit for each new M):
 	 * only schedinit's own calls are its steps. NULL array: any caller. */
 	const char *const *callers;
+	/* Parallel too: the event field a step's first argument, an int32,
+	 * is given as (procresize's nprocs), NULL: none. NULL array: none. */
+	const char *const *arg0_field;
 	/* The symbol at whose stop g0 is first readable: a trace built from
 	 * the stops gives runtime.rt0_go's event there (NULL: the runtime
 	 * has a stop of that phase of its own). */
