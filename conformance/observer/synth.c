@@ -123,13 +123,22 @@ void obs_synth_hook(void *arg, const struct obs_view *v)
 	const char *sym = v->s->spec->symbols[st->symbol];
 	if (y->newg_reg && is(sym, y->impl->newg_at))
 		read_newg(y, v, r);
-	uint64_t a;
-	if (y->arg0_reg && arg0_field_of(y->impl, sym) &&
-	    obs_view_reg(v, y->arg0_reg, &a)) {
-		/* An int32: the register's upper half is not part of it. */
-		r->arg0 = (int32_t)(uint32_t)a;
-		r->have_arg0 = true;
+	uint64_t a, goid;
+	const char *field = arg0_field_of(y->impl, sym);
+	if (!y->arg0_reg || !field || !obs_view_reg(v, y->arg0_reg, &a))
+		return;
+	if (strncmp(field, "g:", 2) == 0) {
+		/* A g pointer: the goroutine's id, read through g's layout. */
+		if (a != 0 &&
+		    read_field(v, a, &v->s->spec->layout.goid, &goid)) {
+			r->arg0 = (int64_t)goid;
+			r->have_arg0 = true;
+		}
+		return;
 	}
+	/* An int32: the register's upper half is not part of it. */
+	r->arg0 = (int32_t)(uint32_t)a;
+	r->have_arg0 = true;
 }
 
 void obs_synth_free(struct obs_synth *y)
@@ -278,7 +287,10 @@ static void event(struct out *o, const struct obs_synth *y,
 		put(o, " guard0=0x%" PRIx64 " guard1=0x%" PRIx64,
 		    st->stackguard0, st->stackguard1);
 	if (arg0_field && r && r->have_arg0)
-		put(o, " %s=%" PRId64, arg0_field, r->arg0);
+		put(o, " %s=%" PRId64,
+		    strncmp(arg0_field, "g:", 2) == 0 ? arg0_field + 2
+		                                      : arg0_field,
+		    r->arg0);
 	if (made) {
 		put(o,
 		    " newg=%" PRId64 " newlo=0x%" PRIx64 " newhi=0x%" PRIx64

@@ -106,17 +106,18 @@ static const char *const go_phases[] = {NULL,
 #define GO_STEPS_MAIN                                                          \
 	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
 	    "runtime.bgscavenge", "main.main", "runtime.exit.abi0",            \
-	    "runtime.runqput", NULL
+	    "runtime.runqput", "runtime.execute", "runtime.gopark", NULL
 #define GO_PHASES_MAIN                                                         \
 	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
-	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL, NULL
+	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL,           \
+	    "runtime.execute", "runtime.gopark", NULL
 /* may_be_absent: rt0_go .. cpuinit (stackinit and cpuinit small enough to
  * inline), then the version's two seed and hash steps, then mcommoninit ..
  * runtime.main, the doInit step, gcenable .. exit: all there. */
 #define GO_ABSENT_HEAD false, false, false, false, false, true, false, true
 #define GO_ABSENT_REST                                                         \
 	false, false, false, false, false, false, false, false, false, false,  \
-	    false, false, false, false, false, false, false
+	    false, false, false, false, false, false, false, false, false
 
 /* callers: schedinit's steps, stackinit .. procresize, count as its steps
  * only when schedinit calls them (mcommoninit also runs for every new M,
@@ -130,13 +131,13 @@ static const char *const go_phases[] = {NULL,
 #define R "runtime.rt0_go.abi0"
 #define N "runtime.newproc.func1"
 static const char *const go_callers[] = {
-    NULL, NULL, NULL, NULL, NULL, S,    S,    S,   S,    S,
-    S,    S,    S,    S,    S,    S,    NULL, R,   NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL, N,    NULL};
+    NULL, NULL, NULL, NULL, NULL, S,    S,    S,    S,    S,
+    S,    S,    S,    S,    S,    S,    NULL, R,    NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, N,    NULL, NULL, NULL};
 #undef S
 #undef R
 #undef N
-_Static_assert(sizeof go_callers == 28 * sizeof(char *),
+_Static_assert(sizeof go_callers == 30 * sizeof(char *),
                "one caller per Go symbol, and the end");
 
 static const char *const go119_symbols[] = {
@@ -148,19 +149,26 @@ static const char *const go119_phases[] = {
 /* Go 1.19's doInit: only the first entry, the runtime's own init, gives
  * an event (above); the others, about 150 for a hello world, would each
  * cost a stop. */
-static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          0, 1, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof go119_max_hits / sizeof(unsigned) + 1 ==
                    sizeof go119_symbols / sizeof(char *),
                "go1.19: one hit limit per symbol");
 /* procresize(nprocs int32): go1.19 proc.go:4801, go1.23 proc.go:5684. */
 static const char *const go_arg0_field[] = {
-    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, "nprocs", NULL, NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, NULL};
-_Static_assert(sizeof go_arg0_field == 28 * sizeof(char *),
+    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, NULL,     NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, "nprocs", NULL, NULL,     NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, "g:next", NULL, NULL};
+_Static_assert(sizeof go_arg0_field == 30 * sizeof(char *),
                "one argument field per Go symbol, and the end");
+/* execute(gp, inheritTime) and gopark: the scheduler's events, watched
+ * from rt0trace=2 as rt0 prints them (go1.19 proc.go:2517, :346; go1.23
+ * proc.go:3209, :407). */
+static const unsigned char go_level[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                         1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                         1, 1, 1, 1, 1, 1, 1, 2, 2, 0};
+_Static_assert(sizeof go_level == 30, "one level per Go symbol, and the end");
 static const bool go119_absent[] = {GO_ABSENT_HEAD, false, true,
                                     GO_ABSENT_REST};
 _Static_assert(sizeof go119_symbols == sizeof go_callers &&
@@ -200,15 +208,17 @@ static const struct obs_impl_g go_g[] = {
 
 static const struct obs_impl impls[] = {
     {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
-     NULL, NULL, NULL, NULL, NULL, rt0_g},
+     NULL, NULL, NULL, NULL, NULL, NULL, rt0_g},
     {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go119_symbols, go119_phases, go119_absent, go119_max_hits, go_callers,
-     go_arg0_field, "runtime.check", "runtime.doInit", "runtime.runqput", go_g},
+     go_arg0_field, go_level, "runtime.check", "runtime.doInit",
+     "runtime.runqput", go_g},
     {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go123_symbols, go123_phases, go123_absent, NULL, go_callers, go_arg0_field,
-     "runtime.check", "runtime.doInit1", "runtime.runqput", go_g},
+     go_level, "runtime.check", "runtime.doInit1", "runtime.runqput", go_g},
     {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
-     go_phases, NULL, NULL, NULL, NULL, "runtime.check", NULL, NULL, go_g},
+     go_phases, NULL, NULL, NULL, NULL, NULL, "runtime.check", NULL, NULL,
+     go_g},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)

@@ -76,10 +76,16 @@ void go_observed_run(const char *name, const struct probe_opts *o,
 	    link_is("internal") ? want_arch_expect()->entry_symbol : "main";
 	max_hits[n] = 0;
 	absent[n++] = false;
-	for (size_t i = 0; impl->symbols[i] && n + 1 < 64; i++, n++) {
+	/* The scheduler's steps only from rt0trace=2, as rt0 prints them:
+	 * each would be a stop at every switch. */
+	long level = rt0trace_level(o->env);
+	for (size_t i = 0; impl->symbols[i] && n + 1 < 64; i++) {
+		if (impl->level && impl->level[i] > level)
+			continue;
 		symbols[n] = impl->symbols[i];
 		absent[n] = impl->may_be_absent && impl->may_be_absent[i];
 		max_hits[n] = impl->max_hits ? impl->max_hits[i] : 0;
+		n++;
 	}
 	symbols[n] = NULL;
 

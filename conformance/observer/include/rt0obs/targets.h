@@ -44,9 +44,13 @@ struct obs_impl {
 	 * steps again later for other reasons (mcommoninit for each new M):
 	 * only schedinit's own calls are its steps. NULL array: any caller. */
 	const char *const *callers;
-	/* Parallel too: the event field a step's first argument, an int32,
-	 * is given as (procresize's nprocs), NULL: none. NULL array: none. */
+	/* Parallel too: the event field a step's first argument is given as:
+	 * "nprocs" (procresize's, an int32), or "g:next" (a g pointer: its
+	 * goid, execute's next); NULL: none. NULL array: none. */
 	const char *const *arg0_field;
+	/* Parallel too: the rt0trace level from which a symbol is watched (2:
+	 * the scheduler's, as rt0's own trace). NULL array: all at 1. */
+	const unsigned char *level;
 	/* The symbol at whose stop g0 is first readable: a trace built from
 	 * the stops gives runtime.rt0_go's event there (NULL: the runtime
 	 * has a stop of that phase of its own). */
