@@ -118,6 +118,19 @@ function(rt0_go_suites)
           set_tests_properties(${test} PROPERTIES LABELS "${labels}"
             ENVIRONMENT "${env}" FIXTURES_REQUIRED gobuild.${cell})
         endforeach()
+        # The trace the suites build from the observer's stops, on this
+        # cell's hello (conformance/observer/tests/observer_go.c); natively
+        # only: under qemu-user the gdbstub stops answering once Go has
+        # several threads (conformance/TRACE.md, "An observed trace").
+        if(NOT qemu)
+          add_test(NAME observer.go.${cell} CONFIGURATIONS go
+            COMMAND observer_go "--xml=${CMAKE_BINARY_DIR}/criterion/observer.go.${cell}.xml")
+          set(oenv "RT0_OBSERVE_PROBE=${dir}/hello" "RT0_OBSERVE_ARCH=${arch}"
+            "RT0_OBSERVE_IMPL=${impl}" "RT0_QEMU=" "RT0_SYSROOT=" "RT0_TIMEOUT_SCALE=")
+          set_tests_properties(observer.go.${cell} PROPERTIES
+            LABELS "go;${impl};${arch};${mode};observer" ENVIRONMENT "${oenv}"
+            FIXTURES_REQUIRED gobuild.${cell})
+        endif()
         # The layout tool on the hello of this cell: every struct and base
         # type it reports is in the binary's DWARF.
         if(arch STREQUAL RT0_ARCH)

@@ -147,6 +147,7 @@ bool obs_layout_from_dwarf(const char *probe, const char *type,
 		field(&st, "stack.hi", &out->stack_hi);
 		field(&st, "m", &out->m);
 		field(&st, "stackguard0", &out->stackguard0);
+		field(&st, "stackguard1", &out->stackguard1);
 		ok = true;
 		if (!out->goid.known && !out->stack_lo.known)
 			snprintf(err, errcap,
@@ -271,4 +272,31 @@ bool obs_dwarf_pointer_size(const char *probe, uint64_t *size, char *err,
 {
 	return dwarf_size(probe, sized_pointer, NULL, "pointer type", size, err,
 	                  errcap);
+}
+
+bool obs_dwarf_member(const char *probe, const char *type, const char *path,
+                      struct obs_field *out, char *err, size_t errcap)
+{
+	memset(out, 0, sizeof *out);
+	int fd = open(probe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errcap, "%s: %m", probe);
+		return false;
+	}
+	bool ok = false;
+	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
+	Dwarf_Die st;
+	if (!dw)
+		snprintf(err, errcap, "%s has no DWARF (built without -g?): %s",
+		         probe, dwarf_errmsg(-1));
+	else if (!find_struct(dw, type, &st))
+		snprintf(err, errcap, "no struct %s in the DWARF of %s", type,
+		         probe);
+	else if (!(ok = field(&st, path, out)))
+		snprintf(err, errcap, "struct %s in %s has no member %s", type,
+		         probe, path);
+	if (dw)
+		dwarf_end(dw);
+	close(fd);
+	return ok;
 }

@@ -105,7 +105,7 @@ struct obs_session {
 	uint64_t start_ns;
 	int reg_pc, reg_sp, reg_tp, reg_g; /* ids from reg_lookup, or -1 */
 	int reg_ret;
-	int reg_tp_low;                    /* tp_reg_low's, or -1 */
+	int reg_tp_low; /* tp_reg_low's, or -1 */
 	/* The process whose /proc describes the probe (native), else -1. */
 	int native_pid;
 };
@@ -140,8 +140,9 @@ struct obs_bp *obs_bp_at(struct obs_session *s, uint64_t addr);
 bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
                      void *ctx, struct obs_bp *bp, int64_t tid);
 
-/* An auxv (pairs of ptrsize words) -> AT_ENTRY; false when absent. */
-bool obs_auxv_entry(const struct obs_session *s, const unsigned char *auxv,
+/* An auxv (pairs of ptrsize words) -> AT_ENTRY; false when absent. Also
+ * keeps AT_PAGESZ in the result, the page size the kernel told the probe. */
+bool obs_auxv_entry(struct obs_session *s, const unsigned char *auxv,
                     size_t len, uint64_t *entry);
 
 /* The child's side of both backends, before its exec: its own process

@@ -113,20 +113,24 @@ struct obs_bp *obs_bp_at(struct obs_session *s, uint64_t addr)
 	return NULL;
 }
 
-bool obs_auxv_entry(const struct obs_session *s, const unsigned char *auxv,
+bool obs_auxv_entry(struct obs_session *s, const unsigned char *auxv,
                     size_t len, uint64_t *entry)
 {
 	size_t w = s->arch->ptrsize;
+	bool found = false;
 	for (size_t o = 0; o + 2 * w <= len; o += 2 * w) {
 		uint64_t type = obs_arch_word(s->arch, auxv + o, w);
 		if (type == AT_NULL)
 			break;
 		if (type == AT_ENTRY) {
 			*entry = obs_arch_word(s->arch, auxv + o + w, w);
-			return true;
+			found = true;
+		} else if (type == AT_PAGESZ) {
+			s->res->pagesize =
+			    obs_arch_word(s->arch, auxv + o + w, w);
 		}
 	}
-	return false;
+	return found;
 }
 
 /* g's fields in one memory read: the span from the lowest to the end of
@@ -136,11 +140,12 @@ static void read_g_fields(struct obs_session *s,
                           struct obs_stop *st)
 {
 	const struct obs_g_layout *L = &s->spec->layout;
-	const struct obs_field *want[5] = {&L->goid, &L->stack_lo, &L->stack_hi,
-	                                   s->spec->read_m ? &L->m : NULL,
-	                                   &L->stackguard0};
+	const struct obs_field *want[6] = {
+	    &L->goid,        &L->stack_lo,
+	    &L->stack_hi,    s->spec->read_m ? &L->m : NULL,
+	    &L->stackguard0, &L->stackguard1};
 	uint32_t lo = UINT32_MAX, hi = 0;
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		if (!want[i] || !want[i]->known)
 			continue;
 		if (want[i]->offset < lo)
@@ -179,6 +184,10 @@ static void read_g_fields(struct obs_session *s,
 	if (L->stackguard0.known) {
 		st->stackguard0 = FIELD(L->stackguard0);
 		st->have_guard = true;
+	}
+	if (L->stackguard1.known) {
+		st->stackguard1 = FIELD(L->stackguard1);
+		st->have_guard1 = true;
 	}
 #undef FIELD
 }
@@ -294,7 +303,11 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 	}
 
 	bp->hits++;
-	if (s->spec->max_hits && bp->hits >= s->spec->max_hits)
+	unsigned limit =
+	    s->spec->max_hits_of && s->spec->max_hits_of[bp->symbol]
+	        ? s->spec->max_hits_of[bp->symbol]
+	        : s->spec->max_hits;
+	if (limit && bp->hits >= limit)
 		bp->armed = false;
 	unsigned max =
 	    s->spec->max_stops ? s->spec->max_stops : OBS_DEFAULT_MAX_STOPS;
@@ -402,9 +415,10 @@ static bool spec_ok(struct obs_session *s)
 		return false;
 	}
 	const struct obs_g_layout *L = &sp->layout;
-	const struct obs_field *f[] = {&L->goid, &L->stack_lo, &L->stack_hi,
-	                               &L->m, &L->stackguard0};
-	for (size_t i = 0; i < 5; i++)
+	const struct obs_field *f[] = {&L->goid,        &L->stack_lo,
+	                               &L->stack_hi,    &L->m,
+	                               &L->stackguard0, &L->stackguard1};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (f[i]->known && (f[i]->size == 0 || f[i]->size > 8 ||
 		                    f[i]->offset > 65536)) {
 			obs_fail(s, OBS_EBADSPEC,
@@ -459,7 +473,8 @@ static bool resolve_symbols(struct obs_session *s)
 		n++;
 	s->sym_addr = calloc(n, sizeof *s->sym_addr);
 	s->bps = calloc(n, sizeof *s->bps);
-	if (!s->sym_addr || !s->bps) {
+	s->res->present = calloc(n, sizeof *s->res->present);
+	if (!s->sym_addr || !s->bps || !s->res->present) {
 		obs_fail(s, OBS_ETRACER, "out of memory");
 		goto out;
 	}
@@ -477,6 +492,8 @@ static bool resolve_symbols(struct obs_session *s)
 			              best->bind != STB_GLOBAL))
 				best = &found[j];
 		}
+		if (!best && !k && sp->may_be_absent && sp->may_be_absent[i])
+			continue; /* inlined away: nothing to stop at */
 		if (!best) {
 			obs_fail(s, OBS_EBADSPEC,
 			         "no function symbol '%s' in %s%s",
@@ -485,6 +502,7 @@ static bool resolve_symbols(struct obs_session *s)
 			goto out;
 		}
 		s->sym_addr[i] = best->value;
+		s->res->present[i] = true;
 		uint64_t off = obs_arch_entry_offset(s->arch, best->other);
 		bool shared = false;
 		for (size_t b = 0; b < s->nbps; b++)
@@ -539,7 +557,9 @@ enum obs_status obs_run(const struct obs_spec *spec, struct obs_result *res)
 void obs_result_free(struct obs_result *res)
 {
 	free(res->stops);
+	free(res->present);
 	res->stops = NULL;
+	res->present = NULL;
 	res->nstops = 0;
 	probe_result_free(&res->probe);
 }
@@ -615,6 +635,8 @@ size_t obs_format_stop(const struct obs_spec *spec, const struct obs_stop *s,
 		put(buf, cap, &o, " m=0x%" PRIx64, s->m);
 	if (s->have_guard)
 		put(buf, cap, &o, " stackguard0=0x%" PRIx64, s->stackguard0);
+	if (s->have_guard1)
+		put(buf, cap, &o, " stackguard1=0x%" PRIx64, s->stackguard1);
 	if (s->have_ret)
 		put(buf, cap, &o, " ret=0x%" PRIx64, s->ret);
 	put(buf, cap, &o, "\n");
@@ -786,10 +808,12 @@ bool obs_layout_parse(const char *text, struct obs_g_layout *out, char *err,
 			f = &out->m;
 		else if (strcmp(item, "stackguard0") == 0)
 			f = &out->stackguard0;
+		else if (strcmp(item, "stackguard1") == 0)
+			f = &out->stackguard1;
 		if (!f) {
 			snprintf(err, errcap,
 			         "layout: unknown field '%s' (goid, stack.lo, "
-			         "stack.hi, m, stackguard0)",
+			         "stack.hi, m, stackguard0, stackguard1)",
 			         item);
 			return false;
 		}

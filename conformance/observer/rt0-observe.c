@@ -27,8 +27,9 @@
 
 static const char usage[] =
     "usage: rt0-observe [options] [--] PROBE [ARG...]\n"
-    "  -i, --impl NAME      the runtime: rt0 (default) or go; gives the\n"
-    "                       symbols, where g is and g's type (DWARF)\n"
+    "  -i, --impl NAME      the runtime: rt0 (default), go1.19, go1.23 or go;\n"
+    "                       gives the symbols, where g is and g's type\n"
+    "                       (DWARF)\n"
     "  -a, --arch GOARCH    amd64, 386, arm, arm64, riscv64, ppc64le,\n"
     "                       s390x (default: the ELF's)\n"
     "  -s, --symbols A,B,.. stop at these functions instead\n"
@@ -285,7 +286,8 @@ int main(int argc, char **argv)
 
 	const struct obs_impl *impl = obs_impl_find(impl_name);
 	if (!impl)
-		return bad("unknown --impl '%s' (rt0, go)", impl_name);
+		return bad("unknown --impl '%s' (rt0, go1.19, go1.23, go)",
+		           impl_name);
 	/* The runtime's data first; what is given by hand replaces it, and
 	 * may make up for what the runtime's data could not give. */
 	char impl_err[512] = "";

@@ -34,46 +34,203 @@ static const char *const rt0_phases[] = {NULL,
  * ppc64le and s390x: g at [tp]); external mode in the C thread-local
  * rt0_tls_g, whose offset comes from the ELF's PT_TLS. */
 static const struct obs_impl_g rt0_g[] = {
-    {"amd64", "tp-8", "tls:rt0_tls_g"},   {"arm64", "tp+0", "tls:rt0_tls_g"},
-    {"riscv64", "tp+0", "tls:rt0_tls_g"}, {"386", "tp-4", "tls:rt0_tls_g"},
-    {"arm", "tp+0", "tls:rt0_tls_g"},     {"ppc64le", "tp+0", "tls:rt0_tls_g"},
-    {"s390x", "tp+0", "tls:rt0_tls_g"},   {NULL, NULL, NULL}};
+    {"amd64", "tp-8", "tls:rt0_tls_g", NULL, NULL},
+    {"arm64", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {"riscv64", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {"386", "tp-4", "tls:rt0_tls_g", NULL, NULL},
+    {"arm", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {"ppc64le", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {"s390x", "tp+0", "tls:rt0_tls_g", NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL}};
 
 /* Go (issue 13): the ELF names of the same steps (assembly functions
  * carry Go's .abi0 suffix), and g where Go's ports keep it: amd64 in TLS
  * at -8 from FS (ELF TLS, internal linking), arm64 in R28, riscv64 in X27
- * (s11). Cgo/external linking would need runtime.tlsg's offset: not known
- * yet. Written from shared/notes/go-as-target.md, then run by hand on a
- * go1.19.8 hello world (Debian's golang-go; amd64 natively, arm64 and
- * riscv64 under qemu-user): all nine stops, goid 0 on g0 and 1 from
- * runtime.main, SP inside g's bounds; g's layout came from its (compressed)
- * DWARF unchanged. No ctest runs it yet: that is issue 13's. */
+ * (s11); with cgo, see go_g below. Written from shared/notes/go-as-target.md,
+ * then run by hand on a go1.19.8 hello world (Debian's golang-go; amd64
+ * natively, arm64 and riscv64 under qemu-user): all nine stops, goid 0 on g0
+ * and 1 from runtime.main, SP inside g's bounds; g's layout came from its
+ * (compressed) DWARF unchanged.
+ *
+ * "go": the steps every Go version has under the same name. At
+ * runtime.rt0_go's entry there is no g yet (TLS is set up inside it):
+ * runtime.check, the first Go function it calls, is where g0 is first
+ * readable, so that stop also stands for the trace's runtime.rt0_go. */
 static const char *const go_symbols[] = {
     "runtime.rt0_go.abi0", "runtime.check",
     "runtime.args",        "runtime.osinit",
     "runtime.schedinit",   "runtime.newproc",
     "runtime.mstart.abi0", "runtime.main",
     "main.main",           NULL};
-static const char *const go_phases[] = {"runtime.rt0_go",    "runtime.check",
-                                        "runtime.args",      "runtime.osinit",
-                                        "runtime.schedinit", "runtime.newproc",
-                                        "runtime.mstart",    "runtime.main",
-                                        "main.main",         NULL};
-static const struct obs_impl_g go_g[] = {{"amd64", "tp-8", NULL},
-                                         {"arm64", "reg:x28", NULL},
-                                         {"riscv64", "reg:x27", NULL},
-                                         {NULL, NULL, NULL}};
+static const char *const go_phases[] = {NULL,
+                                        "runtime.check",
+                                        "runtime.args",
+                                        "runtime.osinit",
+                                        "runtime.schedinit",
+                                        "runtime.newproc",
+                                        "runtime.mstart",
+                                        "runtime.main",
+                                        "main.main",
+                                        NULL};
+
+/* Per version, the whole start-up line, from schedinit's source (go1.19
+ * runtime/proc.go:692-722, go1.23 proc.go:817-862) and runtime.main's.
+ * A step the compiler may inline has no symbol of its own in some
+ * binaries (go1.19.8 amd64: stackinit, fastrandinit; go1.23.5: stackinit,
+ * cpuinit): may be absent. goenvs is `goenvs_unix()` and nothing else
+ * (os_linux.go:367-369 / :358-360) and is inlined in both: goenvs_unix's
+ * entry is where its body starts. Go 1.22 replaced fastrandinit with
+ * randinit, called before alginit (go1.23 proc.go:821-822): the trace
+ * gives it under its own name. runtime.main runs the runtime's init with
+ * the first doInit (go1.19 proc.go:199) or doInit1 (go1.23 proc.go:201,
+ * through doInit, :7256-7260); later doInit entries in Go 1.19 are one
+ * per import edge, also for packages already initialised (proc.go:6294-
+ * 6306), so they are no package's initialisation and give no event; Go
+ * 1.23's doInit1 runs each task of the linker's list once (:7262). */
+#define GO_STEPS_HEAD                                                          \
+	"runtime.rt0_go.abi0", "runtime.check", "runtime.args",                \
+	    "runtime.osinit", "runtime.schedinit", "runtime.stackinit",        \
+	    "runtime.mallocinit", "runtime.cpuinit"
+#define GO_PHASES_HEAD                                                         \
+	NULL, "runtime.check", "runtime.args", "runtime.osinit",               \
+	    "runtime.schedinit", "runtime.stackinit", "runtime.mallocinit",    \
+	    "runtime.cpuinit"
+#define GO_STEPS_TAIL                                                          \
+	"runtime.mcommoninit", "runtime.goargs", "runtime.goenvs_unix",        \
+	    "runtime.parsedebugvars", "runtime.gcinit", "runtime.procresize",  \
+	    "runtime.newproc", "runtime.mstart.abi0", "runtime.main"
+#define GO_PHASES_TAIL                                                         \
+	"runtime.mcommoninit", "runtime.goargs", "runtime.goenvs",             \
+	    "runtime.parsedebugvars", "runtime.gcinit", "runtime.procresize",  \
+	    "runtime.newproc", "runtime.mstart", "runtime.main"
+#define GO_STEPS_MAIN                                                          \
+	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
+	    "runtime.bgscavenge", "main.main", "runtime.exit.abi0",            \
+	    "runtime.runqput", "runtime.execute", "runtime.gopark", NULL
+#define GO_PHASES_MAIN                                                         \
+	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
+	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL,           \
+	    "runtime.execute", "runtime.gopark", NULL
+/* may_be_absent: rt0_go .. cpuinit (stackinit and cpuinit small enough to
+ * inline), then the version's two seed and hash steps, then mcommoninit ..
+ * runtime.main, the doInit step, gcenable .. exit: all there. */
+#define GO_ABSENT_HEAD false, false, false, false, false, true, false, true
+#define GO_ABSENT_REST                                                         \
+	false, false, false, false, false, false, false, false, false, false,  \
+	    false, false, false, false, false, false, false, false, false
+
+/* callers: schedinit's steps, stackinit .. procresize, count as its steps
+ * only when schedinit calls them (mcommoninit also runs for every new M,
+ * procresize for every GOMAXPROCS change); mstart is the trace's only
+ * where rt0_go calls it (every new M's thread also starts there).
+ * runqput(pp, newg, true) is called by newproc's systemstack closure with
+ * the goroutine newproc1 made, complete (go1.19 proc.go:4094-4101, go1.23
+ * proc.go:4975-4982); it is also called for every goroutine made ready,
+ * so only those calls count. */
+#define S "runtime.schedinit"
+#define R "runtime.rt0_go.abi0"
+#define N "runtime.newproc.func1"
+static const char *const go_callers[] = {
+    NULL, NULL, NULL, NULL, NULL, S,    S,    S,    S,    S,
+    S,    S,    S,    S,    S,    S,    NULL, R,    NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, N,    NULL, NULL, NULL};
+#undef S
+#undef R
+#undef N
+_Static_assert(sizeof go_callers == 30 * sizeof(char *),
+               "one caller per Go symbol, and the end");
+
+static const char *const go119_symbols[] = {
+    GO_STEPS_HEAD, "runtime.alginit", "runtime.fastrandinit",
+    GO_STEPS_TAIL, "runtime.doInit",  GO_STEPS_MAIN};
+static const char *const go119_phases[] = {
+    GO_PHASES_HEAD, "runtime.alginit", "runtime.fastrandinit", GO_PHASES_TAIL,
+    NULL,           GO_PHASES_MAIN};
+/* Go 1.19's doInit: only the first entry, the runtime's own init, gives
+ * an event (above); the others, about 150 for a hello world, would each
+ * cost a stop. */
+static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0};
+_Static_assert(sizeof go119_max_hits / sizeof(unsigned) + 1 ==
+                   sizeof go119_symbols / sizeof(char *),
+               "go1.19: one hit limit per symbol");
+/* procresize(nprocs int32): go1.19 proc.go:4801, go1.23 proc.go:5684. */
+static const char *const go_arg0_field[] = {
+    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, NULL,     NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, "nprocs", NULL, NULL,     NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, "g:next", NULL, NULL};
+_Static_assert(sizeof go_arg0_field == 30 * sizeof(char *),
+               "one argument field per Go symbol, and the end");
+/* execute(gp, inheritTime) and gopark: the scheduler's events, watched
+ * from rt0trace=2 as rt0 prints them (go1.19 proc.go:2517, :346; go1.23
+ * proc.go:3209, :407). */
+static const unsigned char go_level[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                         1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                         1, 1, 1, 1, 1, 1, 1, 2, 2, 0};
+_Static_assert(sizeof go_level == 30, "one level per Go symbol, and the end");
+static const bool go119_absent[] = {GO_ABSENT_HEAD, false, true,
+                                    GO_ABSENT_REST};
+_Static_assert(sizeof go119_symbols == sizeof go_callers &&
+                   sizeof go119_symbols == sizeof go119_phases &&
+                   sizeof go119_absent / sizeof(bool) + 1 ==
+                       sizeof go119_symbols / sizeof(char *),
+               "go1.19: one phase and one absent flag per symbol");
+
+static const char *const go123_symbols[] = {
+    GO_STEPS_HEAD, "runtime.randinit", "runtime.alginit",
+    GO_STEPS_TAIL, "runtime.doInit1",  GO_STEPS_MAIN};
+static const char *const go123_phases[] = {
+    GO_PHASES_HEAD, "runtime.randinit", "runtime.alginit",
+    GO_PHASES_TAIL, "runtime.doInit",   GO_PHASES_MAIN};
+static const bool go123_absent[] = {GO_ABSENT_HEAD, false, false,
+                                    GO_ABSENT_REST};
+_Static_assert(sizeof go123_symbols == sizeof go_callers &&
+                   sizeof go123_symbols == sizeof go123_phases &&
+                   sizeof go123_absent / sizeof(bool) + 1 ==
+                       sizeof go123_symbols / sizeof(char *),
+               "go1.23: one phase and one absent flag per symbol");
+
+/* With cgo (external linking) amd64's g is the initial-exec thread-local
+ * runtime.tlsg (go1.19 runtime/go_tls.h: get_tls and g(r)), whose
+ * offset comes from the ELF's PT_TLS; arm64 and riscv64 Go code keeps g
+ * in its register either way (cgo reloads it on entry from C). */
+/* newg_reg: runqput's second argument, in Go's internal ABI's second
+ * integer argument register, arg0_reg the first (cmd/compile/
+ * abi-internal.md: amd64 RBX and RAX, arm64 R1 and R0; riscv64 X11 and X10,
+ * go1.23's :787, the register ABI being on for riscv64 since go1.19,
+ * internal/buildcfg/exp.go:68-69). */
+static const struct obs_impl_g go_g[] = {
+    {"amd64", "tp-8", "tls:runtime.tlsg", "rbx", "rax"},
+    {"arm64", "reg:x28", "reg:x28", "x1", "x0"},
+    {"riscv64", "reg:x27", "reg:x27", "x11", "x10"},
+    {NULL, NULL, NULL, NULL, NULL}};
 
 static const struct obs_impl impls[] = {
-    {"rt0", "g", rt0_symbols, rt0_phases, rt0_g},
-    {"go", "runtime.g", go_symbols, go_phases, go_g},
+    {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
+     NULL, NULL, NULL, NULL, NULL, NULL, rt0_g},
+    {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
+     go119_symbols, go119_phases, go119_absent, go119_max_hits, go_callers,
+     go_arg0_field, go_level, "runtime.check", "runtime.doInit",
+     "runtime.runqput", go_g},
+    {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
+     go123_symbols, go123_phases, go123_absent, NULL, go_callers, go_arg0_field,
+     go_level, "runtime.check", "runtime.doInit1", "runtime.runqput", go_g},
+    {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
+     go_phases, NULL, NULL, NULL, NULL, NULL, "runtime.check", NULL, NULL,
+     go_g},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)
 {
-	for (size_t i = 0; name && i < sizeof impls / sizeof impls[0]; i++)
-		if (strcmp(impls[i].name, name) == 0)
+	for (size_t i = 0; name && i < sizeof impls / sizeof impls[0]; i++) {
+		size_t n = strlen(impls[i].name);
+		/* go1.19.8 is go1.19; go1.190 is not */
+		if (strncmp(impls[i].name, name, n) == 0 &&
+		    (name[n] == '\0' ||
+		     (name[n] == '.' && strncmp(name, "go", 2) == 0)))
 			return &impls[i];
+	}
 	return NULL;
 }
 
@@ -116,6 +273,8 @@ bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
 	                           errcap))
 		return false;
 	spec->symbols = impl->symbols;
+	spec->may_be_absent = impl->may_be_absent;
+	spec->max_hits_of = impl->max_hits;
 	spec->read_m = spec->layout.m.known;
 	return true;
 }

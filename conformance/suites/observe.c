@@ -183,6 +183,7 @@ static bool save_observed(const char *path, const struct observed *o)
 		return false;
 	struct obs_result flat = o->res;
 	flat.stops = NULL;
+	flat.present = NULL; /* not kept: every rt0 symbol must be present */
 	flat.backend = NULL;
 	bool ok = fwrite(&flat, sizeof flat, 1, f) == 1 &&
 	          fwrite(o->res.stops, sizeof *o->res.stops, o->res.nstops,

@@ -70,7 +70,10 @@ static const char *phase(const struct trace_line *ev)
 /* The main line: the table's phases in the order they happened; newproc
  * only for goroutine 1 (later goroutines add their own newproc events).
  * Other phases (the background goroutines', stackalloc, user.*, exit) are
- * not part of it. */
+ * not part of it. An observed trace (src=obs, TRACE.md) has no newg: at
+ * newproc's entry the goroutine does not exist yet. There goroutine 1's is
+ * the first newproc, the one rt0_go makes before mstart (GOID-MAIN-IS-1
+ * checks that the first goroutine made is 1 wherever newg is known). */
 struct mainline {
 	const char *seen[256];
 	size_t n;
@@ -86,8 +89,11 @@ static void mainline(struct mainline *ml)
 		const char *p = phase(ev);
 		if (!is_table_phase(p))
 			continue;
+		bool first_newproc =
+		    trace_find_event(&run.t, "runtime.newproc", 0) == ev;
 		if (strcmp(p, "runtime.newproc") == 0 &&
-		    trace_u64(ev, "newg") != 1)
+		    (trace_field(ev, "newg") ? trace_u64(ev, "newg") != 1
+		                             : !first_newproc))
 			continue;
 		ml->seen[ml->n++] = p;
 		strncat(ml->all, p, sizeof ml->all - strlen(ml->all) - 1);

@@ -20,6 +20,14 @@ struct run {
  * and interleavings are deterministic (as with Go's GOMAXPROCS=1). */
 extern const char *const env_trace[];
 
+/* Go runs (RT0_IMPL=go...) that ask for the start-up trace (GODEBUG with
+ * rt0trace=N, N >= 1) run under the observer, with the trace built from
+ * what it measured before the probe's stderr (gotrace.c); run_probe and
+ * the shared runs do that themselves. */
+bool go_trace_wanted(const char *name, const struct probe_opts *o);
+void go_observed_run(const char *name, const struct probe_opts *o,
+                     struct probe_result *r);
+
 /* Runs a probe and parses its stderr. Fails the test when the probe could
  * not be started or its trace breaks the protocol grammar; how it exited
  * is for the caller to check. */

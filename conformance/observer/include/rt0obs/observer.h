@@ -50,7 +50,7 @@ struct obs_field {
 
 struct obs_g_layout {
 	struct obs_field goid, stack_lo, stack_hi, m;
-	struct obs_field stackguard0; /* read when known */
+	struct obs_field stackguard0, stackguard1; /* read when known */
 };
 
 struct obs_view;
@@ -76,12 +76,19 @@ struct obs_spec {
 	 * NULL-terminated. A symbol that two names share is reported under
 	 * the first. */
 	const char *const *symbols;
+	/* Parallel to symbols: a symbol that may be missing from the binary
+	 * (a step its compiler inlined) gets no breakpoint instead of failing
+	 * the run. NULL: every symbol must be there. */
+	const bool *may_be_absent;
 	struct obs_g_where g;
 	struct obs_g_layout layout; /* the fields read through g */
 	bool read_m;                /* also read g.m (layout.m must be known) */
-	unsigned max_hits;   /* per symbol, then its breakpoint goes; 0: all */
-	unsigned max_stops;  /* in all; 0: OBS_DEFAULT_MAX_STOPS */
-	unsigned timeout_ms; /* the whole run; 0: OBS_DEFAULT_TIMEOUT_MS */
+	unsigned max_hits; /* per symbol, then its breakpoint goes; 0: all */
+	/* Parallel to symbols: a symbol's own max_hits (0: max_hits). NULL:
+	 * none. */
+	const unsigned *max_hits_of;
+	unsigned max_stops;    /* in all; 0: OBS_DEFAULT_MAX_STOPS */
+	unsigned timeout_ms;   /* the whole run; 0: OBS_DEFAULT_TIMEOUT_MS */
 	obs_stop_hook on_stop; /* NULL: none */
 	void *on_stop_arg;
 };
@@ -113,6 +120,8 @@ struct obs_stop {
 	bool sp_in_stack;
 	bool have_guard; /* g.stackguard0, when the layout has it */
 	uint64_t stackguard0;
+	bool have_guard1; /* g.stackguard1, likewise */
+	uint64_t stackguard1;
 	/* The return address the function was entered with, where the arch's
 	 * ABI keeps it at a function's entry: the word at SP (amd64) or the
 	 * link register (arm64 x30, riscv64 ra). */
@@ -137,6 +146,10 @@ struct obs_result {
 	 * group; gone, and reaped, when obs_run returns. 0: none started. */
 	int pid;
 	uint64_t load_bias; /* run-time address minus ELF address (PIE) */
+	uint64_t pagesize;  /* the kernel's AT_PAGESZ from the auxv; 0: none */
+	/* Per symbol of spec.symbols: it was found and got a breakpoint
+	 * (false only for a may_be_absent symbol missing from the binary). */
+	bool *present;
 	struct obs_stop *stops;
 	size_t nstops;
 	bool truncated; /* max_stops was reached; later hits were not seen */
@@ -198,7 +211,7 @@ bool obs_tls_offset(const char *probe, const char *arch, const char *symbol,
                     int64_t *tp_offset, char *err, size_t errcap);
 
 /* Parses a layout given by hand: "goid=152:8,stack.lo=0,stack.hi=8,m=48"
- * (OFFSET[:SIZE], size 8 when left out; also stackguard0). */
+ * (OFFSET[:SIZE], size 8 when left out; also stackguard0, stackguard1). */
 bool obs_layout_parse(const char *text, struct obs_g_layout *out, char *err,
                       size_t errcap);
 

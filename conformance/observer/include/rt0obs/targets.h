@@ -15,27 +15,70 @@ struct obs_impl_g {
 	const char *goarch;
 	/* obs_g_where_parse's text per link mode; NULL: not known. */
 	const char *internal, *external;
+	/* The register that holds the new goroutine at the entry of
+	 * obs_impl.newg_at (NULL: not read). */
+	const char *newg_reg;
+	/* The register of a function's first integer argument at its entry
+	 * (obs_impl.arg0_field; NULL: not read). */
+	const char *arg0_reg;
 };
 
 struct obs_impl {
-	const char *name;   /* "rt0", "go" */
+	const char *name;   /* "rt0", "go1.19", "go1.23", "go" */
 	const char *g_type; /* DWARF name of g's struct */
-	/* The start-up functions in Go's order, NULL-terminated, and the
-	 * trace phase each corresponds to (NULL: none). */
+	/* DWARF names of m's struct and of its id member, read through g.m
+	 * for a trace's m= (NULL: not read). */
+	const char *m_type, *m_id;
+	const char *goexit; /* ELF symbol of goexit, for a trace's header */
+	/* The start-up functions in Go's order, NULL-terminated, the trace
+	 * phase each corresponds to (NULL: none), and whether the symbol
+	 * may be missing (inlined: then it has no stop and no event). */
 	const char *const *symbols;
 	const char *const *phases;
+	const bool *may_be_absent; /* NULL: every symbol must be there */
+	/* Parallel too: how many entries of a symbol the trace uses (0:
+	 * all), so the observer stops no more often. NULL: all of every. */
+	const unsigned *max_hits;
+	/* Parallel too: the function a step's event needs as its caller (the
+	 * return address lies in it), NULL: any. Go calls some of schedinit's
+	 * steps again later for other reasons (mcommoninit for each new M):
+	 * only schedinit's own calls are its steps. NULL array: any caller. */
+	const char *const *callers;
+	/* Parallel too: the event field a step's first argument is given as:
+	 * "nprocs" (procresize's, an int32), or "g:next" (a g pointer: its
+	 * goid, execute's next); NULL: none. NULL array: none. */
+	const char *const *arg0_field;
+	/* Parallel too: the rt0trace level from which a symbol is watched (2:
+	 * the scheduler's, as rt0's own trace). NULL array: all at 1. */
+	const unsigned char *level;
+	/* The symbol at whose stop g0 is first readable: a trace built from
+	 * the stops gives runtime.rt0_go's event there (NULL: the runtime
+	 * has a stop of that phase of its own). */
+	const char *rt0_go_at;
+	/* The first stop at this symbol is the runtime's own init
+	 * (runtime.init); NULL: the symbols say it. */
+	const char *runtime_init_at;
+	/* A function newproc calls with the goroutine it made, complete
+	 * (id, stack, initial SP and PC, stackguard0), in the register
+	 * newg_reg: read there, they are the newproc event's new* fields,
+	 * which its own entry cannot know yet. NULL: none. */
+	const char *newg_at;
 	const struct obs_impl_g *g; /* ends with a NULL goarch */
 };
 
+/* By name: "rt0", a Go version with data of its own ("go1.19", "go1.23";
+ * a patch release "go1.19.8" finds "go1.19"), or "go": the steps every Go
+ * version has. NULL when unknown. */
 const struct obs_impl *obs_impl_find(const char *name);
 
 /* The trace phase of impl's symbol, or NULL. */
 const char *obs_impl_phase(const struct obs_impl *impl, const char *symbol);
 
-/* Fills spec->symbols, spec->g, spec->layout (from the probe's DWARF) and
- * spec->read_m for a probe of impl built for goarch; the link mode is the
- * ELF's (static: internal). The other fields are left alone. False with a
- * message on bad input. */
+/* Fills spec->symbols, spec->may_be_absent, spec->max_hits_of, spec->g,
+ * spec->layout (from the
+ * probe's DWARF) and spec->read_m for a probe of impl built for goarch; the
+ * link mode is the ELF's (static: internal). The other fields are left alone.
+ * False with a message on bad input. */
 bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
                        const char *goarch, struct obs_spec *spec, char *err,
                        size_t errcap);
@@ -62,5 +105,11 @@ bool obs_dwarf_type_size(const char *probe, const char *name, uint64_t *size,
                          char *err, size_t errcap);
 bool obs_dwarf_pointer_size(const char *probe, uint64_t *size, char *err,
                             size_t errcap);
+
+/* The member at a dotted path ("stack.lo") of the struct named type, from
+ * the probe's DWARF: false with a message when there is no such type or
+ * member. */
+bool obs_dwarf_member(const char *probe, const char *type, const char *path,
+                      struct obs_field *out, char *err, size_t errcap);
 
 #endif

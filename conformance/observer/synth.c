@@ -1,0 +1,394 @@
+/* synth.c: see synth.h. */
+#define _GNU_SOURCE
+#include "rt0obs/synth.h"
+
+#include <elf.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "obs_internal.h"
+#include "rt0conf/elfinfo.h"
+
+static bool is(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+void obs_synth_init(struct obs_synth *y, const struct obs_impl *impl,
+                    const char *probe)
+{
+	memset(y, 0, sizeof *y);
+	y->impl = impl;
+	char err[256];
+	/* A member the DWARF lacks stays unknown: its field is left out. */
+	if (impl->m_type && impl->m_id)
+		obs_dwarf_member(probe, impl->m_type, impl->m_id, &y->m_id, err,
+		                 sizeof err);
+	const char *arch = obs_arch_of_elf(probe, err, sizeof err);
+	const struct obs_impl_g *g = impl->g;
+	while (arch && g->goarch && strcmp(g->goarch, arch) != 0)
+		g++;
+	if (!arch || !g->goarch)
+		return;
+	if (impl->arg0_field)
+		y->arg0_reg = g->arg0_reg;
+	if (!impl->newg_at || !g->newg_reg)
+		return;
+	if (obs_dwarf_member(probe, impl->g_type, "sched.sp", &y->sched_sp, err,
+	                     sizeof err) &&
+	    obs_dwarf_member(probe, impl->g_type, "sched.pc", &y->sched_pc, err,
+	                     sizeof err) &&
+	    obs_dwarf_member(probe, impl->g_type, "sched.lr", &y->sched_lr, err,
+	                     sizeof err))
+		y->newg_reg = g->newg_reg;
+}
+
+/* The event field impl gives symbol's first argument as, or NULL. */
+static const char *arg0_field_of(const struct obs_impl *impl,
+                                 const char *symbol)
+{
+	for (size_t i = 0; impl->arg0_field && impl->symbols[i]; i++)
+		if (strcmp(impl->symbols[i], symbol) == 0)
+			return impl->arg0_field[i];
+	return NULL;
+}
+
+/* A field of the struct at base, or false. */
+static bool read_field(const struct obs_view *v, uint64_t base,
+                       const struct obs_field *f, uint64_t *out)
+{
+	unsigned char buf[8];
+	if (!f->known || f->size == 0 || f->size > 8 ||
+	    !obs_view_read(v, base + f->offset, buf, f->size))
+		return false;
+	*out = obs_arch_word(v->s->arch, buf, f->size);
+	return true;
+}
+
+/* At newg_at's entry: the goroutine newproc made, as it will start. */
+static void read_newg(struct obs_synth *y, const struct obs_view *v,
+                      struct obs_synth_stop *r)
+{
+	const struct obs_g_layout *L = &v->s->spec->layout;
+	uint64_t g, goid, guard;
+	if (!obs_view_reg(v, y->newg_reg, &g) || g == 0 ||
+	    !read_field(v, g, &L->goid, &goid) ||
+	    !read_field(v, g, &L->stack_lo, &r->newlo) ||
+	    !read_field(v, g, &L->stack_hi, &r->newhi) ||
+	    !read_field(v, g, &L->stackguard0, &guard) ||
+	    !read_field(v, g, &y->sched_sp, &r->newsp) ||
+	    !read_field(v, g, &y->sched_pc, &r->newpc) ||
+	    !read_field(v, g, &y->sched_lr, &r->newlr))
+		return;
+	unsigned char word[8];
+	size_t w = v->s->arch->ptrsize;
+	if (!obs_view_read(v, r->newsp, word, w))
+		return;
+	r->word_at_sp = obs_arch_word(v->s->arch, word, w);
+	r->newg = (int64_t)goid;
+	r->newguard = guard;
+	r->have_newg = true;
+}
+
+void obs_synth_hook(void *arg, const struct obs_view *v)
+{
+	/* First, so the time is as close to the stop as it can be. */
+	uint64_t ns = obs_now_ns();
+	struct obs_synth *y = arg;
+	const struct obs_stop *st = obs_view_stop(v);
+	if (st->seq >= y->cap) {
+		size_t cap = y->cap ? 2 * y->cap : 64;
+		while (cap <= st->seq)
+			cap *= 2;
+		struct obs_synth_stop *p = realloc(y->at, cap * sizeof *p);
+		if (!p) {
+			y->oom = true;
+			return;
+		}
+		memset(p + y->cap, 0, (cap - y->cap) * sizeof *p);
+		y->at = p;
+		y->cap = cap;
+	}
+	struct obs_synth_stop *r = &y->at[st->seq];
+	r->ns = ns;
+	unsigned char buf[8];
+	if (y->m_id.known && st->have_m && st->m != 0 && y->m_id.size <= 8 &&
+	    obs_view_read(v, st->m + y->m_id.offset, buf, y->m_id.size)) {
+		r->mid = (int64_t)obs_arch_word(v->s->arch, buf, y->m_id.size);
+		r->have_mid = true;
+	}
+	const char *sym = v->s->spec->symbols[st->symbol];
+	if (y->newg_reg && is(sym, y->impl->newg_at))
+		read_newg(y, v, r);
+	uint64_t a, goid;
+	const char *field = arg0_field_of(y->impl, sym);
+	if (!y->arg0_reg || !field || !obs_view_reg(v, y->arg0_reg, &a))
+		return;
+	if (strncmp(field, "g:", 2) == 0) {
+		/* A g pointer: the goroutine's id, read through g's layout. */
+		if (a != 0 &&
+		    read_field(v, a, &v->s->spec->layout.goid, &goid)) {
+			r->arg0 = (int64_t)goid;
+			r->have_arg0 = true;
+		}
+		return;
+	}
+	/* An int32: the register's upper half is not part of it. */
+	r->arg0 = (int32_t)(uint32_t)a;
+	r->have_arg0 = true;
+}
+
+void obs_synth_free(struct obs_synth *y)
+{
+	free(y->at);
+	y->at = NULL;
+	y->cap = 0;
+}
+
+struct out {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = o->oom ? 0
+		               : vsnprintf(o->buf + o->len, o->cap - o->len,
+		                           fmt, ap);
+		va_end(ap);
+		if (o->oom || n < 0)
+			return;
+		if ((size_t)n < o->cap - o->len) {
+			o->len += (size_t)n;
+			return;
+		}
+		size_t cap = 2 * o->cap + (size_t)n;
+		char *p = realloc(o->buf, cap);
+		if (!p) {
+			o->oom = true;
+			return;
+		}
+		o->buf = p;
+		o->cap = cap;
+	}
+}
+
+static const char *symbol_of(const struct obs_spec *spec,
+                             const struct obs_stop *st)
+{
+	return spec->symbols[st->symbol];
+}
+
+/* The header: only what the ELF file and the stops say. */
+static void header(struct out *o, const struct obs_synth *y,
+                   const struct obs_spec *spec, const struct obs_result *res,
+                   const char *entry_symbol)
+{
+	char err[256];
+	const char *arch = obs_arch_of_elf(spec->probe, err, sizeof err);
+	struct elf_info elf;
+	bool have_elf = elf_open(spec->probe, &elf);
+	put(o, "rt0 trace v=1 src=obs");
+	if (arch)
+		put(o, " arch=%s", arch);
+	if (have_elf)
+		put(o, " link=%s ptrsize=%d",
+		    elf_is_static(&elf) ? "internal" : "external",
+		    elf.elfclass == ELFCLASS64 ? 8 : 4);
+	/* g0's bounds as g0 holds them, at the first stop where g0 is
+	 * readable. */
+	for (size_t i = 0; i < res->nstops; i++) {
+		const struct obs_stop *st = &res->stops[i];
+		if (is(symbol_of(spec, st), y->impl->rt0_go_at)) {
+			if (st->have_stack)
+				put(o, " g0stack=%" PRIu64,
+				    st->stack_hi - st->stack_lo);
+			break;
+		}
+	}
+	if (res->pagesize)
+		put(o, " pagesize=%" PRIu64, res->pagesize);
+	for (size_t i = 0; entry_symbol && i < res->nstops; i++)
+		if (is(symbol_of(spec, &res->stops[i]), entry_symbol)) {
+			put(o, " entrysp=0x%" PRIx64, res->stops[i].sp);
+			break;
+		}
+	uint64_t goexit;
+	if (have_elf && y->impl->goexit &&
+	    elf_symbol(&elf, y->impl->goexit, &goexit))
+		put(o, " goexit=0x%" PRIx64, goexit + res->load_bias);
+	elf_close(&elf);
+	/* runtime.main is entered by gogo, not called: the return address
+	 * it finds is the one newproc gave goroutine 1 (goexit +
+	 * PCQuantum), measured at its first instruction. */
+	for (size_t i = 0; i < res->nstops; i++) {
+		const struct obs_stop *st = &res->stops[i];
+		if (is(obs_impl_phase(y->impl, symbol_of(spec, st)),
+		       "runtime.main")) {
+			if (st->have_ret)
+				put(o, " goexitret=0x%" PRIx64, st->ret);
+			break;
+		}
+	}
+	put(o, "\n");
+}
+
+/* The caller impl requires of symbol's event, or NULL: any. */
+static const char *caller_of(const struct obs_impl *impl, const char *symbol)
+{
+	for (size_t i = 0; impl->callers && impl->symbols[i]; i++)
+		if (strcmp(impl->symbols[i], symbol) == 0)
+			return impl->callers[i];
+	return NULL;
+}
+
+/* Whether the stop's return address lies in function caller (ELF values
+ * plus the load bias): measured, not assumed. */
+static bool called_from(const char *probe, const struct obs_result *res,
+                        const struct obs_stop *st, const char *caller)
+{
+	struct elf_info elf;
+	memset(&elf, 0, sizeof elf);
+	uint64_t at = 0, size = 0;
+	bool ok = st->have_ret && elf_open(probe, &elf) &&
+	          elf_symbol_sized(&elf, caller, &at, &size);
+	elf_close(&elf);
+	at += res->load_bias;
+	return ok && st->ret > at && st->ret <= at + size;
+}
+
+static void event(struct out *o, const struct obs_synth *y,
+                  const struct obs_stop *st, const char *phase, size_t seq,
+                  bool guards, const struct obs_synth_stop *made,
+                  const char *arg0_field)
+{
+	put(o, "rt0 ev seq=%zu phase=%s src=obs", seq, phase);
+	if (st->have_goid)
+		/* Go's g0s, rt0's too, have goid 0. */
+		put(o, " goid=%" PRId64 " g0=%d", st->goid, st->goid == 0);
+	const struct obs_synth_stop *r =
+	    st->seq < y->cap ? &y->at[st->seq] : NULL;
+	if (r && r->have_mid)
+		put(o, " m=%" PRId64, r->mid);
+	put(o, " sp=0x%" PRIx64, st->sp);
+	if (st->have_stack)
+		put(o, " lo=0x%" PRIx64 " hi=0x%" PRIx64, st->stack_lo,
+		    st->stack_hi);
+	if (guards && st->have_guard && st->have_guard1)
+		put(o, " guard0=0x%" PRIx64 " guard1=0x%" PRIx64,
+		    st->stackguard0, st->stackguard1);
+	if (arg0_field && r && r->have_arg0)
+		put(o, " %s=%" PRId64,
+		    strncmp(arg0_field, "g:", 2) == 0 ? arg0_field + 2
+		                                      : arg0_field,
+		    r->arg0);
+	if (made) {
+		put(o,
+		    " newg=%" PRId64 " newlo=0x%" PRIx64 " newhi=0x%" PRIx64
+		    " newsp=0x%" PRIx64 " newpc=0x%" PRIx64
+		    " newguard=0x%" PRIx64,
+		    made->newg, made->newlo, made->newhi, made->newsp,
+		    made->newpc, made->newguard);
+		/* gostartcall puts the return address in sched.lr on
+		 * link-register arches and pushes it at sched.sp on the
+		 * others, leaving sched.lr 0 (go1.19 sys_x86.go:13-22,
+		 * sys_arm64.go:11-18). */
+		if (made->newlr)
+			put(o, " newret=0x%" PRIx64 " newretloc=lr",
+			    made->newlr);
+		else
+			put(o, " newret=0x%" PRIx64 " newretloc=stack",
+			    made->word_at_sp);
+	}
+	if (r && r->ns)
+		put(o, " ns=%" PRIu64, r->ns);
+	put(o, "\n");
+}
+
+/* The goroutine the newproc call stopped at stop i made: read at the next
+ * stop of the same thread at newg_at called from where the impl says,
+ * before that thread's next newproc. *restarted when that next newproc is
+ * the same call entered again: same goroutine, SP and return address, and
+ * nothing made in between (Go's prologue calls morestack when it finds
+ * the goroutine preempted, and the function starts again from its entry:
+ * go1.19 runtime/asm_amd64.s morestack, stack.go newstack). */
+static const struct obs_synth_stop *made_by(const struct obs_synth *y,
+                                            const struct obs_spec *spec,
+                                            const struct obs_result *res,
+                                            size_t i, bool *restarted)
+{
+	const struct obs_stop *np = &res->stops[i];
+	*restarted = false;
+	for (size_t j = i + 1; y->impl->newg_at && j < res->nstops; j++) {
+		const struct obs_stop *st = &res->stops[j];
+		const char *sym = symbol_of(spec, st);
+		if (st->tid != np->tid)
+			continue;
+		if (is(sym, symbol_of(spec, np))) {
+			*restarted = st->g == np->g && st->sp == np->sp &&
+			             st->have_ret && np->have_ret &&
+			             st->ret == np->ret;
+			return NULL;
+		}
+		const char *caller = caller_of(y->impl, sym);
+		if (is(sym, y->impl->newg_at) && st->seq < y->cap &&
+		    y->at[st->seq].have_newg &&
+		    (!caller || called_from(spec->probe, res, st, caller)))
+			return &y->at[st->seq];
+	}
+	return NULL;
+}
+
+char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
+                      const struct obs_result *res, const char *entry_symbol,
+                      size_t *len)
+{
+	struct out o = {0};
+	o.cap = 4096;
+	o.buf = malloc(o.cap);
+	o.oom = o.buf == NULL || y->oom;
+	header(&o, y, spec, res, entry_symbol);
+	size_t seq = 0;
+	bool rt0_go_done = false, init_done = false;
+	for (size_t i = 0; i < res->nstops; i++) {
+		const struct obs_stop *st = &res->stops[i];
+		const char *sym = symbol_of(spec, st);
+		/* rt0 records runtime.rt0_go once g0 and TLS are set up: the
+		 * state at the first stop where g0 is readable. */
+		if (!rt0_go_done && is(sym, y->impl->rt0_go_at)) {
+			event(&o, y, st, "runtime.rt0_go", seq++, true, NULL,
+			      NULL);
+			rt0_go_done = true;
+		}
+		const char *phase = obs_impl_phase(y->impl, sym);
+		const char *caller = caller_of(y->impl, sym);
+		if (caller && !called_from(spec->probe, res, st, caller))
+			phase = NULL;
+		if (is(sym, y->impl->runtime_init_at) && !init_done) {
+			phase = "runtime.init";
+			init_done = true;
+		}
+		const struct obs_synth_stop *made = NULL;
+		bool restarted = false;
+		if (is(phase, "runtime.newproc"))
+			made = made_by(y, spec, res, i, &restarted);
+		if (phase && !restarted)
+			event(&o, y, st, phase, seq++, false, made,
+			      arg0_field_of(y->impl, sym));
+	}
+	if (o.oom) {
+		free(o.buf);
+		return NULL;
+	}
+	*len = o.len;
+	return o.buf;
+}
