@@ -162,32 +162,6 @@ bool obs_layout_from_dwarf(const char *probe, const char *type,
 	return ok;
 }
 
-bool obs_dwarf_member(const char *probe, const char *type, const char *path,
-                      struct obs_field *out, char *err, size_t errcap)
-{
-	*out = (struct obs_field){0};
-	int fd = open(probe, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errcap, "%s: %m", probe);
-		return false;
-	}
-	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
-	Dwarf_Die st;
-	if (!dw)
-		snprintf(err, errcap, "%s has no DWARF (built without -g?): %s",
-		         probe, dwarf_errmsg(-1));
-	else if (!find_struct(dw, type, &st))
-		snprintf(err, errcap, "no struct %s in the DWARF of %s", type,
-		         probe);
-	else if (!field(&st, path, out))
-		snprintf(err, errcap, "struct %s in %s has no member %s", type,
-		         probe, path);
-	if (dw)
-		dwarf_end(dw);
-	close(fd);
-	return out->known;
-}
-
 /* The first top-level DIE of any CU that keep() accepts. */
 static bool find_top_level(Dwarf *dw, bool (*keep)(Dwarf_Die *, const void *),
                            const void *arg, Dwarf_Die *out)

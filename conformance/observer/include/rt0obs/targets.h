@@ -90,12 +90,6 @@ bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
 bool obs_layout_from_dwarf(const char *probe, const char *type,
                            struct obs_g_layout *out, char *err, size_t errcap);
 
-/* The offset and size of one member of the struct named type, as the
- * probe's DWARF has it; path may go through struct members ("stack.lo").
- * False with a message when the type or the member is missing. */
-bool obs_dwarf_member(const char *probe, const char *type, const char *path,
-                      struct obs_field *out, char *err, size_t errcap);
-
 /* The size in bytes of the type named name (a base type such as "long
  * int", a typedef or a struct) as the probe's DWARF has it, and of its
  * pointers: what its compiler laid out, to compare with the sizes the
