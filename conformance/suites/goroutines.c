@@ -65,10 +65,23 @@ SHARED_TEST(goroutines, newproc, newproc_counted)
 	      (long long)after);
 }
 
-SHARED_TEST(goroutines, mstart, mstart_gosched_round_robin)
+/* The interleaving tests run the probe without the trace: on Go a traced
+ * run is an observed one (gotrace.c), and a goroutine held at a breakpoint
+ * for longer than 10 ms is preempted by sysmon, which changes the order
+ * they check. One P, as Go's GOMAXPROCS=1. */
+static const char *const env_sched[] = {"GOMAXPROCS=1", NULL};
+
+static const char *interleave(struct run *r)
 {
-	CHECK_EXIT(&run, 0);
-	const char *il = need_fact(&run, "interleave");
+	run_probe(r, "goroutines", NULL, env_sched);
+	CHECK_EXIT(r, 0);
+	return need_fact(r, "interleave");
+}
+
+Test(mstart, mstart_gosched_round_robin)
+{
+	struct run run;
+	const char *il = interleave(&run);
 	CHECK(&run, strlen(il) == NWORKERS * ROUNDS,
 	      "expected %d rounds in all, got \"%s\"", NWORKERS * ROUNDS, il);
 	/* Each Gosched puts the worker behind the others: the rounds come in
@@ -88,35 +101,37 @@ SHARED_TEST(goroutines, mstart, mstart_gosched_round_robin)
 			      il);
 		}
 	}
+	run_free(&run);
 }
 
-SHARED_TEST(goroutines, newproc, newproc_runnext)
+Test(newproc, newproc_runnext)
 {
-	CHECK_EXIT(&run, 0);
 	/* Go's newproc puts the new goroutine in runnext, pushing the
 	 * previous one to the run queue's tail (go-startup-facts.md F), and
 	 * Gosched sends the caller to the back: workers 0, 1, 2 spawned in a
 	 * row first run as 2, 0, 1, and keep that order. */
-	const char *il = need_fact(&run, "interleave");
+	struct run run;
+	const char *il = interleave(&run);
 	CHECK(&run, strcmp(il, "201201201201") == 0,
 	      "expected Go's order with runnext, \"201201201201\", got \"%s\"",
 	      il);
+	run_free(&run);
 }
 
-SHARED_TEST(goroutines, mstart, mstart_deterministic)
+Test(mstart, mstart_deterministic)
 {
-	CHECK_EXIT(&run, 0);
-	const char *first = need_fact(&run, "interleave");
+	struct run run;
+	const char *first = interleave(&run);
 	for (int i = 0; i < 3; i++) {
 		struct run again;
-		run_probe(&again, "goroutines", NULL, env_trace);
-		const char *il = need_fact(&again, "interleave");
+		const char *il = interleave(&again);
 		CHECK(&again, strcmp(il, first) == 0,
 		      "expected the same interleaving on every run, got \"%s\" "
 		      "then \"%s\"",
 		      first, il);
 		run_free(&again);
 	}
+	run_free(&run);
 }
 
 SHARED_TEST(goroutines, newproc, newproc_locals_on_own_stack)
