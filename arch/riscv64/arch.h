@@ -3,13 +3,13 @@
 #ifndef RT0_ARCH_H
 #define RT0_ARCH_H
 
-#define ARCH_NAME               "riscv64"
-#define ARCH_PTRSIZE            8
-#define ARCH_PCQUANTUM          4 /* goexit is assembled without RVC: 4-byte steps */
+#define ARCH_NAME      "riscv64"
+#define ARCH_PTRSIZE   8
+#define ARCH_PCQUANTUM 4 /* goexit is assembled without RVC: 4-byte steps */
 /* (A wrong PCQuantum: 2 returns into the zero upper half of goexit's nop,
  * an illegal instruction; 1 goes unseen at run time, since jalr clears bit
  * 0, and only the trace header's goexitret shows it.) */
-#define ARCH_MINFRAMESIZE       8 /* Go's: the saved-LR word of a frame */
+#define ARCH_MINFRAMESIZE       8  /* Go's: the saved-LR word of a frame */
 #define ARCH_STACKALIGN         16 /* psABI: sp is 16-aligned at all times */
 #define ARCH_LINK_REGISTER      1 /* ra holds the return address, not the stack */
 #define ARCH_ARGS_ON_STACK      0 /* the first argument is in a register */

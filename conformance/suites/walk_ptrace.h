@@ -4,8 +4,8 @@
  * global walk_where naming the place) walks it from outside with
  * libunwind-ptrace. The walk is written into the probe's own stderr, where
  * it was stopped, as the same facts the external probe prints itself
- * (walk.<w>.<i>.{name,obj,off,pc,sp,exec}, walk.<w>.{n,end,step}), so one set of
- * assertions serves both modes.
+ * (walk.<w>.<i>.{name,obj,off,pc,sp,exec}, walk.<w>.{n,end,step}), so one set
+ * of assertions serves both modes.
  *
  * Native only: qemu-user does not emulate ptrace for its guest. */
 #ifndef RT0_WALK_PTRACE_H
