@@ -123,10 +123,13 @@ static bool field(Dwarf_Die *st, const char *path, struct obs_field *out)
 	return false;
 }
 
-bool obs_layout_from_dwarf(const char *probe, const char *type,
-                           struct obs_g_layout *out, char *err, size_t errcap)
+/* The struct named type in the probe's DWARF, handed to read() with the
+ * probe open; false with a message when the probe, its DWARF or the type
+ * is missing, else what read() returns. */
+static bool with_struct(const char *probe, const char *type,
+                        bool (*read)(Dwarf_Die *st, void *arg), void *arg,
+                        char *err, size_t errcap)
 {
-	memset(out, 0, sizeof *out);
 	int fd = open(probe, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errcap, "%s: %m", probe);
@@ -135,30 +138,42 @@ bool obs_layout_from_dwarf(const char *probe, const char *type,
 	bool ok = false;
 	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
 	Dwarf_Die st;
-	if (!dw) {
+	if (!dw)
 		snprintf(err, errcap, "%s has no DWARF (built without -g?): %s",
 		         probe, dwarf_errmsg(-1));
-	} else if (!find_struct(dw, type, &st)) {
+	else if (!find_struct(dw, type, &st))
 		snprintf(err, errcap, "no struct %s in the DWARF of %s", type,
 		         probe);
-	} else {
-		field(&st, "goid", &out->goid);
-		field(&st, "stack.lo", &out->stack_lo);
-		field(&st, "stack.hi", &out->stack_hi);
-		field(&st, "m", &out->m);
-		field(&st, "stackguard0", &out->stackguard0);
-		field(&st, "stackguard1", &out->stackguard1);
-		ok = true;
-		if (!out->goid.known && !out->stack_lo.known)
-			snprintf(err, errcap,
-			         "struct %s in %s has neither goid nor "
-			         "stack.lo",
-			         type, probe);
-		ok = out->goid.known || out->stack_lo.known;
-	}
+	else
+		ok = read(&st, arg);
 	if (dw)
 		dwarf_end(dw);
 	close(fd);
+	return ok;
+}
+
+static bool read_g_layout(Dwarf_Die *st, void *arg)
+{
+	struct obs_g_layout *out = arg;
+	field(st, "goid", &out->goid);
+	field(st, "stack.lo", &out->stack_lo);
+	field(st, "stack.hi", &out->stack_hi);
+	field(st, "m", &out->m);
+	field(st, "stackguard0", &out->stackguard0);
+	field(st, "stackguard1", &out->stackguard1);
+	return out->goid.known || out->stack_lo.known;
+}
+
+bool obs_layout_from_dwarf(const char *probe, const char *type,
+                           struct obs_g_layout *out, char *err, size_t errcap)
+{
+	memset(out, 0, sizeof *out);
+	*err = '\0';
+	bool ok = with_struct(probe, type, read_g_layout, out, err, errcap);
+	if (!ok && !*err)
+		snprintf(err, errcap,
+		         "struct %s in %s has neither goid nor stack.lo", type,
+		         probe);
 	return ok;
 }
 
@@ -248,29 +263,26 @@ bool obs_dwarf_pointer_size(const char *probe, uint64_t *size, char *err,
 	                  errcap);
 }
 
+struct member_query {
+	const char *path;
+	struct obs_field *out;
+};
+
+static bool read_member(Dwarf_Die *st, void *arg)
+{
+	struct member_query *q = arg;
+	return field(st, q->path, q->out);
+}
+
 bool obs_dwarf_member(const char *probe, const char *type, const char *path,
                       struct obs_field *out, char *err, size_t errcap)
 {
 	memset(out, 0, sizeof *out);
-	int fd = open(probe, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errcap, "%s: %m", probe);
-		return false;
-	}
-	bool ok = false;
-	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
-	Dwarf_Die st;
-	if (!dw)
-		snprintf(err, errcap, "%s has no DWARF (built without -g?): %s",
-		         probe, dwarf_errmsg(-1));
-	else if (!find_struct(dw, type, &st))
-		snprintf(err, errcap, "no struct %s in the DWARF of %s", type,
-		         probe);
-	else if (!(ok = field(&st, path, out)))
+	*err = '\0';
+	struct member_query q = {path, out};
+	bool ok = with_struct(probe, type, read_member, &q, err, errcap);
+	if (!ok && !*err)
 		snprintf(err, errcap, "struct %s in %s has no member %s", type,
 		         probe, path);
-	if (dw)
-		dwarf_end(dw);
-	close(fd);
 	return ok;
 }
