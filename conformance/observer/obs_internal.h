@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "rt0obs/observer.h"
+#include "rt0obs/targets.h"
 
 /* A register the native tracer can read: its name (as in gdb's target
  * description) and where PTRACE_GETREGS puts it. */
@@ -157,6 +158,17 @@ void obs_collect_output(struct obs_session *s, int outfd, int errfd);
 /* Kills the process group pgid and reaps pid (no zombie, no survivor);
  * *status gets pid's wait status when it was still to be reaped. */
 void obs_kill_and_reap(pid_t pgid, pid_t pid, int *status);
+
+struct elf_sym;
+/* elf_symbols_named, except that a name ending in
+ * ".abi0" that the ELF lacks is looked up without the suffix: Go's linker
+ * gives an assembly function's ABI0 entry that name only on the ports with
+ * the register ABI (amd64, arm64, ppc64le, riscv64), which need wrappers
+ * between the two ABIs; on arm, 386 and s390x there is one ABI and the
+ * plain name (go1.19 cmd/link/internal/ld/symtab.go:860-868, mangleABIName:
+ * only with buildcfg.Experiment.RegabiWrappers). */
+size_t obs_symbols_named(const struct elf_info *elf, const char *name,
+                         struct elf_sym *out, size_t cap);
 
 /* The backends: run the probe to its end, filling s->res. */
 enum obs_status obs_run_ptrace(struct obs_session *s);

@@ -315,6 +315,11 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 		r->truncated = true;
 		return false;
 	}
+	if (s->spec->release_after &&
+	    strcmp(s->spec->symbols[bp->symbol], s->spec->release_after) == 0) {
+		r->released = true;
+		return false;
+	}
 	return true;
 }
 
@@ -414,6 +419,15 @@ static bool spec_ok(struct obs_session *s)
 		obs_fail(s, OBS_EBADSPEC, "no symbols to stop at");
 		return false;
 	}
+	bool release_known = !sp->release_after;
+	for (size_t i = 0; !release_known && sp->symbols[i]; i++)
+		release_known = strcmp(sp->symbols[i], sp->release_after) == 0;
+	if (!release_known) {
+		obs_fail(s, OBS_EBADSPEC,
+		         "the release point '%s' is not one of the symbols",
+		         sp->release_after);
+		return false;
+	}
 	const struct obs_g_layout *L = &sp->layout;
 	const struct obs_field *f[] = {&L->goid,        &L->stack_lo,
 	                               &L->stack_hi,    &L->m,
@@ -445,6 +459,39 @@ static bool spec_ok(struct obs_session *s)
 		return false;
 	}
 	return true;
+}
+
+/* A copy of name without its ".abi0", or NULL. */
+static char *without_abi0(const char *name, char *buf, size_t cap)
+{
+	size_t n = strlen(name);
+	if (n <= 5 || n - 5 >= cap || strcmp(name + n - 5, ".abi0") != 0)
+		return NULL;
+	memcpy(buf, name, n - 5);
+	buf[n - 5] = '\0';
+	return buf;
+}
+
+size_t obs_symbols_named(const struct elf_info *elf, const char *name,
+                         struct elf_sym *out, size_t cap)
+{
+	size_t k = elf_symbols_named(elf, name, out, cap);
+	char plain[256];
+	if (k == 0 && without_abi0(name, plain, sizeof plain))
+		k = elf_symbols_named(elf, plain, out, cap);
+	return k;
+}
+
+bool obs_symbol_sized(const struct elf_info *elf, const char *name,
+                      uint64_t *value, uint64_t *size)
+{
+	char plain[256];
+	uint64_t ignored;
+	if (!size)
+		size = &ignored;
+	return elf_symbol_sized(elf, name, value, size) ||
+	       (without_abi0(name, plain, sizeof plain) &&
+	        elf_symbol_sized(elf, plain, value, size));
 }
 
 /* The symbols' ELF values, one breakpoint per distinct address. */
@@ -480,7 +527,7 @@ static bool resolve_symbols(struct obs_session *s)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct elf_sym found[8];
-		size_t k = elf_symbols_named(&elf, sp->symbols[i], found, 8);
+		size_t k = obs_symbols_named(&elf, sp->symbols[i], found, 8);
 		/* Functions only: a data symbol of the same name (or a
 		 * probe's static helper) is not a function entry. A global
 		 * definition wins over local ones. */
@@ -659,6 +706,8 @@ size_t obs_format_summary(const struct obs_spec *spec,
 	put_encoded(buf, cap, &o, p->name);
 	put(buf, cap, &o, " stops=%zu truncated=%d bias=0x%" PRIx64,
 	    res->nstops, res->truncated ? 1 : 0, res->load_bias);
+	if (res->released)
+		put(buf, cap, &o, " released=%s", spec->release_after);
 	if (p->exited)
 		put(buf, cap, &o, " end=exit code=%d", p->exit_code);
 	else if (p->signaled)

@@ -43,6 +43,11 @@ static const char usage[] =
     "empty)\n"
     "  -t, --timeout MS     for the whole run (default 10000)\n"
     "  -n, --max-hits N     stops per symbol (default: every hit)\n"
+    "  -r, --release-after SYMBOL\n"
+    "                       after its first stop, let the probe run on\n"
+    "                       unwatched (default: a Go run under qemu\n"
+    "                       stops watching at runtime.main, where Go\n"
+    "                       starts its second thread; 'none': never)\n"
     "      --max-stops N    stops in all (default 256)\n"
     "  -o, --probe-stdout F the probe's stdout into F\n"
     "  -E, --probe-stderr F the probe's stderr into F\n"
@@ -194,6 +199,7 @@ int main(int argc, char **argv)
 	    {"env", required_argument, NULL, 'e'},
 	    {"timeout", required_argument, NULL, 't'},
 	    {"max-hits", required_argument, NULL, 'n'},
+	    {"release-after", required_argument, NULL, 'r'},
 	    {"max-stops", required_argument, NULL, 'S'},
 	    {"probe-stdout", required_argument, NULL, 'o'},
 	    {"probe-stderr", required_argument, NULL, 'E'},
@@ -203,12 +209,13 @@ int main(int argc, char **argv)
 	const char *impl_name = "rt0", *arch = NULL, *g_text = NULL,
 	           *layout_text = NULL, *out_file = NULL, *err_file = NULL;
 	char *symbols_text = NULL;
+	const char *release_text = NULL;
 	static const char *symbols[MAX_LIST], *env[MAX_LIST];
 	size_t nenv = 0;
 	unsigned cost_runs = 0;
 	struct obs_spec spec = {0};
 	int c;
-	while ((c = getopt_long(argc, argv, "+i:a:s:g:l:q:L:e:t:n:o:E:h",
+	while ((c = getopt_long(argc, argv, "+i:a:s:g:l:q:L:e:t:n:r:o:E:h",
 	                        longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -245,6 +252,9 @@ int main(int argc, char **argv)
 		case 'n':
 			if (!parse_uint(optarg, &spec.max_hits))
 				return bad("bad --max-hits '%s'", optarg);
+			break;
+		case 'r':
+			release_text = optarg;
 			break;
 		case 'S':
 			if (!parse_uint(optarg, &spec.max_stops))
@@ -310,6 +320,11 @@ int main(int argc, char **argv)
 	if (impl_err[0] && (!symbols_text || !g_text ||
 	                    (!layout_text && spec.g.kind != OBS_G_NONE)))
 		return bad("%s", impl_err);
+	if (release_text)
+		spec.release_after =
+		    strcmp(release_text, "none") == 0 ? NULL : release_text;
+	else if (spec.qemu)
+		spec.release_after = impl->one_thread_until;
 
 	if (cost_runs)
 		return measure_cost(&spec, cost_runs);

@@ -68,13 +68,29 @@ static bool read_field(const struct obs_view *v, uint64_t base,
 	return true;
 }
 
+/* An argument of size bytes at a function's entry: in a register ("x1"),
+ * or at SP + N ("sp+8") where the port passes arguments on the stack, in
+ * a slot of its own size (an int32 is 4 bytes there, even big-endian). */
+static bool read_arg(const struct obs_view *v, const char *where, size_t size,
+                     uint64_t *out)
+{
+	if (strncmp(where, "sp+", 3) != 0)
+		return obs_view_reg(v, where, out);
+	unsigned char word[8];
+	uint64_t at = obs_view_stop(v)->sp + strtoull(where + 3, NULL, 0);
+	if (size > sizeof word || !obs_view_read(v, at, word, size))
+		return false;
+	*out = obs_arch_word(v->s->arch, word, size);
+	return true;
+}
+
 /* At newg_at's entry: the goroutine newproc made, as it will start. */
 static void read_newg(struct obs_synth *y, const struct obs_view *v,
                       struct obs_synth_stop *r)
 {
 	const struct obs_g_layout *L = &v->s->spec->layout;
 	uint64_t g, goid, guard;
-	if (!obs_view_reg(v, y->newg_reg, &g) || g == 0 ||
+	if (!read_arg(v, y->newg_reg, v->s->arch->ptrsize, &g) || g == 0 ||
 	    !read_field(v, g, &L->goid, &goid) ||
 	    !read_field(v, g, &L->stack_lo, &r->newlo) ||
 	    !read_field(v, g, &L->stack_hi, &r->newhi) ||
@@ -125,7 +141,10 @@ void obs_synth_hook(void *arg, const struct obs_view *v)
 		read_newg(y, v, r);
 	uint64_t a, goid;
 	const char *field = arg0_field_of(y->impl, sym);
-	if (!y->arg0_reg || !field || !obs_view_reg(v, y->arg0_reg, &a))
+	size_t size = strncmp(field ? field : "", "g:", 2) == 0
+	                  ? v->s->arch->ptrsize
+	                  : 4; /* the int32 fields */
+	if (!y->arg0_reg || !field || !read_arg(v, y->arg0_reg, size, &a))
 		return;
 	if (strncmp(field, "g:", 2) == 0) {
 		/* A g pointer: the goroutine's id, read through g's layout. */
@@ -224,7 +243,7 @@ static void header(struct out *o, const struct obs_synth *y,
 		}
 	uint64_t goexit;
 	if (have_elf && y->impl->goexit &&
-	    elf_symbol(&elf, y->impl->goexit, &goexit))
+	    obs_symbol_sized(&elf, y->impl->goexit, &goexit, NULL))
 		put(o, " goexit=0x%" PRIx64, goexit + res->load_bias);
 	elf_close(&elf);
 	/* runtime.main is entered by gogo, not called: the return address
@@ -239,6 +258,13 @@ static void header(struct out *o, const struct obs_synth *y,
 			break;
 		}
 	}
+	/* Watching stopped there (obs_spec.release_after): no event after
+	 * it is missing because the program skipped it. */
+	if (res->released)
+		put(o, " until=%s",
+		    obs_impl_phase(y->impl, spec->release_after)
+		        ? obs_impl_phase(y->impl, spec->release_after)
+		        : spec->release_after);
 	put(o, "\n");
 }
 
@@ -260,7 +286,7 @@ static bool called_from(const char *probe, const struct obs_result *res,
 	memset(&elf, 0, sizeof elf);
 	uint64_t at = 0, size = 0;
 	bool ok = st->have_ret && elf_open(probe, &elf) &&
-	          elf_symbol_sized(&elf, caller, &at, &size);
+	          obs_symbol_sized(&elf, caller, &at, &size);
 	elf_close(&elf);
 	at += res->load_bias;
 	return ok && st->ret > at && st->ret <= at + size;

@@ -193,32 +193,48 @@ _Static_assert(sizeof go123_symbols == sizeof go_callers &&
 
 /* With cgo (external linking) amd64's g is the initial-exec thread-local
  * runtime.tlsg (go1.19 runtime/go_tls.h: get_tls and g(r)), whose
- * offset comes from the ELF's PT_TLS; arm64 and riscv64 Go code keeps g
- * in its register either way (cgo reloads it on entry from C). */
+ * offset comes from the ELF's PT_TLS; the other ports keep g in a register
+ * either way (cgo reloads it on entry from C), REGG in each port's
+ * cmd/internal/obj/<arch>/a.out.go: arm64 R28, riscv64 X27, arm R10,
+ * ppc64 R30, s390x R13. 386 (TLS) is left out: Go's 386 binaries do not
+ * run under qemu-i386 7.2 (arch/386/arch.cmake). */
 /* newg_reg: runqput's second argument, in Go's internal ABI's second
  * integer argument register, arg0_reg the first (cmd/compile/
  * abi-internal.md: amd64 RBX and RAX, arm64 R1 and R0; riscv64 X11 and X10,
- * go1.23's :787, the register ABI being on for riscv64 since go1.19,
- * internal/buildcfg/exp.go:68-69). */
+ * ppc64 R4 and R3; go1.23's :787, the register ABI being on for riscv64
+ * since go1.19 and always on for ppc64le, internal/buildcfg/exp.go:64-69).
+ * arm and s390x pass arguments on the stack (ABI0), from FixedFrameSize
+ * past the SP a function is entered with (the word of the return address
+ * the callee saves there): 4 on arm, 8 on s390x (go1.19 cmd/internal/sys/
+ * arch.go FixedFrameSize), one pointer-sized slot per argument. */
 static const struct obs_impl_g go_g[] = {
     {"amd64", "tp-8", "tls:runtime.tlsg", "rbx", "rax"},
     {"arm64", "reg:x28", "reg:x28", "x1", "x0"},
     {"riscv64", "reg:x27", "reg:x27", "x11", "x10"},
+    {"arm", "reg:r10", "reg:r10", "sp+8", "sp+4"},
+    {"ppc64le", "reg:r30", "reg:r30", "r4", "r3"},
+    {"s390x", "reg:r13", "reg:r13", "sp+16", "sp+8"},
     {NULL, NULL, NULL, NULL, NULL}};
+
+/* Go's first thread past m0 is sysmon's, which runtime.main starts before
+ * anything else (go1.19 proc.go:171, go1.23 proc.go:173): until
+ * runtime.main's entry a Go program has one thread. */
+#define GO_SYSMON_IN "runtime.main"
 
 static const struct obs_impl impls[] = {
     {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL, rt0_g},
+     NULL, NULL, NULL, NULL, NULL, NULL, rt0_g, NULL},
     {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go119_symbols, go119_phases, go119_absent, go119_max_hits, go_callers,
      go_arg0_field, go_level, "runtime.check", "runtime.doInit",
-     "runtime.runqput", go_g},
+     "runtime.runqput", go_g, GO_SYSMON_IN},
     {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go123_symbols, go123_phases, go123_absent, NULL, go_callers, go_arg0_field,
-     go_level, "runtime.check", "runtime.doInit1", "runtime.runqput", go_g},
+     go_level, "runtime.check", "runtime.doInit1", "runtime.runqput", go_g,
+     GO_SYSMON_IN},
     {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
-     go_phases, NULL, NULL, NULL, NULL, NULL, "runtime.check", NULL, NULL,
-     go_g},
+     go_phases, NULL, NULL, NULL, NULL, NULL, "runtime.check", NULL, NULL, go_g,
+     GO_SYSMON_IN},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)

@@ -353,6 +353,42 @@ Test(observer, max_stops_lets_probe_finish)
 	done(&o);
 }
 
+/* release_after: the stops end with the first at that symbol, and the
+ * probe runs on unwatched to its end: newproc1 is entered four times in
+ * hello, mstart0 once after the first, and nothing after mstart0 stops. */
+Test(observer, release_after_stops_watching)
+{
+	static const char *const symbols[] = {"newproc1", "mstart0", NULL};
+	struct observed o;
+	prepare(&o, "hello", NULL, 10000);
+	o.spec.symbols = symbols;
+	o.spec.release_after = "mstart0";
+	cr_assert_eq(obs_run(&o.spec, &o.res), OBS_OK, "%s", o.res.error);
+	cr_assert(o.res.released);
+	cr_assert_not(o.res.truncated);
+	cr_assert_eq(o.res.nstops, 2, "stops: %zu", o.res.nstops);
+	cr_assert_str_eq(symbols[o.res.stops[1].symbol], "mstart0");
+	cr_assert(probe_exited_with(&o.res.probe, 0), "%s", why(&o));
+	cr_assert_str_eq(o.res.probe.out, "hello, world\n");
+	char line[512];
+	obs_format_summary(&o.spec, &o.res, line, sizeof line);
+	cr_assert(strstr(line, " released=mstart0 "), "%s", line);
+	done(&o);
+}
+
+Test(observer, release_point_must_be_a_symbol)
+{
+	static const char *const symbols[] = {"check", NULL};
+	struct observed o;
+	prepare(&o, "hello", NULL, 10000);
+	o.spec.symbols = symbols;
+	o.spec.release_after = "args";
+	cr_assert_eq(obs_run(&o.spec, &o.res), OBS_EBADSPEC);
+	cr_assert(strstr(o.res.error, "'args'"), "error: %s", o.res.error);
+	cr_assert_not(o.res.probe.started, "the probe ran anyway");
+	done(&o);
+}
+
 /* A function entered several times stops every time (the breakpoint is
  * stepped over and put back), unless max_hits says otherwise: newproc1
  * makes goroutine 1 on g0, then the runtime's three from goroutine 1,

@@ -87,7 +87,13 @@ struct obs_spec {
 	/* Parallel to symbols: a symbol's own max_hits (0: max_hits). NULL:
 	 * none. */
 	const unsigned *max_hits_of;
-	unsigned max_stops;    /* in all; 0: OBS_DEFAULT_MAX_STOPS */
+	unsigned max_stops; /* in all; 0: OBS_DEFAULT_MAX_STOPS */
+	/* After the first stop at this symbol every breakpoint goes and the
+	 * probe runs on unwatched; NULL: watch to the end. Under qemu-user
+	 * only the stopped thread waits for the debugger, and two threads
+	 * stopping at once break 7.2's gdbstub (observer/README.md), so a
+	 * runtime with threads is watched up to where it starts its second. */
+	const char *release_after;
 	unsigned timeout_ms;   /* the whole run; 0: OBS_DEFAULT_TIMEOUT_MS */
 	obs_stop_hook on_stop; /* NULL: none */
 	void *on_stop_arg;
@@ -153,6 +159,7 @@ struct obs_result {
 	struct obs_stop *stops;
 	size_t nstops;
 	bool truncated; /* max_stops was reached; later hits were not seen */
+	bool released;  /* release_after was reached: later hits not watched */
 	/* How the probe ended, with its stdout and stderr (probe_why works
 	 * on it). Under qemu, qemu's own messages are part of stderr. */
 	struct probe_result probe;

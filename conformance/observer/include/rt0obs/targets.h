@@ -15,10 +15,11 @@ struct obs_impl_g {
 	const char *goarch;
 	/* obs_g_where_parse's text per link mode; NULL: not known. */
 	const char *internal, *external;
-	/* The register that holds the new goroutine at the entry of
-	 * obs_impl.newg_at (NULL: not read). */
+	/* Where the new goroutine is at the entry of obs_impl.newg_at: a
+	 * register, or "sp+N", the stack slot N bytes past the entry SP
+	 * (NULL: not read). */
 	const char *newg_reg;
-	/* The register of a function's first integer argument at its entry
+	/* Where a function's first integer argument is at its entry, alike
 	 * (obs_impl.arg0_field; NULL: not read). */
 	const char *arg0_reg;
 };
@@ -64,12 +65,23 @@ struct obs_impl {
 	 * which its own entry cannot know yet. NULL: none. */
 	const char *newg_at;
 	const struct obs_impl_g *g; /* ends with a NULL goarch */
+	/* The start-up function in whose body the runtime starts its second
+	 * thread: its entry is the last stop while the program has one
+	 * (obs_spec.release_after under qemu-user). NULL: never threaded. */
+	const char *one_thread_until;
 };
 
 /* By name: "rt0", a Go version with data of its own ("go1.19", "go1.23";
  * a patch release "go1.19.8" finds "go1.19"), or "go": the steps every Go
  * version has. NULL when unknown. */
 const struct obs_impl *obs_impl_find(const char *name);
+
+struct elf_info;
+/* elf_symbol_sized for a runtime's symbol name: a name ending in ".abi0"
+ * that the ELF lacks is looked up without it (obs_internal.h says why);
+ * size may be NULL. */
+bool obs_symbol_sized(const struct elf_info *elf, const char *name,
+                      uint64_t *value, uint64_t *size);
 
 /* The trace phase of impl's symbol, or NULL. */
 const char *obs_impl_phase(const struct obs_impl *impl, const char *symbol);
