@@ -36,12 +36,10 @@ bool go_trace_wanted(const char *name, const struct probe_opts *o)
 	/* argc 0, a denied system call and an address-space limit are the
 	 * runner's alone: such runs stay plain, without a trace. So do
 	 * programs that are not Go's (strace running a probe) and probes Go
-	 * has no twin of (the plain run says it is missing), and runs under
-	 * qemu-user, whose gdbstub stops answering once Go has several
-	 * threads (the catalogue skips those cells). */
-	if (!impl || strncmp(impl, "go", 2) != 0 || probe_emulator() ||
-	    o->argc0 || o->deny_syscall || o->rlimit_as ||
-	    rt0trace_level(o->env) <= 0 || strchr(name, '/') || !probe_dir())
+	 * has no twin of (the plain run says it is missing). */
+	if (!impl || strncmp(impl, "go", 2) != 0 || o->argc0 ||
+	    o->deny_syscall || o->rlimit_as || rt0trace_level(o->env) <= 0 ||
+	    strchr(name, '/') || !probe_dir())
 		return false;
 	const struct obs_impl *go = obs_impl_find(impl);
 	char path[4096];
@@ -108,6 +106,11 @@ void go_observed_run(const char *name, const struct probe_opts *o,
 	spec.symbols = symbols;
 	spec.may_be_absent = absent;
 	spec.max_hits_of = max_hits;
+	/* Under qemu-user, only while Go has one thread (observer.h): the
+	 * trace ends at runtime.main's event, and the catalogue skips what
+	 * comes later there. */
+	if (spec.qemu)
+		spec.release_after = impl->one_thread_until;
 	struct obs_synth y;
 	obs_synth_init(&y, impl, path);
 	spec.on_stop = obs_synth_hook;
