@@ -282,12 +282,25 @@ static bool reap_qemu(struct obs_session *s, pid_t qemu, int *status)
 	return false;
 }
 
+/* The return breakpoints the last stop asked for. */
+static bool insert_pending(struct stub *x)
+{
+	struct obs_session *s = x->s;
+	for (size_t i = 0; i < s->nbps; i++)
+		if (s->bps[i].pending) {
+			s->bps[i].pending = false;
+			if (!set_bp(x, &s->bps[i], true))
+				return false;
+		}
+	return true;
+}
+
 static bool disarm_all(struct stub *x)
 {
 	struct obs_session *s = x->s;
 	for (size_t i = 0; i < s->nbps; i++)
 		if (s->bps[i].armed) {
-			if (!set_bp(x, &s->bps[i], false))
+			if (!s->bps[i].pending && !set_bp(x, &s->bps[i], false))
 				return false;
 			s->bps[i].armed = false;
 		}
@@ -330,7 +343,9 @@ static bool follow(struct stub *x, struct rsp_stop *stop)
 			 * here without a step (each stop costs qemu-user a
 			 * flush of all its translated code). */
 			bp->armed = false;
-			if (!set_bp(x, bp, false) || (!more && !disarm_all(x)))
+			if (!set_bp(x, bp, false) ||
+			    (!more && !disarm_all(x)) ||
+			    (more && !insert_pending(x)))
 				return false;
 			continue;
 		}
@@ -346,7 +361,7 @@ static bool follow(struct stub *x, struct rsp_stop *stop)
 			return true;
 		if (stop->value != GDB_SIGTRAP)
 			snprintf(resume, sizeof resume, "C%02x", stop->value);
-		if (!set_bp(x, bp, true))
+		if (!set_bp(x, bp, true) || !insert_pending(x))
 			return false;
 	}
 }

@@ -121,10 +121,26 @@ static bool insert_bp(pid_t pid, struct obs_bp *bp)
 	return poke_byte(pid, bp->addr, bp->saved, INT3);
 }
 
+/* Puts back the one byte int3 replaced: the rest of the word may hold
+ * another breakpoint's int3, set or removed since. */
 static bool remove_bp(pid_t pid, struct obs_bp *bp)
 {
-	return ptrace(PTRACE_POKEDATA, pid, (void *)(uintptr_t)bp->addr,
-	              (void *)(uintptr_t)bp->saved) == 0;
+	errno = 0;
+	long w = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)bp->addr, 0);
+	return errno == 0 &&
+	       poke_byte(pid, bp->addr, (uint64_t)w, bp->saved & 0xff);
+}
+
+/* The return breakpoints the last stop asked for. */
+static bool insert_pending(struct obs_session *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->nbps; i++)
+		if (s->bps[i].pending) {
+			s->bps[i].pending = false;
+			if (!insert_bp(pid, &s->bps[i]))
+				return false;
+		}
+	return true;
 }
 
 /* The thread stopped just after the int3 at bp: rewind it, run the real
@@ -160,7 +176,8 @@ static void disarm_all(struct obs_session *s, pid_t pid)
 {
 	for (size_t i = 0; i < s->nbps; i++)
 		if (s->bps[i].armed) {
-			remove_bp(pid, &s->bps[i]);
+			if (!s->bps[i].pending) /* never inserted */
+				remove_bp(pid, &s->bps[i]);
 			s->bps[i].armed = false;
 		}
 }
@@ -354,6 +371,8 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 			bp->armed = false;
 			if (!more)
 				disarm_all(s, pid);
+			else if (!insert_pending(s, pid))
+				goto no_return_bp;
 			continue;
 		}
 		bool gone = false;
@@ -367,13 +386,18 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 			reaped = true;
 			break;
 		}
+		if (!gone && !insert_pending(s, pid))
+			goto no_return_bp;
 	}
 	probe_set_status(pr, status);
 	if (pr->signaled)
 		obs_fail(s, OBS_ECRASH,
 		         "the probe was killed by %s (last stop: %s)",
 		         probe_signame(pr->term_signal), last_symbol(s));
-
+	goto out;
+no_return_bp:
+	obs_fail(s, OBS_ETRACER, "cannot set a breakpoint where %s returns: %s",
+	         last_symbol(s), strerror(errno));
 out:
 	/* Once the probe is reaped its group id may be reused: it is only
 	 * killed (with anything it started) while it is still ours. */

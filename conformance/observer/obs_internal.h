@@ -82,7 +82,17 @@ struct obs_bp {
 	unsigned hits;
 	bool armed;     /* still wanted: removed after max_hits */
 	uint64_t saved; /* ptrace: the word int3 replaced */
+	/* A return breakpoint (obs_spec.stop_at_return): at the return
+	 * address an entry stop read, for that call only: the hit whose g
+	 * and SP are the caller's after the return (want_g, want_sp). */
+	bool is_return;
+	bool pending; /* made at a stop: the backend inserts it next */
+	uint64_t want_g, want_sp;
+	uint32_t entry_seq;
 };
+
+/* Return breakpoints a session can have at once, past its symbols'. */
+#define OBS_MAX_RETURN_BPS 64
 
 /* How a backend reads a stopped thread. Register ids come from reg_lookup,
  * called once per name after the probe has started. */
@@ -132,7 +142,7 @@ enum obs_status obs_resolve_regs(struct obs_session *s,
                                  const struct obs_target_ops *ops, void *ctx);
 /* Sets every breakpoint's run-time address from the load bias. */
 void obs_apply_bias(struct obs_session *s, uint64_t at_entry);
-/* The breakpoint at addr, or NULL. */
+/* The armed breakpoint at addr (else a disarmed one), or NULL. */
 struct obs_bp *obs_bp_at(struct obs_session *s, uint64_t addr);
 /* Records a stop at bp for thread tid: reads SP, the thread pointer, g and
  * g's fields through ops. Counts the hit and disarms the breakpoint when

@@ -107,10 +107,14 @@ void obs_apply_bias(struct obs_session *s, uint64_t at_entry)
 
 struct obs_bp *obs_bp_at(struct obs_session *s, uint64_t addr)
 {
+	struct obs_bp *any = NULL;
 	for (size_t i = 0; i < s->nbps; i++)
-		if (s->bps[i].addr == addr)
-			return &s->bps[i];
-	return NULL;
+		if (s->bps[i].addr == addr) {
+			if (s->bps[i].armed)
+				return &s->bps[i];
+			any = any ? any : &s->bps[i];
+		}
+	return any;
 }
 
 bool obs_auxv_entry(struct obs_session *s, const unsigned char *auxv,
@@ -264,6 +268,41 @@ bool obs_view_reg(const struct obs_view *v, const char *name, uint64_t *value)
 	return id >= 0 && v->ops->reg_read(v->ctx, id, value);
 }
 
+/* A return breakpoint for the call stopped at st: where it returns to,
+ * with its g, and the SP after the return (the return address popped
+ * where the call pushed it). A slot whose return came is reused. Without
+ * a return address, a free slot, or with a breakpoint armed there
+ * already (the same call site, not yet returned), the return is not
+ * watched: the stop at it is missing, which the hook's user sees. */
+static void want_return(struct obs_session *s, const struct obs_stop *st)
+{
+	if (!st->have_ret || st->gread != OBS_GREAD_OK)
+		return;
+	struct obs_bp *slot = NULL;
+	size_t symbols = 0;
+	while (s->spec->symbols[symbols])
+		symbols++;
+	for (size_t i = 0; i < s->nbps; i++) {
+		if (s->bps[i].armed && s->bps[i].addr == st->ret)
+			return;
+		if (!slot && s->bps[i].is_return && !s->bps[i].armed)
+			slot = &s->bps[i];
+	}
+	if (!slot && s->nbps < symbols + OBS_MAX_RETURN_BPS)
+		slot = &s->bps[s->nbps++];
+	if (!slot)
+		return;
+	*slot = (struct obs_bp){
+	    .addr = st->ret,
+	    .symbol = st->symbol,
+	    .armed = true,
+	    .is_return = true,
+	    .pending = true,
+	    .want_g = st->g,
+	    .want_sp = st->sp + (s->arch->ret_reg ? 0 : s->arch->ptrsize),
+	    .entry_seq = st->seq};
+}
+
 bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
                      void *ctx, struct obs_bp *bp, int64_t tid)
 {
@@ -296,12 +335,23 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 		st->tp = st->tp << 32 | (low & 0xffffffffu);
 	}
 	read_g(s, ops, ctx, st);
+	if (bp->is_return) {
+		/* Another call's return to the same place (another thread,
+		 * a recursion): not a stop; the backend steps over it. */
+		if (st->g != bp->want_g || st->sp != bp->want_sp)
+			return true;
+		st->at_return = true;
+		st->entry_seq = bp->entry_seq;
+		bp->armed = false; /* one call, one return */
+	}
 	r->nstops++;
 	if (s->spec->on_stop) {
 		struct obs_view v = {s, ops, ctx, st};
 		s->spec->on_stop(s->spec->on_stop_arg, &v);
 	}
 
+	if (st->at_return)
+		return true;
 	bp->hits++;
 	unsigned limit =
 	    s->spec->max_hits_of && s->spec->max_hits_of[bp->symbol]
@@ -320,6 +370,8 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 		r->released = true;
 		return false;
 	}
+	if (s->spec->stop_at_return && s->spec->stop_at_return[bp->symbol])
+		want_return(s, st);
 	return true;
 }
 
@@ -519,7 +571,7 @@ static bool resolve_symbols(struct obs_session *s)
 	while (sp->symbols[n])
 		n++;
 	s->sym_addr = calloc(n, sizeof *s->sym_addr);
-	s->bps = calloc(n, sizeof *s->bps);
+	s->bps = calloc(n + OBS_MAX_RETURN_BPS, sizeof *s->bps);
 	s->res->present = calloc(n, sizeof *s->res->present);
 	if (!s->sym_addr || !s->bps || !s->res->present) {
 		obs_fail(s, OBS_ETRACER, "out of memory");
@@ -665,6 +717,8 @@ size_t obs_format_stop(const struct obs_spec *spec, const struct obs_stop *s,
 	buf[0] = '\0';
 	put(buf, cap, &o, "rt0 obs seq=%" PRIu32 " phase=", s->seq);
 	put_encoded(buf, cap, &o, spec->symbols[s->symbol]);
+	if (s->at_return)
+		put(buf, cap, &o, " at=return entry=%" PRIu32, s->entry_seq);
 	put(buf, cap, &o, " tid=%" PRId64 " pc=0x%" PRIx64 " sp=0x%" PRIx64,
 	    s->tid, s->pc, s->sp);
 	if (s->have_tp)

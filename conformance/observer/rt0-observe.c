@@ -320,6 +320,15 @@ int main(int argc, char **argv)
 	if (impl_err[0] && (!symbols_text || !g_text ||
 	                    (!layout_text && spec.g.kind != OBS_G_NONE)))
 		return bad("%s", impl_err);
+	/* The runtime's returns worth a stop (stackalloc's stack, gcenable's
+	 * end), unless the symbols are given by hand. */
+	static bool at_return[MAX_LIST];
+	for (size_t i = 0; !symbols_text && impl->return_phases &&
+	                   impl->symbols[i] && i < MAX_LIST;
+	     i++)
+		at_return[i] = impl->return_phases[i] != NULL;
+	if (!symbols_text && impl->return_phases)
+		spec.stop_at_return = at_return;
 	if (release_text)
 		spec.release_after =
 		    strcmp(release_text, "none") == 0 ? NULL : release_text;

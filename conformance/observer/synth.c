@@ -35,6 +35,10 @@ void obs_synth_init(struct obs_synth *y, const struct obs_impl *impl,
 		return;
 	if (impl->arg0_field)
 		y->arg0_reg = g->arg0_reg;
+	if (impl->return_phases) {
+		y->ret_regs[0] = g->ret_regs[0];
+		y->ret_regs[1] = g->ret_regs[1];
+	}
 	if (!impl->newg_at || !g->newg_reg)
 		return;
 	if (obs_dwarf_member(probe, impl->g_type, "sched.sp", &y->sched_sp, err,
@@ -137,6 +141,15 @@ void obs_synth_hook(void *arg, const struct obs_view *v)
 		r->have_mid = true;
 	}
 	const char *sym = v->s->spec->symbols[st->symbol];
+	if (st->at_return) {
+		/* A result, read where the caller finds it. */
+		size_t w = v->s->arch->ptrsize;
+		r->have_result =
+		    y->ret_regs[0] && y->ret_regs[1] &&
+		    read_arg(v, y->ret_regs[0], w, &r->result[0]) &&
+		    read_arg(v, y->ret_regs[1], w, &r->result[1]);
+		return;
+	}
 	if (y->newg_reg && is(sym, y->impl->newg_at))
 		read_newg(y, v, r);
 	uint64_t a, goid;
@@ -374,6 +387,50 @@ static const struct obs_synth_stop *made_by(const struct obs_synth *y,
 	return NULL;
 }
 
+/* The trace phase of a return from symbol, or NULL. */
+static const char *return_phase_of(const struct obs_impl *impl,
+                                   const char *symbol)
+{
+	for (size_t i = 0; impl->return_phases && impl->symbols[i]; i++)
+		if (strcmp(impl->symbols[i], symbol) == 0)
+			return impl->return_phases[i];
+	return NULL;
+}
+
+/* The event of a return stop: where gcenable returned, its end; where
+ * stackalloc returned, the stack it handed out (size: the argument its
+ * entry was called with, read there; the bounds: its result). */
+static void return_event(struct out *o, const struct obs_synth *y,
+                         const struct obs_stop *st, const char *phase,
+                         size_t seq)
+{
+	const struct obs_synth_stop *r =
+	    st->seq < y->cap ? &y->at[st->seq] : NULL;
+	const struct obs_synth_stop *entry =
+	    st->entry_seq < y->cap ? &y->at[st->entry_seq] : NULL;
+	if (!is(phase, "runtime.stackalloc")) {
+		event(o, y, st, phase, seq, false, NULL, NULL);
+		return;
+	}
+	put(o, "rt0 ev seq=%zu phase=%s src=obs", seq, phase);
+	if (st->have_goid)
+		put(o, " goid=%" PRId64 " g0=%d", st->goid, st->goid == 0);
+	if (r && r->have_mid)
+		put(o, " m=%" PRId64, r->mid);
+	put(o, " sp=0x%" PRIx64, st->sp);
+	if (st->have_stack)
+		put(o, " lo=0x%" PRIx64 " hi=0x%" PRIx64, st->stack_lo,
+		    st->stack_hi);
+	if (entry && entry->have_arg0)
+		put(o, " size=%" PRIu64, (uint64_t)(uint32_t)entry->arg0);
+	if (r && r->have_result)
+		put(o, " stacklo=0x%" PRIx64 " stackhi=0x%" PRIx64,
+		    r->result[0], r->result[1]);
+	if (r && r->ns)
+		put(o, " ns=%" PRIu64, r->ns);
+	put(o, "\n");
+}
+
 char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
                       const struct obs_result *res, const char *entry_symbol,
                       size_t *len)
@@ -388,6 +445,12 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 	for (size_t i = 0; i < res->nstops; i++) {
 		const struct obs_stop *st = &res->stops[i];
 		const char *sym = symbol_of(spec, st);
+		if (st->at_return) {
+			const char *rp = return_phase_of(y->impl, sym);
+			if (rp)
+				return_event(&o, y, st, rp, seq++);
+			continue;
+		}
 		/* rt0 records runtime.rt0_go once g0 and TLS are set up: the
 		 * state at the first stop where g0 is readable. */
 		if (!rt0_go_done && is(sym, y->impl->rt0_go_at)) {

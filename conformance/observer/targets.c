@@ -34,14 +34,14 @@ static const char *const rt0_phases[] = {NULL,
  * ppc64le and s390x: g at [tp]); external mode in the C thread-local
  * rt0_tls_g, whose offset comes from the ELF's PT_TLS. */
 static const struct obs_impl_g rt0_g[] = {
-    {"amd64", "tp-8", "tls:rt0_tls_g", NULL, NULL},
-    {"arm64", "tp+0", "tls:rt0_tls_g", NULL, NULL},
-    {"riscv64", "tp+0", "tls:rt0_tls_g", NULL, NULL},
-    {"386", "tp-4", "tls:rt0_tls_g", NULL, NULL},
-    {"arm", "tp+0", "tls:rt0_tls_g", NULL, NULL},
-    {"ppc64le", "tp+0", "tls:rt0_tls_g", NULL, NULL},
-    {"s390x", "tp+0", "tls:rt0_tls_g", NULL, NULL},
-    {NULL, NULL, NULL, NULL, NULL}};
+    {"amd64", "tp-8", "tls:rt0_tls_g", NULL, NULL, {NULL, NULL}},
+    {"arm64", "tp+0", "tls:rt0_tls_g", NULL, NULL, {NULL, NULL}},
+    {"riscv64", "tp+0", "tls:rt0_tls_g", NULL, NULL, {NULL, NULL}},
+    {"386", "tp-4", "tls:rt0_tls_g", NULL, NULL, {NULL, NULL}},
+    {"arm", "tp+0", "tls:rt0_tls_g", NULL, NULL, {NULL, NULL}},
+    {"ppc64le", "tp+0", "tls:rt0_tls_g", NULL, NULL, {NULL, NULL}},
+    {"s390x", "tp+0", "tls:rt0_tls_g", NULL, NULL, {NULL, NULL}},
+    {NULL, NULL, NULL, NULL, NULL, {NULL, NULL}}};
 
 /* Go (issue 13): the ELF names of the same steps (assembly functions
  * carry Go's .abi0 suffix), and g where Go's ports keep it: amd64 in TLS
@@ -106,18 +106,20 @@ static const char *const go_phases[] = {NULL,
 #define GO_STEPS_MAIN                                                          \
 	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
 	    "runtime.bgscavenge", "main.main", "runtime.exit.abi0",            \
-	    "runtime.runqput", "runtime.execute", "runtime.gopark", NULL
+	    "runtime.runqput", "runtime.execute", "runtime.gopark",            \
+	    "runtime.stackalloc", NULL
 #define GO_PHASES_MAIN                                                         \
 	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
 	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL,           \
-	    "runtime.execute", "runtime.gopark", NULL
+	    "runtime.execute", "runtime.gopark", NULL, NULL
 /* may_be_absent: rt0_go .. cpuinit (stackinit and cpuinit small enough to
  * inline), then the version's two seed and hash steps, then mcommoninit ..
  * runtime.main, the doInit step, gcenable .. exit: all there. */
 #define GO_ABSENT_HEAD false, false, false, false, false, true, false, true
 #define GO_ABSENT_REST                                                         \
 	false, false, false, false, false, false, false, false, false, false,  \
-	    false, false, false, false, false, false, false, false, false
+	    false, false, false, false, false, false, false, false, false,     \
+	    false
 
 /* callers: schedinit's steps, stackinit .. procresize, count as its steps
  * only when schedinit calls them (mcommoninit also runs for every new M,
@@ -131,13 +133,13 @@ static const char *const go_phases[] = {NULL,
 #define R "runtime.rt0_go.abi0"
 #define N "runtime.newproc.func1"
 static const char *const go_callers[] = {
-    NULL, NULL, NULL, NULL, NULL, S,    S,    S,    S,    S,
-    S,    S,    S,    S,    S,    S,    NULL, R,    NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL, N,    NULL, NULL, NULL};
+    NULL, NULL, NULL, NULL, NULL, S,    S,    S,    S,    S,    S,
+    S,    S,    S,    S,    S,    NULL, R,    NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, N,    NULL, NULL, NULL, NULL};
 #undef S
 #undef R
 #undef N
-_Static_assert(sizeof go_callers == 30 * sizeof(char *),
+_Static_assert(sizeof go_callers == 31 * sizeof(char *),
                "one caller per Go symbol, and the end");
 
 static const char *const go119_symbols[] = {
@@ -151,24 +153,43 @@ static const char *const go119_phases[] = {
  * cost a stop. */
 static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                           0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-                                          0, 0, 0, 0, 0, 0, 0, 0, 0};
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 _Static_assert(sizeof go119_max_hits / sizeof(unsigned) + 1 ==
                    sizeof go119_symbols / sizeof(char *),
                "go1.19: one hit limit per symbol");
-/* procresize(nprocs int32): go1.19 proc.go:4801, go1.23 proc.go:5684. */
+/* procresize(nprocs int32): go1.19 proc.go:4801, go1.23 proc.go:5684;
+ * stackalloc(n uint32): go1.19 stack.go:344, go1.23 stack.go:336. */
 static const char *const go_arg0_field[] = {
-    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, NULL,     NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, "nprocs", NULL, NULL,     NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL,     NULL, "g:next", NULL, NULL};
-_Static_assert(sizeof go_arg0_field == 30 * sizeof(char *),
+    NULL, NULL, NULL, NULL, NULL,     NULL,     NULL, NULL,   NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, "nprocs", NULL,     NULL, NULL,   NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL,     "g:next", NULL, "size", NULL};
+_Static_assert(sizeof go_arg0_field == 31 * sizeof(char *),
                "one argument field per Go symbol, and the end");
 /* execute(gp, inheritTime) and gopark: the scheduler's events, watched
  * from rt0trace=2 as rt0 prints them (go1.19 proc.go:2517, :346; go1.23
  * proc.go:3209, :407). */
-static const unsigned char go_level[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                         1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                         1, 1, 1, 1, 1, 1, 1, 2, 2, 0};
-_Static_assert(sizeof go_level == 30, "one level per Go symbol, and the end");
+static const unsigned char go_level[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                         1, 1, 1, 1, 1, 2, 2, 1, 0};
+_Static_assert(sizeof go_level == 31, "one level per Go symbol, and the end");
+/* What is read where a call returns (obs_spec.stop_at_return): gcenable's
+ * end, rt0's runtime.gcenable.done, once bgsweep and bgscavenge have both
+ * signalled it (go1.19 mgc.go:175-183, go1.23 mgc.go:201-209); the stack
+ * stackalloc returns (stack.go, above), in obs_impl_g.ret_regs. */
+static const char *const go_return_phases[] = {
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, NULL, "runtime.gcenable.done",
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, NULL, "runtime.stackalloc",
+    NULL};
+_Static_assert(sizeof go_return_phases == 31 * sizeof(char *),
+               "one return phase per Go symbol, and the end");
 static const bool go119_absent[] = {GO_ABSENT_HEAD, false, true,
                                     GO_ABSENT_REST};
 _Static_assert(sizeof go119_symbols == sizeof go_callers &&
@@ -206,15 +227,19 @@ _Static_assert(sizeof go123_symbols == sizeof go_callers &&
  * arm and s390x pass arguments on the stack (ABI0), from FixedFrameSize
  * past the SP a function is entered with (the word of the return address
  * the callee saves there): 4 on arm, 8 on s390x (go1.19 cmd/internal/sys/
- * arch.go FixedFrameSize), one pointer-sized slot per argument. */
+ * arch.go FixedFrameSize), one pointer-sized slot per argument, and the
+ * results after them, where the caller finds them once the call returned
+ * (its SP is the one the call was entered with). ret_regs: the two words
+ * of a two-word result (stackalloc's stack{lo, hi}): the first two result
+ * registers of the internal ABI, the same as the argument registers. */
 static const struct obs_impl_g go_g[] = {
-    {"amd64", "tp-8", "tls:runtime.tlsg", "rbx", "rax"},
-    {"arm64", "reg:x28", "reg:x28", "x1", "x0"},
-    {"riscv64", "reg:x27", "reg:x27", "x11", "x10"},
-    {"arm", "reg:r10", "reg:r10", "sp+8", "sp+4"},
-    {"ppc64le", "reg:r30", "reg:r30", "r4", "r3"},
-    {"s390x", "reg:r13", "reg:r13", "sp+16", "sp+8"},
-    {NULL, NULL, NULL, NULL, NULL}};
+    {"amd64", "tp-8", "tls:runtime.tlsg", "rbx", "rax", {"rax", "rbx"}},
+    {"arm64", "reg:x28", "reg:x28", "x1", "x0", {"x0", "x1"}},
+    {"riscv64", "reg:x27", "reg:x27", "x11", "x10", {"x10", "x11"}},
+    {"arm", "reg:r10", "reg:r10", "sp+8", "sp+4", {"sp+8", "sp+12"}},
+    {"ppc64le", "reg:r30", "reg:r30", "r4", "r3", {"r3", "r4"}},
+    {"s390x", "reg:r13", "reg:r13", "sp+16", "sp+8", {"sp+16", "sp+24"}},
+    {NULL, NULL, NULL, NULL, NULL, {NULL, NULL}}};
 
 /* Go's first thread past m0 is sysmon's, which runtime.main starts before
  * anything else (go1.19 proc.go:171, go1.23 proc.go:173): until
@@ -223,18 +248,18 @@ static const struct obs_impl_g go_g[] = {
 
 static const struct obs_impl impls[] = {
     {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL, rt0_g, NULL},
+     NULL, NULL, NULL, NULL, NULL, NULL, rt0_g, NULL, NULL},
     {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go119_symbols, go119_phases, go119_absent, go119_max_hits, go_callers,
      go_arg0_field, go_level, "runtime.check", "runtime.doInit",
-     "runtime.runqput", go_g, GO_SYSMON_IN},
+     "runtime.runqput", go_g, GO_SYSMON_IN, go_return_phases},
     {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go123_symbols, go123_phases, go123_absent, NULL, go_callers, go_arg0_field,
      go_level, "runtime.check", "runtime.doInit1", "runtime.runqput", go_g,
-     GO_SYSMON_IN},
+     GO_SYSMON_IN, go_return_phases},
     {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
      go_phases, NULL, NULL, NULL, NULL, NULL, "runtime.check", NULL, NULL, go_g,
-     GO_SYSMON_IN},
+     GO_SYSMON_IN, NULL},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)

@@ -67,12 +67,13 @@ void go_observed_run(const char *name, const struct probe_opts *o,
 
 	/* The program's entry first: its SP is the header's entrysp. */
 	const char *symbols[64];
-	bool absent[64];
+	bool absent[64], at_return[64];
 	unsigned max_hits[64];
 	size_t n = 0;
 	symbols[n] =
 	    link_is("internal") ? want_arch_expect()->entry_symbol : "main";
 	max_hits[n] = 0;
+	at_return[n] = false;
 	absent[n++] = false;
 	/* The scheduler's steps only from rt0trace=2, as rt0 prints them:
 	 * each would be a stop at every switch. */
@@ -83,6 +84,7 @@ void go_observed_run(const char *name, const struct probe_opts *o,
 		symbols[n] = impl->symbols[i];
 		absent[n] = impl->may_be_absent && impl->may_be_absent[i];
 		max_hits[n] = impl->max_hits ? impl->max_hits[i] : 0;
+		at_return[n] = impl->return_phases && impl->return_phases[i];
 		n++;
 	}
 	symbols[n] = NULL;
@@ -106,6 +108,7 @@ void go_observed_run(const char *name, const struct probe_opts *o,
 	spec.symbols = symbols;
 	spec.may_be_absent = absent;
 	spec.max_hits_of = max_hits;
+	spec.stop_at_return = at_return;
 	/* Under qemu-user, only while Go has one thread (observer.h): the
 	 * trace ends at runtime.main's event, and the catalogue skips what
 	 * comes later there. */

@@ -94,6 +94,10 @@ struct obs_spec {
 	 * stopping at once break 7.2's gdbstub (observer/README.md), so a
 	 * runtime with threads is watched up to where it starts its second. */
 	const char *release_after;
+	/* Parallel to symbols: also stop where each call of the function
+	 * returns (at the return address its entry stop read, on the same g,
+	 * once its frame is gone), to read what it returned. NULL: none. */
+	const bool *stop_at_return;
 	unsigned timeout_ms;   /* the whole run; 0: OBS_DEFAULT_TIMEOUT_MS */
 	obs_stop_hook on_stop; /* NULL: none */
 	void *on_stop_arg;
@@ -133,6 +137,11 @@ struct obs_stop {
 	 * link register (arm64 x30, riscv64 ra). */
 	bool have_ret;
 	uint64_t ret;
+	/* A stop where a call returned (obs_spec.stop_at_return), not a
+	 * function's entry: pc is the return address, and entry_seq the
+	 * seq of the call's entry stop. */
+	bool at_return;
+	uint32_t entry_seq;
 };
 
 enum obs_status {

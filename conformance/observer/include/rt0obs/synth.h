@@ -26,6 +26,9 @@ struct obs_synth_stop {
 	bool have_newg;
 	int64_t newg;
 	uint64_t newlo, newhi, newsp, newpc, newlr, newguard, word_at_sp;
+	/* Where a call returned: the two words of its result (ret_regs). */
+	bool have_result;
+	uint64_t result[2];
 };
 
 struct obs_synth {
@@ -36,6 +39,7 @@ struct obs_synth {
 	struct obs_field sched_sp, sched_pc, sched_lr;
 	const char *newg_reg;
 	const char *arg0_reg;      /* NULL: no argument is read */
+	const char *ret_regs[2];   /* NULL: no result is read */
 	struct obs_synth_stop *at; /* by stop seq */
 	size_t cap;
 	bool oom;

@@ -22,6 +22,10 @@ struct obs_impl_g {
 	/* Where a function's first integer argument is at its entry, alike
 	 * (obs_impl.arg0_field; NULL: not read). */
 	const char *arg0_reg;
+	/* Where the two words of a two-word result are once the call has
+	 * returned (obs_impl.return_phases): registers, or "sp+N" (NULL:
+	 * not read). */
+	const char *ret_regs[2];
 };
 
 struct obs_impl {
@@ -69,6 +73,10 @@ struct obs_impl {
 	 * thread: its entry is the last stop while the program has one
 	 * (obs_spec.release_after under qemu-user). NULL: never threaded. */
 	const char *one_thread_until;
+	/* Parallel to symbols: the trace phase of a call's return (the stop
+	 * where it returns: obs_spec.stop_at_return), NULL: the return is not
+	 * watched. NULL array: none. */
+	const char *const *return_phases;
 };
 
 /* By name: "rt0", a Go version with data of its own ("go1.19", "go1.23";
