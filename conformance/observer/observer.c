@@ -338,7 +338,10 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 	if (bp->is_return) {
 		/* Another call's return to the same place (another thread,
 		 * a recursion): not a stop; the backend steps over it. */
-		if (st->g != bp->want_g || st->sp != bp->want_sp)
+		/* One word more: the hidden pointer of a returned struct,
+		 * which the callee pops on 386 (the i386 psABI: ret $4). */
+		if (st->g != bp->want_g || st->sp < bp->want_sp ||
+		    st->sp > bp->want_sp + s->arch->ptrsize)
 			return true;
 		st->at_return = true;
 		st->entry_seq = bp->entry_seq;

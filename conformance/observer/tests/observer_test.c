@@ -376,6 +376,89 @@ Test(observer, release_after_stops_watching)
 	done(&o);
 }
 
+/* stop_at_return: every call of stackalloc stops again where it returns,
+ * on its g, with SP the caller's, at the return address its entry read;
+ * where the C ABI returns rt0's struct stack in two registers, the first
+ * is the stacklo the trace's stackalloc event reports. */
+struct returned {
+	const char *reg; /* the first result register, or NULL */
+	uint64_t lo[64];
+	bool have[64];
+};
+
+static void read_result(void *arg, const struct obs_view *v)
+{
+	struct returned *r = arg;
+	const struct obs_stop *st = obs_view_stop(v);
+	if (st->at_return && r->reg && st->seq < 64)
+		r->have[st->seq] = obs_view_reg(v, r->reg, &r->lo[st->seq]);
+}
+
+Test(observer, stop_at_return_reads_the_result)
+{
+	static const char *const symbols[] = {"stackalloc", NULL};
+	static const bool at_return[] = {true};
+	/* struct stack {uintptr lo, hi} comes back in registers: SysV's
+	 * RAX:RDX, AAPCS64's x0:x1, the RISC-V psABI's a0:a1, ELFv2's r3:r4
+	 * (386, arm and s390x return it in memory). */
+	static const char *const regs[][2] = {{"amd64", "rax"},
+	                                      {"arm64", "x0"},
+	                                      {"riscv64", "x10"},
+	                                      {"ppc64le", "r3"}};
+	struct observed o;
+	prepare(&o, "hello", NULL, 10000);
+	struct returned r = {0};
+	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+		if (strcmp(regs[i][0], o.spec.arch) == 0)
+			r.reg = regs[i][1];
+	o.spec.symbols = symbols;
+	o.spec.stop_at_return = at_return;
+	o.spec.on_stop = read_result;
+	o.spec.on_stop_arg = &r;
+	cr_assert_eq(obs_run(&o.spec, &o.res), OBS_OK, "%s", o.res.error);
+	cr_assert(trace_parse(o.res.probe.err, o.res.probe.err_len, &o.t));
+	size_t entries = 0, returns = 0;
+	for (size_t i = 0; i < o.res.nstops; i++) {
+		const struct obs_stop *s = &o.res.stops[i];
+		if (!s->at_return) {
+			entries++;
+			continue;
+		}
+		cr_assert_lt(s->entry_seq, i);
+		const struct obs_stop *e = &o.res.stops[s->entry_seq];
+		cr_assert(!e->at_return && e->have_ret);
+		/* The return address where the call pushed it; on 386 also
+		 * the hidden struct-return pointer the callee pops. */
+		uint64_t pop = strcmp(o.spec.arch, "amd64") == 0 ? 8
+		               : strcmp(o.spec.arch, "386") == 0 ? 8
+		                                                 : 0;
+		cr_assert(
+		    s->pc == e->ret && s->g == e->g && s->sp == e->sp + pop,
+		    "return stop %zu: pc 0x%llx sp 0x%llx g 0x%llx; its "
+		    "entry: ret 0x%llx sp 0x%llx g 0x%llx",
+		    i, (unsigned long long)s->pc, (unsigned long long)s->sp,
+		    (unsigned long long)s->g, (unsigned long long)e->ret,
+		    (unsigned long long)e->sp, (unsigned long long)e->g);
+		if (r.reg && i < 64) {
+			const struct trace_line *ev = trace_find_event(
+			    &o.t, "runtime.stackalloc", returns);
+			cr_assert(
+			    ev && r.have[i] &&
+			        r.lo[i] == trace_u64(ev, "stacklo"),
+			    "return %zu: %s=0x%llx, the trace's stackalloc "
+			    "event says stacklo=0x%llx",
+			    returns, r.reg, (unsigned long long)r.lo[i],
+			    ev ? (unsigned long long)trace_u64(ev, "stacklo")
+			       : 0ull);
+		}
+		returns++;
+	}
+	cr_assert(entries >= 4 && returns == entries,
+	          "%zu stackalloc entries, %zu returns", entries, returns);
+	cr_assert_eq(returns, trace_count_events(&o.t, "runtime.stackalloc"));
+	done(&o);
+}
+
 Test(observer, release_point_must_be_a_symbol)
 {
 	static const char *const symbols[] = {"check", NULL};
