@@ -131,13 +131,15 @@ static bool remove_bp(pid_t pid, struct obs_bp *bp)
 	       poke_byte(pid, bp->addr, (uint64_t)w, bp->saved & 0xff);
 }
 
-/* The return breakpoints the last stop asked for. */
-static bool insert_pending(struct obs_session *s, pid_t pid)
+/* The return breakpoints the last stop asked for, written through the
+ * stopped thread tid (ptrace reads and writes only through a thread in a
+ * ptrace stop; the others may be running). */
+static bool insert_pending(struct obs_session *s, pid_t tid)
 {
 	for (size_t i = 0; i < s->nbps; i++)
 		if (s->bps[i].pending) {
 			s->bps[i].pending = false;
-			if (!insert_bp(pid, &s->bps[i]))
+			if (!insert_bp(tid, &s->bps[i]))
 				return false;
 		}
 	return true;
@@ -370,8 +372,8 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 			}
 			bp->armed = false;
 			if (!more)
-				disarm_all(s, pid);
-			else if (!insert_pending(s, pid))
+				disarm_all(s, w);
+			else if (!insert_pending(s, w))
 				goto no_return_bp;
 			continue;
 		}
@@ -386,7 +388,7 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 			reaped = true;
 			break;
 		}
-		if (!gone && !insert_pending(s, pid))
+		if (!gone && !insert_pending(s, w))
 			goto no_return_bp;
 	}
 	probe_set_status(pr, status);

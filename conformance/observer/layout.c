@@ -286,3 +286,80 @@ bool obs_dwarf_member(const char *probe, const char *type, const char *path,
 		         probe, path);
 	return ok;
 }
+
+/* ---- inlined calls ---------------------------------------------------- */
+
+struct inlined_search {
+	const char *name;
+	uint64_t *addrs;
+	size_t cap, n;
+};
+
+/* Where an inlined call's code starts: DW_AT_entry_pc or DW_AT_low_pc,
+ * else the lowest address of its DW_AT_ranges (Go gives a body split
+ * into pieces as ranges, the first piece first). */
+static bool inlined_start(Dwarf_Die *die, uint64_t *at)
+{
+	Dwarf_Addr pc;
+	if (dwarf_entrypc(die, &pc) == 0) {
+		*at = pc;
+		return true;
+	}
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	bool any = false;
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0)
+		if (!any || lo < *at) {
+			*at = lo;
+			any = true;
+		}
+	return any;
+}
+
+static void find_inlined(Dwarf_Die *die, struct inlined_search *q, int depth)
+{
+	if (depth > 64)
+		return;
+	Dwarf_Die child;
+	if (dwarf_child(die, &child) != 0)
+		return;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_inlined_subroutine) {
+			Dwarf_Attribute a;
+			Dwarf_Die origin;
+			const char *n =
+			    dwarf_attr(&child, DW_AT_abstract_origin, &a) &&
+			            dwarf_formref_die(&a, &origin)
+			        ? dwarf_diename(&origin)
+			        : NULL;
+			uint64_t at;
+			if (n && strcmp(n, q->name) == 0 &&
+			    inlined_start(&child, &at) && q->n < q->cap)
+				q->addrs[q->n++] = at;
+		}
+		find_inlined(&child, q, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+size_t obs_dwarf_inlined(const char *probe, const char *name, uint64_t *addrs,
+                         size_t cap)
+{
+	int fd = open(probe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct inlined_search q = {name, addrs, cap, 0};
+	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dw &&
+	       dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+		if (dwarf_offdie(dw, off + hsize, &cu))
+			find_inlined(&cu, &q, 0);
+		off = next;
+	}
+	if (dw)
+		dwarf_end(dw);
+	close(fd);
+	return q.n;
+}

@@ -86,6 +86,8 @@ struct obs_bp {
 	 * address an entry stop read, for that call only: the hit whose g
 	 * and SP are the caller's after the return (want_g, want_sp). */
 	bool is_return;
+	/* At the start of an inlined call's code (no entry of its own). */
+	bool inlined;
 	bool pending; /* made at a stop: the backend inserts it next */
 	uint64_t want_g, want_sp;
 	uint32_t entry_seq;

@@ -283,7 +283,20 @@ static void want_return(struct obs_session *s, const struct obs_stop *st)
 	while (s->spec->symbols[symbols])
 		symbols++;
 	for (size_t i = 0; i < s->nbps; i++) {
-		if (s->bps[i].armed && s->bps[i].addr == st->ret)
+		struct obs_bp *b = &s->bps[i];
+		if (b->armed && b->addr == st->ret && b->is_return &&
+		    b->want_g == st->g) {
+			/* The same g entered again before the earlier call
+			 * returned to the same place: Go's prologue restarts a
+			 * function after morestack grew (moved) its stack, so
+			 * the earlier entry never returns. The later one is
+			 * the call that will. */
+			b->want_sp =
+			    st->sp + (s->arch->ret_reg ? 0 : s->arch->ptrsize);
+			b->entry_seq = st->seq;
+			return;
+		}
+		if (b->armed && b->addr == st->ret)
 			return;
 		if (!slot && s->bps[i].is_return && !s->bps[i].armed)
 			slot = &s->bps[i];
@@ -327,7 +340,9 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 	st->pc = bp->addr - bp->entry_offset;
 	ops->reg_read(ctx, s->reg_sp, &st->sp);
 	st->have_tp = s->reg_tp >= 0 && ops->reg_read(ctx, s->reg_tp, &st->tp);
-	read_return_address(s, ops, ctx, st);
+	st->inlined = bp->inlined;
+	if (!bp->inlined)
+		read_return_address(s, ops, ctx, st);
 	if (st->have_tp && s->arch->tp_reg_low) {
 		uint64_t low;
 		st->have_tp = s->reg_tp_low >= 0 &&
@@ -451,9 +466,20 @@ void obs_kill_and_reap(pid_t pgid, pid_t pid, int *status)
 		return;
 	kill(pid, SIGKILL);
 	/* SIGKILL ends even a ptrace-stopped process; its exit is then
-	 * ours to collect, and it comes quickly. */
-	while (waitpid(pid, status, __WALL) < 0 && errno == EINTR)
-		;
+	 * ours to collect, and it comes quickly. A traced thread group's
+	 * leader is reaped only after its other threads, which are ours to
+	 * reap too (ptrace): collect whatever ends until the leader does. */
+	for (;;) {
+		int st;
+		pid_t w = waitpid(pgid > 0 ? -pgid : pid, &st, __WALL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 || (w == pid && (WIFEXITED(st) || WIFSIGNALED(st)))) {
+			if (w == pid)
+				*status = st;
+			break;
+		}
+	}
 }
 
 /* ---- obs_run ----------------------------------------------------------- */
@@ -594,8 +620,23 @@ static bool resolve_symbols(struct obs_session *s)
 			              best->bind != STB_GLOBAL))
 				best = &found[j];
 		}
-		if (!best && !k && sp->may_be_absent && sp->may_be_absent[i])
-			continue; /* inlined away: nothing to stop at */
+		if (!best && !k && sp->may_be_absent && sp->may_be_absent[i]) {
+			/* Inlined away: stop where each inlined call's
+			 * code starts, if the DWARF says. */
+			uint64_t at[4];
+			size_t m =
+			    obs_dwarf_inlined(sp->probe, sp->symbols[i], at, 4);
+			for (size_t j = 0; j < m && s->nbps < n; j++) {
+				s->bps[s->nbps++] =
+				    (struct obs_bp){.addr = at[j],
+				                    .symbol = (uint32_t)i,
+				                    .armed = true,
+				                    .inlined = true};
+				s->sym_addr[i] = at[0];
+				s->res->present[i] = true;
+			}
+			continue;
+		}
 		if (!best) {
 			obs_fail(s, OBS_EBADSPEC,
 			         "no function symbol '%s' in %s%s",
@@ -722,6 +763,8 @@ size_t obs_format_stop(const struct obs_spec *spec, const struct obs_stop *s,
 	put_encoded(buf, cap, &o, spec->symbols[s->symbol]);
 	if (s->at_return)
 		put(buf, cap, &o, " at=return entry=%" PRIu32, s->entry_seq);
+	if (s->inlined)
+		put(buf, cap, &o, " at=inlined");
 	put(buf, cap, &o, " tid=%" PRId64 " pc=0x%" PRIx64 " sp=0x%" PRIx64,
 	    s->tid, s->pc, s->sp);
 	if (s->have_tp)

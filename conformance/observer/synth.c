@@ -291,17 +291,20 @@ static const char *caller_of(const struct obs_impl *impl, const char *symbol)
 }
 
 /* Whether the stop's return address lies in function caller (ELF values
- * plus the load bias): measured, not assumed. */
+ * plus the load bias): measured, not assumed. At an inlined call, which
+ * has none, its code itself must lie in the caller. */
 static bool called_from(const char *probe, const struct obs_result *res,
                         const struct obs_stop *st, const char *caller)
 {
 	struct elf_info elf;
 	memset(&elf, 0, sizeof elf);
 	uint64_t at = 0, size = 0;
-	bool ok = st->have_ret && elf_open(probe, &elf) &&
+	bool ok = (st->have_ret || st->inlined) && elf_open(probe, &elf) &&
 	          obs_symbol_sized(&elf, caller, &at, &size);
 	elf_close(&elf);
 	at += res->load_bias;
+	if (st->inlined)
+		return ok && st->pc >= at && st->pc < at + size;
 	return ok && st->ret > at && st->ret <= at + size;
 }
 
@@ -431,6 +434,27 @@ static void return_event(struct out *o, const struct obs_synth *y,
 	put(o, "\n");
 }
 
+/* An entry whose call never returned while the same g entered the same
+ * function again later: Go's prologue called morestack, which moved the
+ * stack and restarted the function from its entry (go1.19 stack.go
+ * newstack), so the two entries are one call. Only for functions whose
+ * returns are watched (stop_at_return), where a return names its entry. */
+static bool never_returned(const struct obs_spec *spec,
+                           const struct obs_result *res, size_t i)
+{
+	const struct obs_stop *e = &res->stops[i];
+	bool again = false;
+	for (size_t j = i + 1; j < res->nstops; j++) {
+		const struct obs_stop *st = &res->stops[j];
+		if (st->at_return && st->entry_seq == e->seq)
+			return false;
+		again |= !st->at_return && st->symbol == e->symbol &&
+		         st->g == e->g &&
+		         is(symbol_of(spec, st), symbol_of(spec, e));
+	}
+	return again;
+}
+
 char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
                       const struct obs_result *res, const char *entry_symbol,
                       size_t *len)
@@ -470,6 +494,8 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 		bool restarted = false;
 		if (is(phase, "runtime.newproc"))
 			made = made_by(y, spec, res, i, &restarted);
+		if (return_phase_of(y->impl, sym))
+			restarted = never_returned(spec, res, i);
 		if (phase && !restarted)
 			event(&o, y, st, phase, seq++, false, made,
 			      arg0_field_of(y->impl, sym));

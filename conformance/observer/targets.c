@@ -114,7 +114,9 @@ static const char *const go_phases[] = {NULL,
 	    "runtime.execute", "runtime.gopark", NULL, NULL
 /* may_be_absent: rt0_go .. cpuinit (stackinit and cpuinit small enough to
  * inline), then the version's two seed and hash steps, then mcommoninit ..
- * runtime.main, the doInit step, gcenable .. exit: all there. */
+ * runtime.main, the doInit step, gcenable .. exit: all there. An absent
+ * step is stopped at where its inlined call's code starts, which the
+ * DWARF gives (observer.h, may_be_absent). */
 #define GO_ABSENT_HEAD false, false, false, false, false, true, false, true
 #define GO_ABSENT_REST                                                         \
 	false, false, false, false, false, false, false, false, false, false,  \

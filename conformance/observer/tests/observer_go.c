@@ -176,3 +176,47 @@ Test(observer_go, every_line_observed)
 	}
 	done(&r);
 }
+
+/* A step Go's compiler inlined has no symbol, but DWARF says where each
+ * inlined call's code starts: stackinit (inlined in both toolchains'
+ * builds) stops there once, inside schedinit's code, after schedinit's
+ * entry and before mallocinit's, and gives the trace its event. */
+Test(observer_go, inlined_step_stops_in_its_caller)
+{
+	struct run r;
+	observe_hello(&r);
+	size_t sym = 0;
+	while (r.spec.symbols[sym] &&
+	       strcmp(r.spec.symbols[sym], "runtime.stackinit") != 0)
+		sym++;
+	cr_assert_not_null(r.spec.symbols[sym], "no runtime.stackinit step");
+	const struct obs_stop *si = NULL,
+	                      *sched = stop_of(&r, "runtime.schedinit", 0),
+	                      *malloc_ = stop_of(&r, "runtime.mallocinit", 0);
+	size_t hits = 0;
+	for (size_t i = 0; i < r.res.nstops; i++)
+		if (r.res.stops[i].symbol == sym) {
+			si = &r.res.stops[i];
+			hits++;
+		}
+	cr_assert_eq(hits, 1, "runtime.stackinit stopped %zu times", hits);
+	cr_assert(si->inlined && !si->have_ret, "not an inlined stop");
+	cr_assert(sched && malloc_ && sched->seq < si->seq &&
+	              si->seq < malloc_->seq,
+	          "stackinit's stop is not between schedinit's entry and "
+	          "mallocinit's");
+	struct elf_info elf;
+	uint64_t at, size;
+	cr_assert(elf_open(r.spec.probe, &elf));
+	cr_assert(elf_symbol_sized(&elf, "runtime.schedinit", &at, &size));
+	elf_close(&elf);
+	at += r.res.load_bias;
+	cr_assert(si->pc >= at && si->pc < at + size,
+	          "stackinit's code at 0x%llx is not in schedinit",
+	          (unsigned long long)si->pc);
+	const struct trace_line *ev =
+	    trace_find_event(&r.t, "runtime.stackinit", 0);
+	cr_assert(ev && trace_i64(ev, "goid") == 0, "no stackinit event:\n%s",
+	          r.text);
+	done(&r);
+}

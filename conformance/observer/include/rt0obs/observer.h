@@ -78,7 +78,9 @@ struct obs_spec {
 	const char *const *symbols;
 	/* Parallel to symbols: a symbol that may be missing from the binary
 	 * (a step its compiler inlined) gets no breakpoint instead of failing
-	 * the run. NULL: every symbol must be there. */
+	 * the run; where the DWARF has its inlined calls, it gets one at the
+	 * start of each (obs_stop.inlined). NULL: every symbol must be
+	 * there. */
 	const bool *may_be_absent;
 	struct obs_g_where g;
 	struct obs_g_layout layout; /* the fields read through g */
@@ -142,6 +144,11 @@ struct obs_stop {
 	 * seq of the call's entry stop. */
 	bool at_return;
 	uint32_t entry_seq;
+	/* A stop where the code of a call its compiler inlined starts (the
+	 * symbol has no function of its own: obs_spec.may_be_absent, and
+	 * DWARF's DW_TAG_inlined_subroutine): nothing was called, so there is
+	 * no return address, and SP is the caller's. */
+	bool inlined;
 };
 
 enum obs_status {

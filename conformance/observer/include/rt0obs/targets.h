@@ -126,4 +126,12 @@ bool obs_dwarf_pointer_size(const char *probe, uint64_t *size, char *err,
 bool obs_dwarf_member(const char *probe, const char *type, const char *path,
                       struct obs_field *out, char *err, size_t errcap);
 
+/* Where the code of each call of function name that its compiler inlined
+ * starts (DW_TAG_inlined_subroutine whose abstract origin has that name),
+ * ELF addresses, at most cap of them; 0 when there is none (or no DWARF). A
+ * step Go inlines has no entry of its own, but its body still starts
+ * somewhere. */
+size_t obs_dwarf_inlined(const char *probe, const char *name, uint64_t *addrs,
+                         size_t cap);
+
 #endif
