@@ -42,6 +42,7 @@ struct stub {
 	struct rsp rsp;
 	struct rsp_tdesc tdesc;
 	char thread[48]; /* the thread 'g'/'p'/'m' read: Hg's */
+	bool detached;   /* released: qemu runs the probe on without us */
 };
 
 static int st_reg_lookup(void *c, const char *name)
@@ -307,6 +308,22 @@ static bool disarm_all(struct stub *x)
 	return true;
 }
 
+/* Released (obs_spec.release_after): qemu must stop reporting to us at
+ * all, or a signal that two of the probe's threads take at once (Go's
+ * preemption signal) breaks its gdbstub as two breakpoints would. D lets
+ * the probe run on; once we close the connection qemu's gdbstub gives up
+ * (its next report fails and it drops the socket) and the guest's signals
+ * go to the guest. The probe's end is then qemu's exit, reaped as usual. */
+static bool detach(struct stub *x)
+{
+	if (!rsp_cmd(&x->rsp, "D;1", false) || strcmp(x->rsp.reply, "OK") != 0)
+		return false;
+	close(x->rsp.fd);
+	x->rsp.fd = -1;
+	x->detached = true;
+	return true;
+}
+
 /* Lets the probe run to its end, recording a stop at each armed
  * breakpoint. True when it ended (stop is the W or X); false when the
  * stub failed or the deadline came (x->rsp says which). */
@@ -347,6 +364,8 @@ static bool follow(struct stub *x, struct rsp_stop *stop)
 			    (!more && !disarm_all(x)) ||
 			    (more && !insert_pending(x)))
 				return false;
+			if (!more && s->res->released)
+				return detach(x);
 			continue;
 		}
 		/* Resumed at a breakpoint, qemu reports it again: step over
@@ -478,7 +497,8 @@ enum obs_status obs_run_gdbstub(struct obs_session *s)
 
 	stop.kind = 0;
 	follow(&x, &stop);
-	if (stop.kind != 'W' && stop.kind != 'X' && !x.rsp.closed) {
+	if (stop.kind != 'W' && stop.kind != 'X' && !x.rsp.closed &&
+	    !x.detached) {
 		if (x.rsp.timed_out) {
 			pr->timed_out = true;
 			obs_fail(s, OBS_ETIMEOUT,
