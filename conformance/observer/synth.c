@@ -50,14 +50,22 @@ void obs_synth_init(struct obs_synth *y, const struct obs_impl *impl,
 		y->newg_reg = g->newg_reg;
 }
 
+/* symbol's entry in one of impl's arrays parallel to its symbols (NULL
+ * when the array is NULL or the symbol is not impl's). */
+static const char *column_of(const struct obs_impl *impl,
+                             const char *const *column, const char *symbol)
+{
+	for (size_t i = 0; column && impl->symbols[i]; i++)
+		if (strcmp(impl->symbols[i], symbol) == 0)
+			return column[i];
+	return NULL;
+}
+
 /* The event field impl gives symbol's first argument as, or NULL. */
 static const char *arg0_field_of(const struct obs_impl *impl,
                                  const char *symbol)
 {
-	for (size_t i = 0; impl->arg0_field && impl->symbols[i]; i++)
-		if (strcmp(impl->symbols[i], symbol) == 0)
-			return impl->arg0_field[i];
-	return NULL;
+	return column_of(impl, impl->arg0_field, symbol);
 }
 
 /* A field of the struct at base, or false. */
@@ -284,10 +292,7 @@ static void header(struct out *o, const struct obs_synth *y,
 /* The caller impl requires of symbol's event, or NULL: any. */
 static const char *caller_of(const struct obs_impl *impl, const char *symbol)
 {
-	for (size_t i = 0; impl->callers && impl->symbols[i]; i++)
-		if (strcmp(impl->symbols[i], symbol) == 0)
-			return impl->callers[i];
-	return NULL;
+	return column_of(impl, impl->callers, symbol);
 }
 
 /* Whether the stop's return address lies in function caller (ELF values
@@ -394,10 +399,7 @@ static const struct obs_synth_stop *made_by(const struct obs_synth *y,
 static const char *return_phase_of(const struct obs_impl *impl,
                                    const char *symbol)
 {
-	for (size_t i = 0; impl->return_phases && impl->symbols[i]; i++)
-		if (strcmp(impl->symbols[i], symbol) == 0)
-			return impl->return_phases[i];
-	return NULL;
+	return column_of(impl, impl->return_phases, symbol);
 }
 
 /* The event of a return stop: where gcenable returned, its end; where
