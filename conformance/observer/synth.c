@@ -313,10 +313,12 @@ static bool called_from(const char *probe, const struct obs_result *res,
 	return ok && st->ret > at && st->ret <= at + size;
 }
 
-static void event(struct out *o, const struct obs_synth *y,
-                  const struct obs_stop *st, const char *phase, size_t seq,
-                  bool guards, const struct obs_synth_stop *made,
-                  const char *arg0_field)
+/* An event's line up to its stack: where, on which g and M, at which SP;
+ * returns what the hook recorded at the stop (NULL: nothing). */
+static const struct obs_synth_stop *event_head(struct out *o,
+                                               const struct obs_synth *y,
+                                               const struct obs_stop *st,
+                                               const char *phase, size_t seq)
 {
 	put(o, "rt0 ev seq=%zu phase=%s src=obs", seq, phase);
 	if (st->have_goid)
@@ -330,6 +332,15 @@ static void event(struct out *o, const struct obs_synth *y,
 	if (st->have_stack)
 		put(o, " lo=0x%" PRIx64 " hi=0x%" PRIx64, st->stack_lo,
 		    st->stack_hi);
+	return r;
+}
+
+static void event(struct out *o, const struct obs_synth *y,
+                  const struct obs_stop *st, const char *phase, size_t seq,
+                  bool guards, const struct obs_synth_stop *made,
+                  const char *arg0_field)
+{
+	const struct obs_synth_stop *r = event_head(o, y, st, phase, seq);
 	if (guards && st->have_guard && st->have_guard1)
 		put(o, " guard0=0x%" PRIx64 " guard1=0x%" PRIx64,
 		    st->stackguard0, st->stackguard1);
@@ -417,15 +428,7 @@ static void return_event(struct out *o, const struct obs_synth *y,
 		event(o, y, st, phase, seq, false, NULL, NULL);
 		return;
 	}
-	put(o, "rt0 ev seq=%zu phase=%s src=obs", seq, phase);
-	if (st->have_goid)
-		put(o, " goid=%" PRId64 " g0=%d", st->goid, st->goid == 0);
-	if (r && r->have_mid)
-		put(o, " m=%" PRId64, r->mid);
-	put(o, " sp=0x%" PRIx64, st->sp);
-	if (st->have_stack)
-		put(o, " lo=0x%" PRIx64 " hi=0x%" PRIx64, st->stack_lo,
-		    st->stack_hi);
+	event_head(o, y, st, phase, seq);
 	if (entry && entry->have_arg0)
 		put(o, " size=%" PRIu64, (uint64_t)(uint32_t)entry->arg0);
 	if (r && r->have_result)
