@@ -113,8 +113,9 @@ static const char *const go_phases[] = {NULL,
 	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL,           \
 	    "runtime.execute", "runtime.gopark", NULL, NULL
 /* may_be_absent: rt0_go .. cpuinit (stackinit and cpuinit small enough to
- * inline), then the version's two seed and hash steps, then mcommoninit ..
- * runtime.main, the doInit step, gcenable .. exit: all there. An absent
+ * inline), then the version's two seed and hash steps (go1.23.5 inlines
+ * alginit on riscv64), then mcommoninit .. runtime.main, the doInit step,
+ * gcenable .. exit: all there. An absent
  * step is stopped at where its inlined call's code starts, which the
  * DWARF gives (observer.h, may_be_absent). */
 #define GO_ABSENT_HEAD false, false, false, false, false, true, false, true
@@ -192,7 +193,7 @@ static const char *const go_return_phases[] = {
     NULL};
 _Static_assert(sizeof go_return_phases == 31 * sizeof(char *),
                "one return phase per Go symbol, and the end");
-static const bool go119_absent[] = {GO_ABSENT_HEAD, false, true,
+static const bool go119_absent[] = {GO_ABSENT_HEAD, true, true,
                                     GO_ABSENT_REST};
 _Static_assert(sizeof go119_symbols == sizeof go_callers &&
                    sizeof go119_symbols == sizeof go119_phases &&
@@ -206,7 +207,7 @@ static const char *const go123_symbols[] = {
 static const char *const go123_phases[] = {
     GO_PHASES_HEAD, "runtime.randinit", "runtime.alginit",
     GO_PHASES_TAIL, "runtime.doInit",   GO_PHASES_MAIN};
-static const bool go123_absent[] = {GO_ABSENT_HEAD, false, false,
+static const bool go123_absent[] = {GO_ABSENT_HEAD, true, true,
                                     GO_ABSENT_REST};
 _Static_assert(sizeof go123_symbols == sizeof go_callers &&
                    sizeof go123_symbols == sizeof go123_phases &&
