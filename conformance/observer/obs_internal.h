@@ -113,6 +113,7 @@ struct obs_session {
 	uint64_t *sym_addr; /* per symbol, the ELF value */
 	struct obs_bp *bps;
 	size_t nbps;
+	size_t bps_cap; /* a breakpoint per symbol, and the return ones */
 	size_t stops_cap;
 	uint64_t deadline_ns; /* CLOCK_MONOTONIC */
 	uint64_t start_ns;

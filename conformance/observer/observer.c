@@ -278,10 +278,10 @@ static void want_return(struct obs_session *s, const struct obs_stop *st)
 {
 	if (!st->have_ret || st->gread != OBS_GREAD_OK)
 		return;
+	/* The caller's SP once the call returned: the return address
+	 * popped where the call pushed it. */
+	uint64_t sp_after = st->sp + (s->arch->ret_reg ? 0 : s->arch->ptrsize);
 	struct obs_bp *slot = NULL;
-	size_t symbols = 0;
-	while (s->spec->symbols[symbols])
-		symbols++;
 	for (size_t i = 0; i < s->nbps; i++) {
 		struct obs_bp *b = &s->bps[i];
 		if (b->armed && b->addr == st->ret && b->is_return &&
@@ -291,29 +291,27 @@ static void want_return(struct obs_session *s, const struct obs_stop *st)
 			 * function after morestack grew (moved) its stack, so
 			 * the earlier entry never returns. The later one is
 			 * the call that will. */
-			b->want_sp =
-			    st->sp + (s->arch->ret_reg ? 0 : s->arch->ptrsize);
+			b->want_sp = sp_after;
 			b->entry_seq = st->seq;
 			return;
 		}
 		if (b->armed && b->addr == st->ret)
 			return;
-		if (!slot && s->bps[i].is_return && !s->bps[i].armed)
-			slot = &s->bps[i];
+		if (!slot && b->is_return && !b->armed)
+			slot = b;
 	}
-	if (!slot && s->nbps < symbols + OBS_MAX_RETURN_BPS)
+	if (!slot && s->nbps < s->bps_cap)
 		slot = &s->bps[s->nbps++];
 	if (!slot)
 		return;
-	*slot = (struct obs_bp){
-	    .addr = st->ret,
-	    .symbol = st->symbol,
-	    .armed = true,
-	    .is_return = true,
-	    .pending = true,
-	    .want_g = st->g,
-	    .want_sp = st->sp + (s->arch->ret_reg ? 0 : s->arch->ptrsize),
-	    .entry_seq = st->seq};
+	*slot = (struct obs_bp){.addr = st->ret,
+	                        .symbol = st->symbol,
+	                        .armed = true,
+	                        .is_return = true,
+	                        .pending = true,
+	                        .want_g = st->g,
+	                        .want_sp = sp_after,
+	                        .entry_seq = st->seq};
 }
 
 bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
@@ -600,7 +598,8 @@ static bool resolve_symbols(struct obs_session *s)
 	while (sp->symbols[n])
 		n++;
 	s->sym_addr = calloc(n, sizeof *s->sym_addr);
-	s->bps = calloc(n + OBS_MAX_RETURN_BPS, sizeof *s->bps);
+	s->bps_cap = n + OBS_MAX_RETURN_BPS;
+	s->bps = calloc(s->bps_cap, sizeof *s->bps);
 	s->res->present = calloc(n, sizeof *s->res->present);
 	if (!s->sym_addr || !s->bps || !s->res->present) {
 		obs_fail(s, OBS_ETRACER, "out of memory");
