@@ -332,8 +332,6 @@ int main(int argc, char **argv)
 	if (release_text)
 		spec.release_after =
 		    strcmp(release_text, "none") == 0 ? NULL : release_text;
-	else if (spec.qemu)
-		spec.release_after = impl->one_thread_until;
 
 	if (cost_runs)
 		return measure_cost(&spec, cost_runs);

@@ -193,8 +193,7 @@ static const char *const go_return_phases[] = {
     NULL};
 _Static_assert(sizeof go_return_phases == 31 * sizeof(char *),
                "one return phase per Go symbol, and the end");
-static const bool go119_absent[] = {GO_ABSENT_HEAD, true, true,
-                                    GO_ABSENT_REST};
+static const bool go119_absent[] = {GO_ABSENT_HEAD, true, true, GO_ABSENT_REST};
 _Static_assert(sizeof go119_symbols == sizeof go_callers &&
                    sizeof go119_symbols == sizeof go119_phases &&
                    sizeof go119_absent / sizeof(bool) + 1 ==
@@ -207,8 +206,7 @@ static const char *const go123_symbols[] = {
 static const char *const go123_phases[] = {
     GO_PHASES_HEAD, "runtime.randinit", "runtime.alginit",
     GO_PHASES_TAIL, "runtime.doInit",   GO_PHASES_MAIN};
-static const bool go123_absent[] = {GO_ABSENT_HEAD, true, true,
-                                    GO_ABSENT_REST};
+static const bool go123_absent[] = {GO_ABSENT_HEAD, true, true, GO_ABSENT_REST};
 _Static_assert(sizeof go123_symbols == sizeof go_callers &&
                    sizeof go123_symbols == sizeof go123_phases &&
                    sizeof go123_absent / sizeof(bool) + 1 ==
@@ -320,5 +318,8 @@ bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
 	spec->may_be_absent = impl->may_be_absent;
 	spec->max_hits_of = impl->max_hits;
 	spec->read_m = spec->layout.m.known;
+	/* Under qemu-user, only while the runtime has one thread
+	 * (obs_spec.release_after). */
+	spec->release_after = spec->qemu ? impl->one_thread_until : NULL;
 	return true;
 }

@@ -109,11 +109,6 @@ void go_observed_run(const char *name, const struct probe_opts *o,
 	spec.may_be_absent = absent;
 	spec.max_hits_of = max_hits;
 	spec.stop_at_return = at_return;
-	/* Under qemu-user, only while Go has one thread (observer.h): the
-	 * trace ends at runtime.main's event, and the catalogue skips what
-	 * comes later there. */
-	if (spec.qemu)
-		spec.release_after = impl->one_thread_until;
 	struct obs_synth y;
 	obs_synth_init(&y, impl, path);
 	spec.on_stop = obs_synth_hook;

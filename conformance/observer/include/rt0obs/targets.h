@@ -94,7 +94,9 @@ bool obs_symbol_sized(const struct elf_info *elf, const char *name,
 /* The trace phase of impl's symbol, or NULL. */
 const char *obs_impl_phase(const struct obs_impl *impl, const char *symbol);
 
-/* Fills spec->symbols, spec->may_be_absent, spec->max_hits_of, spec->g,
+/* Fills spec->symbols, spec->may_be_absent, spec->max_hits_of,
+ * spec->release_after (impl->one_thread_until when spec->qemu is set),
+ * spec->g,
  * spec->layout (from the
  * probe's DWARF) and spec->read_m for a probe of impl built for goarch; the
  * link mode is the ELF's (static: internal). The other fields are left alone.
