@@ -10,6 +10,16 @@ bool cas32(uint32_t *p, uint32_t old, uint32_t new)
 	                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
+uint32_t xadd32(uint32_t *p, int32_t delta)
+{
+	return __atomic_add_fetch(p, (uint32_t)delta, __ATOMIC_SEQ_CST);
+}
+
+uint32_t xchg32(uint32_t *p, uint32_t v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+
 static unsigned byte_shift(uintptr_t addr)
 {
 	unsigned idx = (unsigned)(addr & 3);

@@ -123,8 +123,7 @@ STARTUP_STEP static void fastrandinit(void)
 
 STARTUP_STEP static void mcommoninit(struct m *mp)
 {
-	static int64_t mnext;
-	mp->id = mnext++;
+	mp->id = mreserveid();
 	TRACE("runtime.mcommoninit");
 }
 
@@ -160,6 +159,7 @@ void schedinit(void)
 	goenvs();
 	parsedebugvars();
 	gcinit();
+	sigsave_initial();
 	procresize(read_gomaxprocs());
 }
 
@@ -324,6 +324,17 @@ void mstart0(void)
 	struct g *gp = getg();
 	if (gp != gp->m->g0)
 		fatal("bad runtime·mstart");
+	if (gp->stack.lo == 0) {
+		/* Go's mstart0 on a thread's own stack (a pthread's): hi is
+		 * the size it was given; the bounds start here, and the 1024
+		 * bytes stand for what lies above (proc.go:1359-1374). */
+		uintptr_t size = gp->stack.hi;
+		gp->stack.hi = (uintptr_t)&size;
+		gp->stack.lo = gp->stack.hi - size + 1024;
+		gp->stackguard0 = gp->stackguard1 = gp->stack.lo + STACK_GUARD;
+	}
+	if (gp->m != &m0)
+		mstart_newm();
 	TRACE("runtime.mstart");
 	schedule();
 }

@@ -6,6 +6,7 @@
 #ifndef RT0_H
 #define RT0_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,6 +87,41 @@ struct rt0_package {
 	__attribute__((used,                                                   \
 	               section("rt0_pkgs"))) static const struct rt0_package   \
 	    *const ident##_entry = &ident
+
+/* Go's runtime/internal/atomic, as runtime.check verifies them and the
+ * contention tests hammer them from several Ms. Every one is sequentially
+ * consistent; a 64-bit one wants an 8-aligned word. */
+bool cas32(uint32_t *p, uint32_t old, uint32_t new);
+uint32_t xadd32(uint32_t *p, int32_t delta); /* returns the new value */
+uint32_t xchg32(uint32_t *p, uint32_t v);    /* returns the old value */
+void or8(uint8_t *p, uint8_t v);
+void and8(uint8_t *p, uint8_t v);
+bool cas64(uint64_t *p, uint64_t old, uint64_t new);
+uint64_t load64(uint64_t *p);
+void store64(uint64_t *p, uint64_t v);
+uint64_t xadd64(uint64_t *p, int64_t delta);
+uint64_t xchg64(uint64_t *p, uint64_t v);
+
+/* Threads, as test hooks (Go's export_test.go reaches newm the same way).
+ * rt0_newm starts a new M, a kernel thread of the process with its own g0,
+ * that runs fn(arg) on that g0 without a P, as Go runs sysmon; fn must not
+ * return (a parked M sleeps on a note until the process exits). It returns
+ * the M's id. rt0_m_self says what the runtime believes about the running
+ * M; notes are Go's one-shot futex events (lock_futex.go). */
+int64_t rt0_newm(void (*fn)(void *), void *arg);
+struct rt0_m_info {
+	int64_t id;
+	bool is_g0;             /* getg() is this M's g0 */
+	uintptr_t g0_lo, g0_hi; /* g0's stack */
+	int32_t procid;         /* the thread id minit recorded (0 on m0) */
+};
+void rt0_m_self(struct rt0_m_info *out);
+struct rt0_note {
+	uint32_t key;
+};
+void rt0_noteclear(struct rt0_note *n);
+void rt0_notewakeup(struct rt0_note *n);
+void rt0_notesleep(struct rt0_note *n);
 
 /* Test hooks (weak; a probe may define them, like Go's export_test.go).
  * rt0_hook_schedinit runs on g0 inside schedinit, before the environment is

@@ -91,12 +91,18 @@ struct g {
 struct m {
 	struct g *g0;
 	struct g *curg;
-	uintptr_t tls[4]; /* internal mode: FS points at tls[1], g in tls[0] */
+	uintptr_t tls[4]; /* internal mode: the thread pointer reaches tls[0] */
+	uint32_t tls_desc[4]; /* 386: the user_desc clone gives the kernel */
 	int64_t id;
 	struct p *p;
 	struct g *lockedg;
 	uint32_t locked_ext; /* LockOSThread nesting by the program */
 	uint32_t locked_int; /* by the runtime (runtime.main during init) */
+	struct m *alllink;   /* every M but m0, newest first */
+	void (*mstartfn)(void *); /* what a new M runs on its g0 */
+	void *mstartarg;
+	int32_t procid;   /* the kernel's thread id (minit) */
+	uint64_t sigmask; /* the mask minit installs */
 };
 
 enum pstatus { P_IDLE, P_RUNNING };
@@ -145,6 +151,7 @@ struct runtime_state {
 	 * unlockOSThread would run if a panic unwound it (rt0_panic). */
 	bool main_defer_unlock;
 	int64_t init_time;
+	uint64_t init_sigmask; /* Go's initSigmask: every new M starts with it */
 };
 
 struct sched {
@@ -155,6 +162,8 @@ struct sched {
 	int32_t npidle;
 	struct p *p0;
 	struct g *maing;
+	int64_t mnext;   /* the next M's id */
+	struct m *allm;  /* Ms made by newm */
 };
 
 enum cpu_feature {
@@ -203,6 +212,12 @@ void goready(struct g *gp);
 _Noreturn void goexit1(void);
 void gcenable(void);
 void forcegc_start(void);
+
+/* Ms (thread.c). */
+int64_t mreserveid(void);
+struct m *newm(void (*fn)(void *), void *arg);
+_Noreturn void mstart_newm(void);
+void sigsave_initial(void);
 
 /* Stacks and memory. */
 void stackinit(void);
@@ -277,16 +292,6 @@ long sys_sched_getaffinity(size_t n, void *mask);
 long sys_clock_gettime(int clk, void *ts);
 _Noreturn void sys_exit_group(int code);
 long sys_raise(int sig);
-
-/* Atomics that check() verifies. */
-bool cas32(uint32_t *p, uint32_t old, uint32_t new);
-void or8(uint8_t *p, uint8_t v);
-void and8(uint8_t *p, uint8_t v);
-bool cas64(uint64_t *p, uint64_t old, uint64_t new);
-uint64_t load64(uint64_t *p);
-void store64(uint64_t *p, uint64_t v);
-uint64_t xadd64(uint64_t *p, int64_t delta);
-uint64_t xchg64(uint64_t *p, uint64_t v);
 
 /* Small freestanding string helpers. */
 size_t rt_strlen(const char *s);

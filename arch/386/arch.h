@@ -118,5 +118,20 @@ static inline _Noreturn void arch_trap(void)
 	__builtin_unreachable();
 }
 
+/* clone's tls argument for a new M in internal mode (runtime/thread.c):
+ * the thread pointer that makes tls[0] its g slot, given as the user_desc of GS's GDT entry, which the kernel
+ * keeps per thread: the child keeps m0's selector with its own base. */
+static inline uintptr_t arch_newm_tls(uintptr_t tls[4], uint32_t desc[4])
+{
+	uint32_t gs;
+	__asm__ volatile("movl %%gs, %0" : "=r"(gs));
+	tls[1] = (uintptr_t)&tls[1]; /* the self pointer at 0(%gs) */
+	desc[0] = gs >> 3;           /* entry_number: m0's */
+	desc[1] = (uint32_t)&tls[1]; /* base_addr */
+	desc[2] = 0xfffff;           /* limit: 4 GiB in pages, so -4 wraps */
+	desc[3] = 0x51;              /* seg_32bit | limit_in_pages | useable */
+	return (uintptr_t)desc;
+}
+
 #endif /* __ASSEMBLER__ */
 #endif

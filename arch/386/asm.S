@@ -18,6 +18,7 @@
  */
 #include "arch.h"
 #include "asm_offsets.h"
+#include <asm/unistd.h>
 
 #ifdef RT0_LINK_EXTERNAL
 #define GET_G(r) movl %gs:rt0_tls_g@ntpoff, r
@@ -356,6 +357,49 @@ arch_syscall6:
 	ret
 	.cfi_endproc
 	.size	arch_syscall6, . - arch_syscall6
+
+#ifndef RT0_LINK_EXTERNAL
+/* arch_clone(flags, stk, tls): clone(2) for a new M (runtime/thread.c).
+ * The child starts with SP = stk, where stk[0] is its g0 and stk[1] the
+ * function it calls (mstart), and with its thread pointer already the M's
+ * TLS block (CLONE_SETTLS), so setting g is one store. Returns the
+ * child's tid or -errno. */
+	.text
+	.globl	arch_clone
+	.type	arch_clone, @function
+arch_clone:
+	.cfi_startproc
+	pushl	%ebx
+	.cfi_adjust_cfa_offset 4
+	pushl	%esi
+	.cfi_adjust_cfa_offset 4
+	pushl	%edi
+	.cfi_adjust_cfa_offset 4
+	movl	16(%esp), %ebx		/* clone(flags, stk, ptid, tls, ctid) */
+	movl	20(%esp), %ecx
+	xorl	%edx, %edx
+	movl	24(%esp), %esi		/* tls: a struct user_desc */
+	xorl	%edi, %edi
+	movl	$__NR_clone, %eax
+	int	$0x80
+	testl	%eax, %eax
+	jz	1f
+	popl	%edi
+	.cfi_adjust_cfa_offset -4
+	popl	%esi
+	.cfi_adjust_cfa_offset -4
+	popl	%ebx
+	.cfi_adjust_cfa_offset -4
+	ret
+1:	.cfi_undefined eip		/* the child: the outermost frame */
+	xorl	%ebp, %ebp
+	movl	0(%esp), %eax
+	SET_G(%eax)
+	call	*4(%esp)		/* esp = stk, 16-aligned at the call */
+	ud2
+	.cfi_endproc
+	.size	arch_clone, . - arch_clone
+#endif
 
 	.section .rodata
 bad_tls_msg:		.asciz "bad TLS: the g slot did not read back"

@@ -13,6 +13,7 @@
  */
 #include "arch.h"
 #include "asm_offsets.h"
+#include <asm/unistd.h>
 
 #ifdef RT0_LINK_EXTERNAL
 #define GET_G(r) movq %fs:rt0_tls_g@tpoff, r
@@ -243,6 +244,35 @@ goexit:
 	nop
 	.cfi_endproc
 	.size	goexit, . - goexit
+
+#ifndef RT0_LINK_EXTERNAL
+/* arch_clone(flags, stk, tls): clone(2) for a new M (runtime/thread.c).
+ * The child starts with SP = stk, where stk[0] is its g0 and stk[1] the
+ * function it calls (mstart), and with its thread pointer already the M's
+ * TLS block (CLONE_SETTLS), so setting g is one store. Returns the
+ * child's tid or -errno. */
+	.text
+	.globl	arch_clone
+	.type	arch_clone, @function
+arch_clone:
+	.cfi_startproc
+	movq	%rdx, %r8		/* clone(flags, stk, ptid, ctid, tls) */
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d
+	movl	$__NR_clone, %eax
+	syscall
+	testq	%rax, %rax
+	jz	1f
+	ret
+1:	.cfi_undefined rip		/* the child: the outermost frame */
+	xorl	%ebp, %ebp
+	movq	0(%rsp), %rax
+	SET_G(%rax)
+	call	*8(%rsp)		/* rsp = stk, 16-aligned at the call */
+	ud2
+	.cfi_endproc
+	.size	arch_clone, . - arch_clone
+#endif
 
 	.section .rodata
 bad_tls_msg:		.asciz "bad TLS: the g slot did not read back"

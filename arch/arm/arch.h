@@ -129,5 +129,13 @@ static inline _Noreturn void arch_trap(void)
 	__builtin_unreachable();
 }
 
+/* clone's tls argument for a new M in internal mode (runtime/thread.c):
+ * the thread pointer that makes tls[0] its g slot. */
+static inline uintptr_t arch_newm_tls(uintptr_t tls[4], uint32_t desc[4])
+{
+	(void)desc;
+	return (uintptr_t)&tls[0];
+}
+
 #endif /* __ASSEMBLER__ */
 #endif

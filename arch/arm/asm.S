@@ -23,6 +23,7 @@
  */
 #include "arch.h"
 #include "asm_offsets.h"
+#include <asm/unistd.h>
 
 	.syntax	unified
 	.arm
@@ -330,6 +331,44 @@ goexit:
 	.cfi_endproc
 	.fnend
 	.size	goexit, . - goexit
+
+#ifndef RT0_LINK_EXTERNAL
+/* arch_clone(flags, stk, tls): clone(2) for a new M (runtime/thread.c).
+ * The child starts with SP = stk, where stk[0] is its g0 and stk[1] the
+ * function it calls (mstart), and with its thread pointer already the M's
+ * TLS block (CLONE_SETTLS), so setting g is one store. Returns the
+ * child's tid or -errno. */
+	.text
+	.globl	arch_clone
+	.type	arch_clone, %function
+arch_clone:
+	.fnstart
+	.cantunwind
+	.cfi_startproc
+	push	{r4, r7}
+	.cfi_adjust_cfa_offset 8
+	mov	r3, r2			@ clone(flags, stk, ptid, tls, ctid)
+	mov	r2, #0
+	mov	r4, #0
+	mov	r7, #__NR_clone
+	svc	#0
+	cmp	r0, #0
+	beq	1f
+	pop	{r4, r7}
+	.cfi_adjust_cfa_offset -8
+	bx	lr
+1:	.cfi_undefined lr		@ the child: the outermost frame
+	mov	fp, #0
+	mov	lr, #0
+	ldr	r0, [sp]
+	SET_G	r0, r1, r2
+	ldr	r1, [sp, #4]
+	blx	r1
+	udf	#0
+	.cfi_endproc
+	.fnend
+	.size	arch_clone, . - arch_clone
+#endif
 
 	.section .rodata
 bad_tls_msg:		.asciz "bad TLS: the g slot did not read back"

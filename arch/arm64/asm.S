@@ -17,6 +17,7 @@
  */
 #include "arch.h"
 #include "asm_offsets.h"
+#include <asm/unistd.h>
 
 #ifdef RT0_LINK_EXTERNAL
 	.macro GSLOT r			// r = &rt0_tls_g
@@ -287,6 +288,36 @@ goexit:
 	nop
 	.cfi_endproc
 	.size	goexit, . - goexit
+
+#ifndef RT0_LINK_EXTERNAL
+/* arch_clone(flags, stk, tls): clone(2) for a new M (runtime/thread.c).
+ * The child starts with SP = stk, where stk[0] is its g0 and stk[1] the
+ * function it calls (mstart), and with its thread pointer already the M's
+ * TLS block (CLONE_SETTLS), so setting g is one store. Returns the
+ * child's tid or -errno. */
+	.text
+	.globl	arch_clone
+	.type	arch_clone, %function
+arch_clone:
+	.cfi_startproc
+	mov	x3, x2			// clone(flags, stk, ptid, tls, ctid)
+	mov	x2, xzr
+	mov	x4, xzr
+	mov	x8, #__NR_clone
+	svc	#0
+	cbz	x0, 1f
+	ret
+1:	.cfi_undefined x30		// the child: the outermost frame
+	mov	x29, xzr
+	mov	x30, xzr
+	ldr	x0, [sp]
+	SET_G	x0, x9
+	ldr	x1, [sp, #8]
+	blr	x1
+	udf	#0
+	.cfi_endproc
+	.size	arch_clone, . - arch_clone
+#endif
 
 	.section .rodata
 bad_tls_msg:		.asciz "bad TLS: the g slot did not read back"

@@ -23,6 +23,7 @@
  */
 #include "arch.h"
 #include "asm_offsets.h"
+#include <asm/unistd.h>
 
 	.abiversion 2
 
@@ -205,6 +206,41 @@
 	.endm
 
 	/* Ahead of the code: bad_toc_len is an immediate there. */
+#ifndef RT0_LINK_EXTERNAL
+/* arch_clone(flags, stk, tls): clone(2) for a new M (runtime/thread.c).
+ * The child starts with SP = stk, where stk[0] is its g0 and stk[1] the
+ * function it calls (mstart), and with its thread pointer already the M's
+ * TLS block (CLONE_SETTLS), so setting g is one store. Returns the
+ * child's tid or -errno. */
+	.text
+	.globl	arch_clone
+	.type	arch_clone, @function
+arch_clone:
+	.cfi_startproc
+	mr	%r6, %r5		/* clone(flags, stk, ptid, tls, ctid) */
+	li	%r5, 0
+	li	%r7, 0
+	li	%r0, __NR_clone
+	sc
+	bns+	1f
+	neg	%r3, %r3		/* CR0.SO: r3 is a positive errno */
+	blr
+1:	cmpdi	%r3, 0
+	beq	2f
+	blr
+2:	.cfi_undefined lr		/* the child: the outermost frame */
+	ld	%r3, 0(%r1)
+	SET_G	%r3, %r9
+	ld	%r12, 8(%r1)		/* r12: the global entry finds its TOC */
+	li	%r0, 0
+	stdu	%r0, -32(%r1)		/* a minimal frame, back chain 0 */
+	mtctr	%r12
+	bctrl
+	trap
+	.cfi_endproc
+	.size	arch_clone, . - arch_clone
+#endif
+
 	.section .rodata
 bad_tls_msg:		.asciz "bad TLS: the g slot did not read back"
 bad_mcall_msg:		.asciz "runtime: mcall called on m->g0 stack"

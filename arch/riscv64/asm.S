@@ -19,6 +19,7 @@
  */
 #include "arch.h"
 #include "asm_offsets.h"
+#include <asm/unistd.h>
 
 #ifdef RT0_LINK_EXTERNAL
 	/* Local exec: tp + the link-time offset of rt0_tls_g. */
@@ -318,6 +319,36 @@ goexit:
 	.option	pop
 	.cfi_endproc
 	.size	goexit, . - goexit
+
+#ifndef RT0_LINK_EXTERNAL
+/* arch_clone(flags, stk, tls): clone(2) for a new M (runtime/thread.c).
+ * The child starts with SP = stk, where stk[0] is its g0 and stk[1] the
+ * function it calls (mstart), and with its thread pointer already the M's
+ * TLS block (CLONE_SETTLS), so setting g is one store. Returns the
+ * child's tid or -errno. */
+	.text
+	.globl	arch_clone
+	.type	arch_clone, @function
+arch_clone:
+	.cfi_startproc
+	mv	a3, a2			/* clone(flags, stk, ptid, tls, ctid) */
+	li	a2, 0
+	li	a4, 0
+	li	a7, __NR_clone
+	ecall
+	beqz	a0, 1f
+	ret
+1:	.cfi_undefined ra		/* the child: the outermost frame */
+	li	s0, 0
+	li	ra, 0
+	ld	a0, 0(sp)
+	SET_G	a0, t0
+	ld	a1, 8(sp)
+	jalr	a1
+	unimp
+	.cfi_endproc
+	.size	arch_clone, . - arch_clone
+#endif
 
 	.section .rodata
 bad_tls_msg:		.asciz "bad TLS: the g slot did not read back"

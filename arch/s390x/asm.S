@@ -21,6 +21,7 @@
  */
 #include "arch.h"
 #include "asm_offsets.h"
+#include <asm/unistd.h>
 
 #if ARCH_NSAVED != 16
 #error "SAVE_REGS/LOAD_REGS keep r6-r13, f8-f15: update them with arch.h"
@@ -310,6 +311,41 @@ goexit:
 	bcr	0, %r0
 	.cfi_endproc
 	.size	goexit, . - goexit
+
+#ifndef RT0_LINK_EXTERNAL
+/* arch_clone(flags, stk, tls): clone(2) for a new M (runtime/thread.c).
+ * The child starts with SP = stk, where stk[0] is its g0 and stk[1] the
+ * function it calls (mstart), and with its thread pointer already the M's
+ * TLS block (CLONE_SETTLS), so setting g is one store. Returns the
+ * child's tid or -errno. */
+	.text
+	.globl	arch_clone
+	.type	arch_clone, @function
+arch_clone:
+	.cfi_startproc
+	stg	%r6, 48(%r15)		/* r6 is callee-saved: the caller's slot */
+	lgr	%r6, %r4		/* clone(stk, flags, ptid, ctid, tls) */
+	lgr	%r1, %r2
+	lgr	%r2, %r3
+	lgr	%r3, %r1
+	lghi	%r4, 0
+	lghi	%r5, 0
+	svc	__NR_clone
+	ltgr	%r2, %r2
+	jz	1f
+	lg	%r6, 48(%r15)
+	br	%r14
+1:	.cfi_undefined r14		/* the child: the outermost frame */
+	lg	%r2, 0(%r15)
+	SET_G	%r2, %r3, %r4
+	lg	%r1, 8(%r15)
+	aghi	%r15, -160		/* a register save area, back chain 0 */
+	xc	0(8, %r15), 0(%r15)
+	basr	%r14, %r1
+	.word	0
+	.cfi_endproc
+	.size	arch_clone, . - arch_clone
+#endif
 
 	.section .rodata
 	.balign	2

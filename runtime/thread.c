@@ -1,0 +1,179 @@
+/* thread.c: Ms beyond m0 (Go: allocm and newm in proc.go, newosproc and
+ * minit in os_linux.go) and the futex-based notes they sleep on (Go:
+ * lock_futex.go).
+ *
+ * A new M runs one function on its own g0, without a P, the way Go runs
+ * sysmon: the scheduler has one P and no locks, so no goroutine ever runs
+ * on an M other than m0 (DESIGN 4). The M is a kernel thread of the
+ * process made as Go makes it: in internal mode clone(2) with Go's flags,
+ * every signal blocked across the call, a 16 KiB g0 from stackalloc and the
+ * thread pointer aimed at the M's own TLS block; under libc a pthread,
+ * whose own stack is the M's g0, as under cgo. */
+#include "runtime.h"
+#include <asm/unistd.h>
+#include <linux/futex.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+
+#ifdef RT0_LINK_EXTERNAL
+#include <pthread.h>
+#endif
+
+#define SYSCALL(nr, a, b, c, d)                                                \
+	arch_syscall6(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+
+/* Go 1.22+'s g0 for a thread it makes itself (go1.23 proc.go:2221,
+ * malg(16384 * sys.StackGuardMultiplier); go1.19 took 8 KiB, proc.go:1768). */
+#define M_G0_STACK_SIZE 16384
+
+/* Go's cloneFlags (os_linux.go:152): one process, shared everything. */
+#define GO_CLONE_FLAGS                                                         \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_SYSVSEM |   \
+	 CLONE_THREAD)
+
+static long sigprocmask_all(uint64_t *old)
+{
+	uint64_t all = ~(uint64_t)0;
+	return SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &all, old, 8);
+}
+
+/* Go's sigsave in schedinit (proc.go:703): the mask every later M gets. */
+void sigsave_initial(void)
+{
+	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, NULL, &rt.init_sigmask, 8);
+}
+
+/* Go's mReserveID: m0 takes 0, every later M the next id. */
+int64_t mreserveid(void)
+{
+	return __atomic_fetch_add(&sched.mnext, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Go's minit on a new M: the thread id, then the process's first signal
+ * mask back (newosproc left every signal blocked). */
+static void minit(struct m *mp)
+{
+	mp->procid = (int32_t)SYSCALL(__NR_gettid, 0, 0, 0, 0);
+	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &mp->sigmask, NULL, 8);
+}
+
+/* A new M's first C code, on its g0 (mstart, asm.S, got here through
+ * mstart0). */
+_Noreturn void mstart_newm(void)
+{
+	struct g *gp = getg();
+	struct m *mp = gp->m;
+	minit(mp);
+	mp->mstartfn(mp->mstartarg);
+	fatal("runtime: an M's start function returned");
+}
+
+#ifdef RT0_LINK_EXTERNAL
+/* Go's cgo thread start (gcc_linux_amd64.c, _cgo_sys_thread_start): the
+ * thread's own stack is g0's, its size what pthread gives by default;
+ * mstart0 turns that into bounds (proc.go:1359-1374). */
+static void *thread_entry(void *arg)
+{
+	struct m *mp = arg;
+	setg_tls(mp->g0);
+	mstart();
+}
+
+static void newosproc(struct m *mp)
+{
+	pthread_attr_t attr;
+	size_t size = 0;
+	pthread_t tid;
+	if (pthread_attr_init(&attr) != 0 ||
+	    pthread_attr_getstacksize(&attr, &size) != 0)
+		fatal("newosproc: pthread_attr");
+	mp->g0->stack = (struct stack){0, size}; /* hi = size: mstart0's cue */
+	uint64_t old;
+	sigprocmask_all(&old);
+	int err = pthread_create(&tid, &attr, thread_entry, mp);
+	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+	pthread_attr_destroy(&attr);
+	if (err != 0)
+		fatal("runtime: failed to create new OS thread");
+}
+#else
+/* clone(2) in assembly (asm.S): the child starts on stk, where gp and the
+ * function it calls lie, with tls as its thread pointer. */
+long arch_clone(long flags, uintptr_t *stk, uintptr_t tls);
+
+static void newosproc(struct m *mp)
+{
+	uintptr_t *stk = (uintptr_t *)(mp->g0->stack.hi - 16);
+	stk[0] = (uintptr_t)mp->g0;
+	stk[1] = (uintptr_t)mstart;
+	uintptr_t tls = arch_newm_tls(mp->tls, mp->tls_desc);
+	uint64_t old;
+	sigprocmask_all(&old);
+	long r = arch_clone(GO_CLONE_FLAGS, stk, tls);
+	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+	if (r < 0)
+		fatal("runtime: failed to create new OS thread");
+}
+#endif
+
+/* Go's newm(fn, nil, -1): allocm, then newosproc. */
+struct m *newm(void (*fn)(void *), void *arg)
+{
+	struct m *mp = persistentalloc(sizeof *mp);
+	mp->id = mreserveid();
+	mp->mstartfn = fn;
+	mp->mstartarg = arg;
+	mp->sigmask = rt.init_sigmask;
+	struct g *g0p = persistentalloc(sizeof *g0p);
+	g0p->m = mp;
+	g0p->goid = 0;
+	g0p->status = G_RUNNING;
+	g0p->system = true;
+#ifndef RT0_LINK_EXTERNAL
+	g0p->stack = stackalloc(M_G0_STACK_SIZE);
+	g0p->stackguard0 = g0p->stackguard1 = g0p->stack.lo + STACK_GUARD;
+#endif
+	mp->g0 = g0p;
+	mp->alllink = sched.allm;
+	sched.allm = mp;
+	newosproc(mp);
+	return mp;
+}
+
+int64_t rt0_newm(void (*fn)(void *), void *arg)
+{
+	if (fn == NULL)
+		fatal("rt0_newm: nil function");
+	return newm(fn, arg)->id;
+}
+
+void rt0_m_self(struct rt0_m_info *out)
+{
+	struct g *gp = getg();
+	struct m *mp = gp->m;
+	out->id = mp->id;
+	out->is_g0 = gp == mp->g0;
+	out->g0_lo = mp->g0->stack.lo;
+	out->g0_hi = mp->g0->stack.hi;
+	out->procid = mp == &m0 ? 0 : mp->procid;
+}
+
+/* Notes: one waiter, one waker, like Go's (lock_futex.go). key 0 is
+ * unset, 1 is set; the waiter sleeps in the kernel until the key moves. */
+void rt0_noteclear(struct rt0_note *n)
+{
+	__atomic_store_n(&n->key, 0, __ATOMIC_SEQ_CST);
+}
+
+void rt0_notewakeup(struct rt0_note *n)
+{
+	if (__atomic_exchange_n(&n->key, 1, __ATOMIC_SEQ_CST) != 0)
+		fatal("notewakeup - double wakeup");
+	SYSCALL(__NR_futex, &n->key, FUTEX_WAKE_PRIVATE, 1, NULL);
+}
+
+void rt0_notesleep(struct rt0_note *n)
+{
+	while (__atomic_load_n(&n->key, __ATOMIC_SEQ_CST) == 0)
+		SYSCALL(__NR_futex, &n->key, FUTEX_WAIT_PRIVATE, 0, NULL);
+}
