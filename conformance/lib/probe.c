@@ -356,10 +356,13 @@ static _Noreturn void child(const char *exe, char **argv, char **envp,
 	if (errfd > 2)
 		close(errfd);
 	/* The suite may have blocked or ignored signals; start the probe
-	 * with defaults like a shell would. */
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	 * with defaults like a shell would, and the mask it asked for. */
+	sigset_t mask;
+	sigemptyset(&mask);
+	for (int s = 1; s <= 64 && s < NSIG; s++)
+		if (o->blocked_signals >> (s - 1) & 1)
+			sigaddset(&mask, s);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
 	if (o->deny_syscall != 0 && !deny_syscall(o->deny_syscall)) {

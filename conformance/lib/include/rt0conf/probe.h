@@ -38,6 +38,9 @@ struct probe_opts {
 	 * error paths; 0 for none. Native probes only: under qemu-user the
 	 * filter would see qemu's calls, not the guest's. */
 	long deny_syscall;
+	/* Signals blocked when the probe starts (bit s - 1 for signal s), as
+	 * a parent's mask is inherited across execve; 0 blocks none. */
+	uint64_t blocked_signals;
 };
 
 struct probe_result {
