@@ -154,12 +154,12 @@ void schedinit(void)
 	alginit();
 	fastrandinit();
 	mcommoninit(&m0);
+	sigsave_initial(); /* Go's initSigmask (proc.go:703) */
 	rt0_hook_schedinit();
 	goargs();
 	goenvs();
 	parsedebugvars();
 	gcinit();
-	sigsave_initial();
 	procresize(read_gomaxprocs());
 }
 
