@@ -4,7 +4,7 @@
  *
  * A new M runs one function on its own g0, without a P, the way Go runs
  * sysmon: the scheduler has one P and no locks, so no goroutine ever runs
- * on an M other than m0 (DESIGN 4). The M is a kernel thread of the
+ * on an M other than m0 (DESIGN 1, Threads). The M is a kernel thread of the
  * process made as Go makes it: in internal mode clone(2) with Go's flags,
  * every signal blocked across the call, a 16 KiB g0 from stackalloc and the
  * thread pointer aimed at the M's own TLS block; under libc a pthread,
@@ -26,10 +26,13 @@
  * malg(16384 * sys.StackGuardMultiplier); go1.19 took 8 KiB, proc.go:1768). */
 #define M_G0_STACK_SIZE 16384
 
-/* Go's cloneFlags (os_linux.go:152): one process, shared everything. */
+/* Go's cloneFlags (os_linux.go:152): one process, shared everything. Go
+ * then sets the child's TLS from the child (settls); here the kernel does
+ * it (CLONE_SETTLS), so the child's first instruction already has it. */
 #define GO_CLONE_FLAGS                                                         \
 	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_SYSVSEM |   \
 	 CLONE_THREAD)
+#define NEWM_CLONE_FLAGS (GO_CLONE_FLAGS | CLONE_SETTLS)
 
 static long sigprocmask_all(uint64_t *old)
 {
@@ -109,7 +112,7 @@ static void newosproc(struct m *mp)
 	uintptr_t tls = arch_newm_tls(mp->tls, mp->tls_desc);
 	uint64_t old;
 	sigprocmask_all(&old);
-	long r = arch_clone(GO_CLONE_FLAGS, stk, tls);
+	long r = arch_clone(NEWM_CLONE_FLAGS, stk, tls);
 	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
 	if (r < 0)
 		fatal("runtime: failed to create new OS thread");

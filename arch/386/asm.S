@@ -380,11 +380,21 @@ arch_clone:
 	xorl	%edx, %edx
 	movl	24(%esp), %esi		/* tls: a struct user_desc */
 	xorl	%edi, %edi
+	movl	$0, 8(%ecx)		/* stk[2]: the child's "GS loaded" */
 	movl	$__NR_clone, %eax
 	int	$0x80
 	testl	%eax, %eax
 	jz	1f
-	popl	%edi
+	jl	3f
+	/* qemu-i386 keeps one GDT for all threads, where a kernel keeps the
+	 * TLS entries per thread: the child's GS base is its own only if it
+	 * loads GS before the next CLONE_SETTLS rewrites the shared entry.
+	 * Wait until it has (ecx = stk survives the system call). */
+2:	cmpl	$0, 8(%ecx)
+	jne	3f
+	pause
+	jmp	2b
+3:	popl	%edi
 	.cfi_adjust_cfa_offset -4
 	popl	%esi
 	.cfi_adjust_cfa_offset -4
@@ -392,9 +402,12 @@ arch_clone:
 	.cfi_adjust_cfa_offset -4
 	ret
 1:	.cfi_undefined eip		/* the child: the outermost frame */
+	movw	%gs, %ax		/* GS's base from this thread's entry */
+	movw	%ax, %gs
 	xorl	%ebp, %ebp
 	movl	0(%esp), %eax
 	SET_G(%eax)
+	movl	$1, 8(%esp)		/* the creator may go on */
 	call	*4(%esp)		/* esp = stk, 16-aligned at the call */
 	ud2
 	.cfi_endproc
