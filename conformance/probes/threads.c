@@ -26,7 +26,7 @@
 #define MAX_HAMMER_NS 3000000000ll
 
 struct m_report {
-	struct rt0_m_info self;
+	struct rt0_m_info self, after; /* at its start; once every M runs */
 	int64_t iters;
 	int64_t id_returned;
 	uintptr_t sp;
@@ -118,21 +118,24 @@ static void hammer(struct m_report *r, int idx)
 		r->xchg_out64 += xchg64(&xchg64_word, t64);
 
 		/* Bits 0..7 of this M's own byte set one by one with or8, then
-		 * cleared one by one with and8: only this M writes the byte,
-		 * so after each step it holds exactly what this M expects,
-		 * whatever the other Ms do to their bytes of the word. */
-		int step = (int)(n % 16);
-		uint8_t bit = (uint8_t)(1u << (step % 8));
-		uint8_t want;
-		if (step < 8) {
-			or8(&bytes_word[idx], bit);
-			want = (uint8_t)((2u << step) - 1);
-		} else {
-			and8(&bytes_word[idx], (uint8_t)~bit);
-			want = (uint8_t)(0xff & ~((2u << (step - 8)) - 1));
+		 * cleared one by one with and8, a whole round each iteration
+		 * (a lost update needs two Ms inside the same few
+		 * instructions): only this M writes the byte, so after each
+		 * step it holds exactly what this M expects, whatever the
+		 * other Ms do to their bytes of the word. */
+		uint8_t *mine = &bytes_word[idx];
+		for (int bit = 0; bit < 8; bit++) {
+			or8(mine, (uint8_t)(1u << bit));
+			if (__atomic_load_n(mine, __ATOMIC_SEQ_CST) !=
+			    (uint8_t)((2u << bit) - 1))
+				r->byte_mismatches++;
 		}
-		if (__atomic_load_n(&bytes_word[idx], __ATOMIC_SEQ_CST) != want)
-			r->byte_mismatches++;
+		for (int bit = 0; bit < 8; bit++) {
+			and8(mine, (uint8_t) ~(1u << bit));
+			if (__atomic_load_n(mine, __ATOMIC_SEQ_CST) !=
+			    (uint8_t) ~((2u << bit) - 1))
+				r->byte_mismatches++;
+		}
 	}
 	r->iters = n;
 }
@@ -150,6 +153,7 @@ static void m_main(void *arg)
 	rt0_notewakeup(&r->ready);
 	while (__atomic_load_n(&go_flag, __ATOMIC_ACQUIRE) == 0)
 		;
+	rt0_m_self(&r->after); /* every M has set its g by now */
 	hammer(r, idx);
 	rt0_notewakeup(&r->done);
 	rt0_notesleep(&never); /* an M never exits: the process ends it */
@@ -194,9 +198,14 @@ void main_main(void)
 	__atomic_store_n(&go_flag, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < NMS; i++)
 		rt0_notesleep(&reports[i].done);
+	struct rt0_m_info after;
+	rt0_m_self(&after);
 
 	rt0_fact_int("m0.id", self.id);
 	rt0_fact_int("m0.is_g0", self.is_g0);
+	rt0_fact_int("m0.after.id", after.id);
+	rt0_fact_int("m0.after.is_g0", after.is_g0);
+	rt0_fact_int("m0.after.goid", rt0_goid());
 	rt0_fact_hex("m0.g0_lo", self.g0_lo);
 	rt0_fact_hex("m0.g0_hi", self.g0_hi);
 	rt0_fact_int("m0.tid", sys(__NR_gettid, 0, 0, 0, 0));
@@ -209,6 +218,8 @@ void main_main(void)
 		fact_m(i, ".id", r->id_returned);
 		fact_m(i, ".self_id", r->self.id);
 		fact_m(i, ".is_g0", r->self.is_g0);
+		fact_m(i, ".after.self_id", r->after.id);
+		fact_m(i, ".after.is_g0", r->after.is_g0);
 		fact_mx(i, ".g0_lo", r->self.g0_lo);
 		fact_mx(i, ".g0_hi", r->self.g0_hi);
 		fact_mx(i, ".sp", r->sp);

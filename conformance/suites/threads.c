@@ -1,0 +1,253 @@
+/* threads: Ms beyond m0 and Go's atomics under contention from them
+ * (probes/threads.c; conformance/invariants-threads.toml). What an M says
+ * about itself through the runtime (rt0_m_self) is held against what the
+ * probe measured on that thread with its own system calls and SP. */
+#include <signal.h>
+#include <string.h>
+
+#include "suite.h"
+
+#define NMS 4
+
+SHARED_PROBE_SUITE(threads, "threads");
+
+static int64_t m_fact(struct run *r, int i, const char *key)
+{
+	char k[64];
+	snprintf(k, sizeof k, "m.%d.%s", i, key);
+	return trace_fact_i64(&r->t, k);
+}
+
+static uint64_t m_fact_u(struct run *r, int i, const char *key)
+{
+	char k[64];
+	snprintf(k, sizeof k, "m.%d.%s", i, key);
+	return trace_fact_u64(&r->t, k);
+}
+
+SHARED_TEST(threads, threads, threads_newm_id_from_m0_counter)
+{
+	CHECK_EXIT(&run, 0);
+	int64_t m0 = trace_fact_i64(&run.t, "m0.id");
+	CHECK(&run, m0 == 0, "expected m0's id to be 0, got %lld",
+	      (long long)m0);
+	int64_t first = m_fact(&run, 0, "id");
+	CHECK(&run, first >= 1,
+	      "expected the first M made by the program to take an id after "
+	      "m0's 0 (and any the runtime made), got %lld",
+	      (long long)first);
+	for (int i = 0; i < NMS; i++) {
+		int64_t id = m_fact(&run, i, "id"),
+		        self = m_fact(&run, i, "self_id");
+		CHECK(&run, id == first + i,
+		      "expected M %d to take id %lld (the next after M %d's), "
+		      "got %lld",
+		      i, (long long)(first + i), i - 1, (long long)id);
+		CHECK(&run, self == id,
+		      "expected M %d, on its own thread, to see its id %lld, "
+		      "got %lld",
+		      i, (long long)id, (long long)self);
+	}
+}
+
+SHARED_TEST(threads, threads, threads_m_is_kernel_thread)
+{
+	CHECK_EXIT(&run, 0);
+	int64_t pid = trace_fact_i64(&run.t, "m0.pid");
+	int64_t tids[NMS + 1];
+	tids[NMS] = trace_fact_i64(&run.t, "m0.tid");
+	CHECK(&run, tids[NMS] == pid,
+	      "expected the main goroutine on m0, the process's first "
+	      "thread (tid %lld == pid %lld)",
+	      (long long)tids[NMS], (long long)pid);
+	for (int i = 0; i < NMS; i++) {
+		tids[i] = m_fact(&run, i, "tid");
+		int64_t mpid = m_fact(&run, i, "pid");
+		int64_t procid = m_fact(&run, i, "procid");
+		CHECK(&run, mpid == pid,
+		      "expected M %d in the program's process %lld "
+		      "(CLONE_THREAD), its getpid() says %lld",
+		      i, (long long)pid, (long long)mpid);
+		CHECK(&run, procid == tids[i],
+		      "expected the runtime's procid of M %d to be the thread "
+		      "id the M measured, %lld, got %lld",
+		      i, (long long)tids[i], (long long)procid);
+		for (int k = i + 1; k <= NMS; k++)
+			CHECK(
+			    &run, tids[k] != tids[i],
+			    "expected M %d a kernel thread of its own, but it "
+			    "shares thread id %lld",
+			    i, (long long)tids[i]);
+	}
+}
+
+/* Each M sets g in its own TLS block, so once every M runs each still
+ * finds its own g0, and the main goroutine still finds itself: a TLS block
+ * the threads shared would hold the last writer's g for all of them. */
+SHARED_TEST(threads, threads, threads_g_is_own_g0)
+{
+	CHECK_EXIT(&run, 0);
+	CHECK(&run,
+	      trace_fact_i64(&run.t, "m0.is_g0") == 0 &&
+	          trace_fact_i64(&run.t, "m0.after.is_g0") == 0 &&
+	          trace_fact_i64(&run.t, "m0.after.id") == 0 &&
+	          trace_fact_i64(&run.t, "m0.after.goid") == 1,
+	      "expected the main goroutine (goroutine 1, on m0) to be g on the "
+	      "main thread before and after the Ms ran; after them it saw M "
+	      "%lld, goroutine %lld (g0: %lld)",
+	      (long long)trace_fact_i64(&run.t, "m0.after.id"),
+	      (long long)trace_fact_i64(&run.t, "m0.after.goid"),
+	      (long long)trace_fact_i64(&run.t, "m0.after.is_g0"));
+	for (int i = 0; i < NMS; i++) {
+		int64_t id = m_fact(&run, i, "id");
+		int64_t later = m_fact(&run, i, "after.self_id");
+		CHECK(&run,
+		      m_fact(&run, i, "is_g0") == 1 &&
+		          m_fact(&run, i, "after.is_g0") == 1 && later == id,
+		      "expected M %d's fn to run on the M's own g0 (getg() == "
+		      "m->g0 on that thread), at its start and once every M "
+		      "ran; then it found M %lld's",
+		      i, (long long)later);
+	}
+}
+
+/* Go 1.22+'s malg(16384) for a thread it makes (go1.23 proc.go:2221); under
+ * libc the thread's own pthread stack, with mstart0's bounds. */
+SHARED_TEST(threads, threads, threads_g0_stack_own)
+{
+	CHECK_EXIT(&run, 0);
+	uint64_t lo[NMS + 1], hi[NMS + 1];
+	lo[NMS] = trace_fact_u64(&run.t, "m0.g0_lo");
+	hi[NMS] = trace_fact_u64(&run.t, "m0.g0_hi");
+	for (int i = 0; i < NMS; i++) {
+		lo[i] = m_fact_u(&run, i, "g0_lo");
+		hi[i] = m_fact_u(&run, i, "g0_hi");
+		uint64_t sp = m_fact_u(&run, i, "sp");
+		CHECK(&run, lo[i] < hi[i] && sp >= lo[i] && sp <= hi[i],
+		      "expected M %d to run on its g0's stack [%#llx, %#llx]; "
+		      "its SP was %#llx",
+		      i, (unsigned long long)lo[i], (unsigned long long)hi[i],
+		      (unsigned long long)sp);
+		if (link_is("internal"))
+			CHECK(&run, hi[i] - lo[i] == 16384,
+			      "expected a 16 KiB g0 for M %d (Go's "
+			      "malg(16384)), got %llu bytes",
+			      i, (unsigned long long)(hi[i] - lo[i]));
+		else
+			CHECK(&run, hi[i] - lo[i] >= 65536 - 1024,
+			      "expected M %d's g0 to be its pthread's stack "
+			      "(the default size less mstart0's 1024), got "
+			      "%llu bytes",
+			      i, (unsigned long long)(hi[i] - lo[i]));
+	}
+	for (int i = 0; i < NMS; i++)
+		for (int k = i + 1; k <= NMS; k++)
+			CHECK(&run, hi[i] <= lo[k] || hi[k] <= lo[i],
+			      "expected M %d's g0 [%#llx, %#llx) apart from %s "
+			      "[%#llx, %#llx)",
+			      i, (unsigned long long)lo[i],
+			      (unsigned long long)hi[i],
+			      k == NMS ? "m0's g0" : "another M's g0",
+			      (unsigned long long)lo[k],
+			      (unsigned long long)hi[k]);
+}
+
+/* Started with SIGUSR1 blocked; the probe blocks SIGUSR2 before it makes
+ * any M. Go's new M gets initSigmask, the mask saved in schedinit
+ * (go1.19 proc.go:703-704, 2111; minitSignalMask, signal_unix.go:1230),
+ * after newosproc blocked everything across the clone (os_linux.go:178). */
+Test(threads, threads_sigmask_initial)
+{
+	struct run r;
+	struct probe_opts o = {.env = env_trace,
+	                       .blocked_signals = 1ull << (SIGUSR1 - 1)};
+	run_probe_opts(&r, "threads", &o);
+	CHECK_EXIT(&r, 0);
+	uint64_t initial = (uint64_t)trace_fact_i64(&r.t, "m0.sigmask.initial");
+	uint64_t creating =
+	    (uint64_t)trace_fact_i64(&r.t, "m0.sigmask.creating");
+	CHECK(&r, initial == 1ull << (SIGUSR1 - 1),
+	      "expected the probe to start with only SIGUSR1 blocked, as "
+	      "its parent asked; it measured %#llx",
+	      (unsigned long long)initial);
+	CHECK(&r, creating == (initial | 1ull << (SIGUSR2 - 1)),
+	      "expected the creating thread's mask to add SIGUSR2, got %#llx",
+	      (unsigned long long)creating);
+	for (int i = 0; i < NMS; i++) {
+		uint64_t m = (uint64_t)m_fact(&r, i, "sigmask");
+		CHECK(
+		    &r, m == initial,
+		    "expected M %d to run with the process's first mask %#llx "
+		    "(Go's initSigmask), not %s; it measured %#llx",
+		    i, (unsigned long long)initial,
+		    m == creating ? "its creator's"
+		                  : "the all-blocked one of the clone",
+		    (unsigned long long)m);
+	}
+	run_free(&r);
+}
+
+/* ---- atomics under contention ----------------------------------------------
+ * Every total is exact only if no update was lost; each test also asks that
+ * the Ms' updates really interleaved, or it could not have failed. */
+
+static uint64_t contended_iters(void)
+{
+	CHECK_EXIT(&run, 0);
+	uint64_t interleaved =
+	    trace_fact_u64(&run.t, "atomic.xadd_interleaved");
+	CHECK(&run, interleaved > 0,
+	      "expected the %d Ms' updates to interleave at least once (the "
+	      "probe hammers until they do, for up to 3 s); they never did, "
+	      "so nothing here could have failed",
+	      NMS);
+	return trace_fact_u64(&run.t, "atomic.iters");
+}
+
+static void check_total(const char *key, uint64_t want, uint64_t mask)
+{
+	char k[64];
+	snprintf(k, sizeof k, "atomic.%s", key);
+	uint64_t got = trace_fact_u64(&run.t, k);
+	CHECK(&run, got == (want & mask),
+	      "expected %s from %d Ms to total %llu (every update counted), "
+	      "got %llu: %lld lost",
+	      key, NMS, (unsigned long long)(want & mask),
+	      (unsigned long long)got, (long long)((want & mask) - got));
+}
+
+SHARED_TEST(threads, atomics, atomics_xadd_contended)
+{
+	uint64_t n = contended_iters();
+	check_total("xadd32", n, 0xffffffffu);
+	check_total("xadd64", n, ~0ull);
+}
+
+SHARED_TEST(threads, atomics, atomics_cas_contended)
+{
+	uint64_t n = contended_iters();
+	check_total("cas32", n, 0xffffffffu);
+	check_total("cas64", n, ~0ull);
+}
+
+SHARED_TEST(threads, atomics, atomics_xchg_contended)
+{
+	contended_iters();
+	const char *b32 = need_fact(&run, "atomic.xchg32.balanced");
+	const char *b64 = need_fact(&run, "atomic.xchg64.balanced");
+	CHECK(&run, strcmp(b32, "yes") == 0 && strcmp(b64, "yes") == 0,
+	      "expected every value put into the word by Xchg to come out "
+	      "once (or be left in it): 32-bit %s, 64-bit %s",
+	      b32, b64);
+}
+
+SHARED_TEST(threads, atomics, atomics_or8_and8_neighbours_contended)
+{
+	contended_iters();
+	uint64_t bad = trace_fact_u64(&run.t, "atomic.byte_mismatches");
+	CHECK(&run, bad == 0,
+	      "expected each M's own byte of the shared word to hold exactly "
+	      "what its Or8/And8 left there, while the other Ms worked on "
+	      "the neighbouring bytes; %llu times it did not",
+	      (unsigned long long)bad);
+}
