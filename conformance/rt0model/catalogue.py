@@ -64,6 +64,8 @@ GROUPS = [
     ("exits", "Exit paths"),
     ("arch", "Per-arch constants"),
     ("walk", "Stack walks"),
+    ("threads", "Ms beyond m0"),
+    ("atomics", "Atomics under contention"),
 ]
 GROUP_NAMES = [g for g, _ in GROUPS]
 GOARCHES = ["amd64", "arm64", "riscv64", "386", "arm", "ppc64le", "s390x"]
