@@ -113,7 +113,7 @@ def errors(faults: list[dict], ids: set[str], arches: list[str]) -> list[str]:
         for ident in brk if isinstance(brk, list) else []:
             if ident not in ids:
                 out.append(f"{where}: breaks unknown id {ident}")
-        if isinstance(brk, list) and not brk:
+        if isinstance(brk, list) and not brk and not x.get("breaks_on"):
             out.append(f"{where}: breaks nothing")
         for a in x.get("arches", []) if isinstance(x.get("arches"), list) else []:
             if a != "all" and a not in arches:
@@ -122,7 +122,8 @@ def errors(faults: list[dict], ids: set[str], arches: list[str]) -> list[str]:
             if not (isinstance(b, dict) and {"arch", "ids", "reason"} <= set(b)
                     and set(b) <= {"arch", "ids", "reason", "mode"}
                     and b.get("mode", "internal") in catalogue.MODES
-                    and b["arch"] in arches and isinstance(b["ids"], list)
+                    and (b["arch"] in arches or b["arch"] == "all")
+                    and isinstance(b["ids"], list)
                     and isinstance(b["reason"], str) and b["reason"].strip()):
                 out.append(f"{where}: breaks_on entries are {{arch, ids, reason}} "
                            f"with a ported arch (and optionally a link mode), got {b}")
@@ -161,7 +162,7 @@ def breaks(x: dict, arch: str, mode: str | None = None) -> list[str]:
     """The ids the fault must break on arch: breaks, and breaks_on's for it;
     given a link mode, only the breaks_on entries for every mode or that one
     (without, all of them)."""
-    extra = [i for b in x.get("breaks_on", []) if b["arch"] == arch
+    extra = [i for b in x.get("breaks_on", []) if b["arch"] in (arch, "all")
              and (mode is None or b.get("mode", mode) == mode) for i in b["ids"]]
     return list(x["breaks"]) + [i for i in extra if i not in x["breaks"]]
 
