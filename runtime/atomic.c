@@ -4,20 +4,42 @@
  * which is exactly what check() is there to catch. */
 #include "runtime.h"
 
+/* The sequentially consistent read-modify-writes: the compiler's, unless
+ * the arch gives its own (arch.h, ARCH_ATOMIC_RMW: where the compiler's
+ * mapping is not the one the arch's psABI and Go use). */
+#ifndef ARCH_ATOMIC_RMW
+#define RMW_CAS(p, old, new)                                                   \
+	__atomic_compare_exchange_n(p, &(old), new, false, __ATOMIC_SEQ_CST,   \
+	                            __ATOMIC_SEQ_CST)
+#define RMW_FETCH_ADD(p, v) __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST)
+#define RMW_ADD_FETCH(p, v) __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST)
+#define RMW_XCHG(p, v)      __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
+#define RMW_FETCH_OR(p, v)  __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST)
+#define RMW_FETCH_AND(p, v) __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST)
+#else
+#define RMW_WIDTH(op, p)                                                       \
+	_Generic((p), uint32_t * : arch_##op##32, uint64_t * : arch_##op##64)
+#define RMW_CAS(p, old, new) RMW_WIDTH(cas, p)(p, old, new)
+#define RMW_FETCH_ADD(p, v)  RMW_WIDTH(fetch_add, p)(p, v)
+#define RMW_ADD_FETCH(p, v)  (RMW_FETCH_ADD(p, v) + (v))
+#define RMW_XCHG(p, v)       RMW_WIDTH(xchg, p)(p, v)
+#define RMW_FETCH_OR(p, v)   arch_fetch_or32(p, v)
+#define RMW_FETCH_AND(p, v)  arch_fetch_and32(p, v)
+#endif
+
 bool cas32(uint32_t *p, uint32_t old, uint32_t new)
 {
-	return __atomic_compare_exchange_n(p, &old, new, false,
-	                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return RMW_CAS(p, old, new);
 }
 
 uint32_t xadd32(uint32_t *p, int32_t delta)
 {
-	return __atomic_add_fetch(p, (uint32_t)delta, __ATOMIC_SEQ_CST);
+	return RMW_ADD_FETCH(p, (uint32_t)delta);
 }
 
 uint32_t xchg32(uint32_t *p, uint32_t v)
 {
-	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+	return RMW_XCHG(p, v);
 }
 
 static unsigned byte_shift(uintptr_t addr)
@@ -30,7 +52,7 @@ void or8(uint8_t *p, uint8_t v)
 {
 	uint32_t *word = (uint32_t *)((uintptr_t)p & ~(uintptr_t)3);
 	uint32_t bits = (uint32_t)v << byte_shift((uintptr_t)p);
-	__atomic_fetch_or(word, bits, __ATOMIC_SEQ_CST);
+	RMW_FETCH_OR(word, bits);
 }
 
 void and8(uint8_t *p, uint8_t v)
@@ -38,7 +60,7 @@ void and8(uint8_t *p, uint8_t v)
 	uint32_t *word = (uint32_t *)((uintptr_t)p & ~(uintptr_t)3);
 	unsigned shift = byte_shift((uintptr_t)p);
 	uint32_t keep = ~((uint32_t)0xff << shift) | ((uint32_t)v << shift);
-	__atomic_fetch_and(word, keep, __ATOMIC_SEQ_CST);
+	RMW_FETCH_AND(word, keep);
 }
 
 /* Go's 32-bit ports refuse a 64-bit atomic on a word that is not 8-aligned
@@ -54,8 +76,7 @@ static void need_aligned64(const uint64_t *p)
 bool cas64(uint64_t *p, uint64_t old, uint64_t new)
 {
 	need_aligned64(p);
-	return __atomic_compare_exchange_n(p, &old, new, false,
-	                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return RMW_CAS(p, old, new);
 }
 
 uint64_t load64(uint64_t *p)
@@ -73,11 +94,11 @@ void store64(uint64_t *p, uint64_t v)
 uint64_t xadd64(uint64_t *p, int64_t delta)
 {
 	need_aligned64(p);
-	return __atomic_add_fetch(p, (uint64_t)delta, __ATOMIC_SEQ_CST);
+	return RMW_ADD_FETCH(p, (uint64_t)delta);
 }
 
 uint64_t xchg64(uint64_t *p, uint64_t v)
 {
 	need_aligned64(p);
-	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+	return RMW_XCHG(p, v);
 }

@@ -41,6 +41,7 @@
  * always part of the executable). */
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 struct g;
@@ -121,6 +122,65 @@ static inline _Noreturn void arch_trap(void)
 {
 	__asm__ volatile("unimp");
 	__builtin_unreachable();
+}
+
+/* Sequentially consistent read-modify-writes as the RISC-V psABI maps
+ * them (ISA manual table A.6: amo<op>.aqrl; lr.aqrl/sc.rl) and as Go's
+ * assembler encodes its own (aq and rl set on every AMO and LR/SC). GCC 12
+ * maps C11 seq_cst to "fence iorw,ow; amo<op>.aq" and "lr.aq ... sc.aq"
+ * instead, a mapping that is sequentially consistent only among code
+ * compiled the same way: under libc the runtime shares words with code
+ * built by newer compilers, which use table A.6 (runtime/atomic.c). */
+#define ARCH_ATOMIC_RMW 1
+
+#define ARCH_AMO(name, type, insn)                                             \
+	static inline type arch_##name(type *p, type v)                        \
+	{                                                                      \
+		type old;                                                      \
+		__asm__ volatile(insn " %0, %2, %1"                            \
+		                 : "=r"(old), "+A"(*p)                         \
+		                 : "r"(v)                                      \
+		                 : "memory");                                  \
+		return old;                                                    \
+	}
+ARCH_AMO(fetch_add32, uint32_t, "amoadd.w.aqrl")
+ARCH_AMO(fetch_add64, uint64_t, "amoadd.d.aqrl")
+ARCH_AMO(xchg32, uint32_t, "amoswap.w.aqrl")
+ARCH_AMO(xchg64, uint64_t, "amoswap.d.aqrl")
+ARCH_AMO(fetch_or32, uint32_t, "amoor.w.aqrl")
+ARCH_AMO(fetch_and32, uint32_t, "amoand.w.aqrl")
+#undef ARCH_AMO
+
+/* lr.w sign-extends the word it loads, so the expected value is compared
+ * sign-extended too. */
+static inline bool arch_cas32(uint32_t *p, uint32_t old, uint32_t new)
+{
+	long seen;
+	long failed;
+	__asm__ volatile("1: lr.w.aqrl %0, %2\n"
+	                 "   bne %0, %3, 2f\n"
+	                 "   sc.w.rl %1, %4, %2\n"
+	                 "   bnez %1, 1b\n"
+	                 "2:"
+	                 : "=&r"(seen), "=&r"(failed), "+A"(*p)
+	                 : "r"((long)(int32_t)old), "r"(new)
+	                 : "memory");
+	return seen == (long)(int32_t)old;
+}
+
+static inline bool arch_cas64(uint64_t *p, uint64_t old, uint64_t new)
+{
+	uint64_t seen;
+	long failed;
+	__asm__ volatile("1: lr.d.aqrl %0, %2\n"
+	                 "   bne %0, %3, 2f\n"
+	                 "   sc.d.rl %1, %4, %2\n"
+	                 "   bnez %1, 1b\n"
+	                 "2:"
+	                 : "=&r"(seen), "=&r"(failed), "+A"(*p)
+	                 : "r"(old), "r"(new)
+	                 : "memory");
+	return seen == old;
 }
 
 /* clone's tls argument for a new M in internal mode (runtime/thread.c):
