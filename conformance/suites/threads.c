@@ -2,7 +2,9 @@
  * (probes/threads.c; conformance/invariants-threads.toml). What an M says
  * about itself through the runtime (rt0_m_self) is held against what the
  * probe measured on that thread with its own system calls and SP. */
+#include <regex.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "suite.h"
@@ -250,4 +252,123 @@ SHARED_TEST(threads, atomics, atomics_or8_and8_neighbours_contended)
 	      "what its Or8/And8 left there, while the other Ms worked on "
 	      "the neighbouring bytes; %llu times it did not",
 	      (unsigned long long)bad);
+}
+
+/* The atomics' own instructions, from the target's disassembly of the
+ * probe: each read-modify-write carries the arch's sequentially consistent
+ * form (the host's per-arch table, conformance/lib/arches.c), which no
+ * contention test under qemu-user on an x86 host can tell apart from a
+ * weaker one. */
+static const char *const rmw_functions[] = {
+    "cas32", "cas64", "xadd32", "xadd64", "xchg32", "xchg64", "or8", "and8",
+};
+
+static bool ere_match(const char *ere, const char *line)
+{
+	regex_t re;
+	cr_assert(regcomp(&re, ere, REG_EXTENDED | REG_NOSUB) == 0,
+	          "bad pattern in the arch table: %s", ere);
+	bool m = regexec(&re, line, 0, NULL, 0) == 0;
+	regfree(&re);
+	return m;
+}
+
+/* One function's instruction lines (objdump -d), NULL-separated in buf. */
+static size_t function_lines(const char *dump, const char *name,
+                             const char **lines, size_t cap, char *buf,
+                             size_t bufcap)
+{
+	char head[64];
+	snprintf(head, sizeof head, "<%s>:\n", name);
+	const char *p = strstr(dump, head);
+	if (p == NULL)
+		return 0;
+	p += strlen(head);
+	size_t n = 0, used = 0;
+	while (*p != '\0' && *p != '\n' && n < cap) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (used + len + 1 > bufcap)
+			break;
+		memcpy(buf + used, p, len);
+		buf[used + len] = '\0';
+		lines[n++] = buf + used;
+		used += len + 1;
+		p += len + (end ? 1 : 0);
+	}
+	return n;
+}
+
+Test(atomics, atomics_seq_cst_code)
+{
+	const struct arch_expect *ax = want_arch_expect();
+	char probe[4096], cmd[8192];
+	probe_path("threads", probe, sizeof probe);
+	snprintf(cmd, sizeof cmd, "%s -d --no-show-raw-insn '%s' 2>&1",
+	         ax->objdump, probe);
+	FILE *f = popen(cmd, "r");
+	cr_assert(f != NULL, "could not run %s", ax->objdump);
+	size_t cap = 1 << 20, len = 0;
+	char *dump = malloc(cap);
+	cr_assert(dump != NULL);
+	size_t got;
+	while ((got = fread(dump + len, 1, cap - 1 - len, f)) > 0) {
+		len += got;
+		if (len + 1 == cap) {
+			char *bigger = realloc(dump, cap *= 2);
+			cr_assert(bigger != NULL);
+			dump = bigger;
+		}
+	}
+	dump[len] = '\0';
+	int status = pclose(f);
+	cr_assert(status == 0,
+	          "%s failed on %s (install binutils for the arch: the "
+	          "binutils-<triple> package ci/deps names):\n%.400s",
+	          ax->objdump, probe, dump);
+	static char buf[1 << 16];
+	const char *lines[2048];
+	for (size_t k = 0; k < sizeof rmw_functions / sizeof *rmw_functions;
+	     k++) {
+		const char *fn = rmw_functions[k];
+		size_t n =
+		    function_lines(dump, fn, lines, 2048, buf, sizeof buf);
+		cr_assert(n > 0, "no function %s in the disassembly of %s", fn,
+		          probe);
+		long first = -1, last = -1;
+		for (size_t i = 0; i < n; i++) {
+			if (ax->rmw_forbidden &&
+			    ere_match(ax->rmw_forbidden, lines[i]))
+				cr_assert_fail("%s: %s has a weaker form than "
+				               "%s's sequentially consistent "
+				               "one (/%s/ must not match): %s",
+				               ax->goarch, fn, ax->goarch,
+				               ax->rmw_forbidden, lines[i]);
+			if (ere_match(ax->rmw_insn, lines[i])) {
+				if (first < 0)
+					first = (long)i;
+				last = (long)i;
+			}
+		}
+		cr_assert(
+		    first >= 0,
+		    "%s: %s has no instruction of the arch's sequentially "
+		    "consistent read-modify-write (/%s/)",
+		    ax->goarch, fn, ax->rmw_insn);
+		bool before = ax->rmw_fence_before == NULL;
+		for (long i = 0; i < first && !before; i++)
+			before = ere_match(ax->rmw_fence_before, lines[i]);
+		bool after = ax->rmw_fence_after == NULL;
+		for (size_t i = (size_t)last + 1; i < n && !after; i++)
+			after = ere_match(ax->rmw_fence_after, lines[i]);
+		cr_assert(before && after,
+		          "%s: %s's read-modify-write needs /%s/ before it and "
+		          "/%s/ after it (the arch's seq_cst mapping); %s",
+		          ax->goarch, fn,
+		          ax->rmw_fence_before ? ax->rmw_fence_before : "",
+		          ax->rmw_fence_after ? ax->rmw_fence_after : "",
+		          before ? "the one after is missing"
+		                 : "the one before is missing");
+	}
+	free(dump);
 }

@@ -49,6 +49,15 @@ struct arch_expect {
 	 * suite makes it fail to drive the bad-TLS path); 0: none, the thread
 	 * pointer is a register user space writes itself. */
 	long tls_setup_syscall;
+	/* The arch's sequentially consistent read-modify-writes as a
+	 * disassembly shows them (the psABI's C11 mapping, and Go's own
+	 * runtime/internal/atomic): the objdump that reads the target (its
+	 * Debian package is binutils-<triple>), an ERE that one instruction
+	 * of each atomic must match, one that none may match (an unordered
+	 * or half-ordered form), and the fences that must come before and
+	 * after it (NULL: none). */
+	const char *objdump;
+	const char *rmw_insn, *rmw_forbidden, *rmw_fence_before, *rmw_fence_after;
 	/* false: the row is the best reading of the documents but has not
 	 * been run against a target yet (its port confirms it). */
 	bool confirmed;
