@@ -1,0 +1,79 @@
+/* bench/sched.c: the scheduler's single-P paths of rt0, timed in the
+ * program itself: goroutine create+exit, Gosched between two goroutines
+ * and an unbuffered channel round trip. bench/sched.go is the same program
+ * in Go; bench/sched runs both and prints ratios. Prints one "rt0 fact
+ * NAME_ns=N" line per benchmark (nanoseconds per operation). */
+#include "arch.h"
+#include "rt0.h"
+#include <asm/unistd.h>
+
+#define BATCH    100 /* goroutines alive at once in create+exit */
+#define BATCHES  1000
+#define SWITCHES 100000
+#define TRIPS    100000
+
+static int64_t now_ns(void)
+{
+	struct {
+		long sec, nsec; /* the kernel's timespec for this call */
+	} ts = {0, 0};
+	arch_syscall6(__NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)&ts, 0,
+	              0, 0, 0);
+	return (int64_t)ts.sec * 1000000000 + ts.nsec;
+}
+
+static int64_t exited;
+
+static void just_exit(void *arg)
+{
+	(void)arg;
+	exited++;
+}
+
+static void yield_n(void *arg)
+{
+	for (int64_t i = 0; i < (int64_t)(intptr_t)arg; i++)
+		rt0_gosched();
+	exited++;
+}
+
+struct pingpong {
+	struct rt0_chan *ping, *pong;
+};
+
+static void ponger(void *arg)
+{
+	struct pingpong *pp = arg;
+	for (int i = 0; i < TRIPS; i++)
+		rt0_chan_send(pp->pong, rt0_chan_recv(pp->ping) + 1);
+}
+
+void main_main(void)
+{
+	int64_t t0 = now_ns();
+	for (int b = 0; b < BATCHES; b++) {
+		exited = 0;
+		for (int i = 0; i < BATCH; i++)
+			rt0_go(just_exit, NULL);
+		while (exited < BATCH)
+			rt0_gosched();
+	}
+	rt0_fact_int("create_exit_ns", (now_ns() - t0) / (BATCH * BATCHES));
+
+	exited = 0;
+	t0 = now_ns();
+	rt0_go(yield_n, (void *)(intptr_t)(SWITCHES / 2));
+	rt0_go(yield_n, (void *)(intptr_t)(SWITCHES / 2));
+	while (exited < 2)
+		rt0_gosched();
+	rt0_fact_int("gosched_ns", (now_ns() - t0) / SWITCHES);
+
+	struct pingpong pp = {rt0_chan_make(0), rt0_chan_make(0)};
+	rt0_go(ponger, &pp);
+	t0 = now_ns();
+	for (uintptr_t i = 0; i < TRIPS; i++)
+		if (rt0_chan_recv((rt0_chan_send(pp.ping, i), pp.pong)) !=
+		    i + 1)
+			rt0_panic("bench: the round trip lost a value");
+	rt0_fact_int("chan_roundtrip_ns", (now_ns() - t0) / TRIPS);
+}
