@@ -76,6 +76,13 @@ void runtime_main(void *unused)
 	doinit_packages();
 	rt.main_defer_unlock = false;
 	unlock_os_thread_internal();
+#ifdef RT0_LIBRARY
+	if (rt.islibrary) {
+		/* Go: a c-archive's main.main is never run (proc.go:244-248) */
+		lib_inits_done();
+		return;
+	}
+#endif
 	TRACE("main.main");
 	main_main();
 	exit_process(0);

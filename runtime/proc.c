@@ -283,6 +283,10 @@ void newproc(rt0_fn fn, void *arg)
 /* No goroutine can run: Go's checkdead. System goroutines do not count. */
 static _Noreturn void checkdead(void)
 {
+#ifdef RT0_LIBRARY
+	if (rt.islibrary)
+		lib_park_forever();
+#endif
 	int32_t waiting = 0;
 	for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
 		if (gp->system || gp->status == G_DEAD)

@@ -123,6 +123,11 @@ void rt0_noteclear(struct rt0_note *n);
 void rt0_notewakeup(struct rt0_note *n);
 void rt0_notesleep(struct rt0_note *n);
 
+/* Library mode (a program built as a C archive, external linking only):
+ * a function the program exports to its C host calls rt0_lib_wait_init
+ * first, which returns once runtime.main has run every init. */
+void rt0_lib_wait_init(void);
+
 /* Test hooks (weak; a probe may define them, like Go's export_test.go).
  * rt0_hook_schedinit runs on g0 inside schedinit, before the environment is
  * loaded; rt0_hook_schedule runs on g0 in the scheduler between goroutines. */

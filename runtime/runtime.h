@@ -152,6 +152,7 @@ struct runtime_state {
 	bool main_defer_unlock;
 	int64_t init_time;
 	uint64_t init_sigmask; /* Go's initSigmask: every new M starts with it */
+	bool islibrary; /* started by _rt0_<arch>_linux_lib (lib.c) */
 };
 
 struct sched {
@@ -183,6 +184,14 @@ void gosave(struct gobuf *buf);
 void mcall(void (*fn)(struct g *));
 void goexit(void);
 void mstart(void) __attribute__((noreturn));
+
+/* The assembly entry every start-up goes through (arch/<arch>/asm.S). */
+_Noreturn void runtime_rt0_go(int32_t argc, char **argv, uintptr_t entrysp);
+
+/* Library mode (lib.c; under libc only). */
+void rt0_lib_start(int argc, char **argv);
+void lib_inits_done(void);
+_Noreturn void lib_park_forever(void);
 
 /* Start-up, called from rt0_go in this order. */
 void rt0_go_started(uintptr_t entrysp);

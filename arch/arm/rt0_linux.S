@@ -78,7 +78,7 @@ _rt0_arm:
 	TRAP_STUB __aeabi_unwind_cpp_pr2
 	TRAP_STUB __aeabi_idiv0
 	TRAP_STUB __aeabi_ldiv0
-#else
+#elif !defined(RT0_LIBRARY)
 	.globl	main
 	.type	main, %function
 	.balign	4
@@ -96,6 +96,28 @@ main:
 	.cfi_endproc
 	.fnend
 	.size	main, . - main
+#else
+/* Library mode (Go's c-archive): the C library's start-up calls every
+ * .init_array entry as f(argc, argv, envp) before main, and this one is
+ * ours. rt0_lib_start (runtime/lib.c) is C, so the caller's callee-saved
+ * registers are kept as the ABI asks; it starts rt0_go on a thread of its
+ * own and returns at once. */
+	.globl	_rt0_arm_linux_lib
+	.type	_rt0_arm_linux_lib, %function
+	.balign	4
+_rt0_arm_linux_lib:
+	.fnstart
+	.cfi_startproc
+	b	rt0_lib_start
+	.cfi_endproc
+	.fnend
+	.size	_rt0_arm_linux_lib, . - _rt0_arm_linux_lib
+
+	.section .init_array, "aw"
+	.balign	4
+	.globl	rt0_lib_init_entry	/* runtime/lib.c refers to it: linked in */
+rt0_lib_init_entry:
+	.word	_rt0_arm_linux_lib
 #endif
 
 	.section .note.GNU-stack, "", %progbits

@@ -36,7 +36,7 @@ _rt0_arm64:
 	udf	#0			// runtime_rt0_go never returns
 	.cfi_endproc
 	.size	_rt0_arm64, . - _rt0_arm64
-#else
+#elif !defined(RT0_LIBRARY)
 	.globl	main
 	.type	main, %function
 main:
@@ -51,6 +51,25 @@ main:
 	udf	#0
 	.cfi_endproc
 	.size	main, . - main
+#else
+/* Library mode (Go's c-archive): the C library's start-up calls every
+ * .init_array entry as f(argc, argv, envp) before main, and this one is
+ * ours. rt0_lib_start (runtime/lib.c) is C, so the caller's callee-saved
+ * registers are kept as the ABI asks; it starts rt0_go on a thread of its
+ * own and returns at once. */
+	.globl	_rt0_arm64_linux_lib
+	.type	_rt0_arm64_linux_lib, %function
+_rt0_arm64_linux_lib:
+	.cfi_startproc
+	b	rt0_lib_start
+	.cfi_endproc
+	.size	_rt0_arm64_linux_lib, . - _rt0_arm64_linux_lib
+
+	.section .init_array, "aw"
+	.balign	8
+	.globl	rt0_lib_init_entry	/* runtime/lib.c refers to it: linked in */
+rt0_lib_init_entry:
+	.quad	_rt0_arm64_linux_lib
 #endif
 
 	.section .note.GNU-stack, "", %progbits

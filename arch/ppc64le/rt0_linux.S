@@ -57,7 +57,7 @@ _rt0_ppc64le:
 	trap				/* runtime_rt0_go never returns */
 	.cfi_endproc
 	.size	_rt0_ppc64le, . - _rt0_ppc64le
-#else
+#elif !defined(RT0_LIBRARY)
 	.globl	main
 	.type	main, @function
 	.balign	16
@@ -77,6 +77,29 @@ main:
 	trap
 	.cfi_endproc
 	.size	main, . - main
+#else
+/* Library mode (Go's c-archive): the C library's start-up calls every
+ * .init_array entry as f(argc, argv, envp) before main, and this one is
+ * ours. rt0_lib_start (runtime/lib.c) is C, so the caller's callee-saved
+ * registers are kept as the ABI asks; it starts rt0_go on a thread of its
+ * own and returns at once. */
+	.globl	_rt0_ppc64le_linux_lib
+	.type	_rt0_ppc64le_linux_lib, @function
+	.balign	16
+_rt0_ppc64le_linux_lib:
+	.cfi_startproc
+0:	addis	%r2, %r12, (.TOC.-0b)@ha	/* called through a pointer: r12 is here */
+	addi	%r2, %r2, (.TOC.-0b)@l
+	.localentry _rt0_ppc64le_linux_lib, . - _rt0_ppc64le_linux_lib
+	b	rt0_lib_start
+	.cfi_endproc
+	.size	_rt0_ppc64le_linux_lib, . - _rt0_ppc64le_linux_lib
+
+	.section .init_array, "aw"
+	.balign	8
+	.globl	rt0_lib_init_entry	/* runtime/lib.c refers to it: linked in */
+rt0_lib_init_entry:
+	.quad	_rt0_ppc64le_linux_lib
 #endif
 
 	.section .note.GNU-stack, "", @progbits
