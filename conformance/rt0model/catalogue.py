@@ -66,6 +66,7 @@ GROUPS = [
     ("walk", "Stack walks"),
     ("threads", "Ms beyond m0"),
     ("atomics", "Atomics under contention"),
+    ("lib", "Library mode (C archive)"),
 ]
 GROUP_NAMES = [g for g, _ in GROUPS]
 GOARCHES = ["amd64", "arm64", "riscv64", "386", "arm", "ppc64le", "s390x"]
