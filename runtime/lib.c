@@ -10,7 +10,6 @@
  * rt0_lib_wait_init, until runtime.main is past the inits (Go's cgocallback
  * waits on main_init_done). */
 #include "runtime.h"
-#include <asm/unistd.h>
 #include <linux/futex.h>
 #include <pthread.h>
 
@@ -21,11 +20,6 @@ extern void (*const rt0_lib_init_entry)(void);
 static int32_t lib_argc;
 static char **lib_argv;
 static uint32_t inits_done; /* 0, then 1 for good: a futex word */
-
-static void futex(uint32_t *word, int op, uint32_t val)
-{
-	arch_syscall6(__NR_futex, (long)word, op, (long)val, 0, 0, 0);
-}
 
 static void *lib_thread(void *unused)
 {
@@ -48,7 +42,7 @@ void rt0_lib_start(int argc, char **argv)
 void lib_inits_done(void)
 {
 	__atomic_store_n(&inits_done, 1, __ATOMIC_SEQ_CST);
-	futex(&inits_done, FUTEX_WAKE_PRIVATE, 0x7fffffff);
+	sys_futex(&inits_done, FUTEX_WAKE_PRIVATE, 0x7fffffff);
 }
 
 void rt0_lib_wait_init(void)
@@ -56,7 +50,7 @@ void rt0_lib_wait_init(void)
 	if (rt0_lib_init_entry == NULL)
 		fatal_nog("runtime: library mode without its constructor");
 	while (__atomic_load_n(&inits_done, __ATOMIC_SEQ_CST) == 0)
-		futex(&inits_done, FUTEX_WAIT_PRIVATE, 0);
+		sys_futex(&inits_done, FUTEX_WAIT_PRIVATE, 0);
 }
 
 /* Go's checkdead returns at once in library mode (proc.go:5023): the M
@@ -65,5 +59,5 @@ _Noreturn void lib_park_forever(void)
 {
 	static uint32_t never;
 	for (;;)
-		futex(&never, FUTEX_WAIT_PRIVATE, 0);
+		sys_futex(&never, FUTEX_WAIT_PRIVATE, 0);
 }

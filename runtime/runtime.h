@@ -151,8 +151,8 @@ struct runtime_state {
 	 * unlockOSThread would run if a panic unwound it (rt0_panic). */
 	bool main_defer_unlock;
 	int64_t init_time;
-	uint64_t init_sigmask; /* Go's initSigmask: every new M starts with it */
-	bool islibrary; /* started by _rt0_<arch>_linux_lib (lib.c) */
+	uint64_t init_sigmask; /* Go's initSigmask: each new M's mask */
+	bool islibrary;        /* started by _rt0_<arch>_linux_lib (lib.c) */
 };
 
 struct sched {
@@ -163,8 +163,8 @@ struct sched {
 	int32_t npidle;
 	struct p *p0;
 	struct g *maing;
-	int64_t mnext;   /* the next M's id */
-	struct m *allm;  /* Ms made by newm */
+	int64_t mnext;  /* the next M's id */
+	struct m *allm; /* Ms made by newm */
 };
 
 enum cpu_feature {
@@ -300,6 +300,9 @@ long sys_mprotect(void *addr, size_t n, int prot);
 long sys_sched_getaffinity(size_t n, void *mask);
 long sys_clock_gettime(int clk, void *ts);
 _Noreturn void sys_exit_group(int code);
+long sys_gettid(void);
+long sys_sigprocmask(int how, const uint64_t *set, uint64_t *old);
+long sys_futex(uint32_t *word, int op, uint32_t val);
 long sys_raise(int sig);
 
 /* Small freestanding string helpers. */

@@ -64,6 +64,23 @@ long sys_clock_gettime(int clk, void *ts)
 #endif
 }
 
+long sys_gettid(void)
+{
+	return SYSCALL(__NR_gettid, 0, 0, 0, 0, 0, 0);
+}
+
+/* The kernel's sigset is 64 bits on every arch rt0 supports. */
+long sys_sigprocmask(int how, const uint64_t *set, uint64_t *old)
+{
+	return SYSCALL(__NR_rt_sigprocmask, how, set, old, 8, 0, 0);
+}
+
+/* FUTEX_WAIT_PRIVATE or FUTEX_WAKE_PRIVATE on a 32-bit word, no timeout. */
+long sys_futex(uint32_t *word, int op, uint32_t val)
+{
+	return SYSCALL(__NR_futex, word, op, val, 0, 0, 0);
+}
+
 long sys_raise(int sig)
 {
 	long pid = SYSCALL(__NR_getpid, 0, 0, 0, 0, 0, 0);

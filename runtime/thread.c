@@ -10,7 +10,6 @@
  * thread pointer aimed at the M's own TLS block; under libc a pthread,
  * whose own stack is the M's g0, as under cgo. */
 #include "runtime.h"
-#include <asm/unistd.h>
 #include <linux/futex.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -18,9 +17,6 @@
 #ifdef RT0_LINK_EXTERNAL
 #include <pthread.h>
 #endif
-
-#define SYSCALL(nr, a, b, c, d)                                                \
-	arch_syscall6(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 
 /* Go 1.22+'s g0 for a thread it makes itself (go1.23 proc.go:2221,
  * malg(16384 * sys.StackGuardMultiplier); go1.19 took 8 KiB, proc.go:1768). */
@@ -34,16 +30,16 @@
 	 CLONE_THREAD)
 #define NEWM_CLONE_FLAGS (GO_CLONE_FLAGS | CLONE_SETTLS)
 
-static long sigprocmask_all(uint64_t *old)
+static void sigprocmask_all(uint64_t *old)
 {
 	uint64_t all = ~(uint64_t)0;
-	return SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &all, old, 8);
+	sys_sigprocmask(SIG_SETMASK, &all, old);
 }
 
 /* Go's sigsave in schedinit (proc.go:703): the mask every later M gets. */
 void sigsave_initial(void)
 {
-	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, NULL, &rt.init_sigmask, 8);
+	sys_sigprocmask(SIG_SETMASK, NULL, &rt.init_sigmask);
 }
 
 /* Go's mReserveID: m0 takes 0, every later M the next id. */
@@ -56,8 +52,8 @@ int64_t mreserveid(void)
  * mask back (newosproc left every signal blocked). */
 static void minit(struct m *mp)
 {
-	mp->procid = (int32_t)SYSCALL(__NR_gettid, 0, 0, 0, 0);
-	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &mp->sigmask, NULL, 8);
+	mp->procid = (int32_t)sys_gettid();
+	sys_sigprocmask(SIG_SETMASK, &mp->sigmask, NULL);
 }
 
 /* A new M's first C code, on its g0 (mstart, asm.S, got here through
@@ -94,7 +90,7 @@ static void newosproc(struct m *mp)
 	uint64_t old;
 	sigprocmask_all(&old);
 	int err = pthread_create(&tid, &attr, thread_entry, mp);
-	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+	sys_sigprocmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	if (err != 0)
 		fatal("runtime: failed to create new OS thread");
@@ -113,7 +109,7 @@ static void newosproc(struct m *mp)
 	uint64_t old;
 	sigprocmask_all(&old);
 	long r = arch_clone(NEWM_CLONE_FLAGS, stk, tls);
-	SYSCALL(__NR_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+	sys_sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0)
 		fatal("runtime: failed to create new OS thread");
 }
@@ -158,7 +154,7 @@ void rt0_m_self(struct rt0_m_info *out)
 	out->is_g0 = gp == mp->g0;
 	out->g0_lo = mp->g0->stack.lo;
 	out->g0_hi = mp->g0->stack.hi;
-	out->procid = mp == &m0 ? 0 : mp->procid;
+	out->procid = mp->procid; /* m0 never ran minit: 0 */
 }
 
 /* Notes: one waiter, one waker, like Go's (lock_futex.go). key 0 is
@@ -172,11 +168,11 @@ void rt0_notewakeup(struct rt0_note *n)
 {
 	if (__atomic_exchange_n(&n->key, 1, __ATOMIC_SEQ_CST) != 0)
 		fatal("notewakeup - double wakeup");
-	SYSCALL(__NR_futex, &n->key, FUTEX_WAKE_PRIVATE, 1, NULL);
+	sys_futex(&n->key, FUTEX_WAKE_PRIVATE, 1);
 }
 
 void rt0_notesleep(struct rt0_note *n)
 {
 	while (__atomic_load_n(&n->key, __ATOMIC_SEQ_CST) == 0)
-		SYSCALL(__NR_futex, &n->key, FUTEX_WAIT_PRIVATE, 0, NULL);
+		sys_futex(&n->key, FUTEX_WAIT_PRIVATE, 0);
 }
