@@ -39,11 +39,14 @@ void obs_synth_init(struct obs_synth *y, const struct obs_impl *impl,
 		y->ret_regs[0] = g->ret_regs[0];
 		y->ret_regs[1] = g->ret_regs[1];
 	}
+	/* g.sched.pc is read at every stop (read_resume_pc), newg's at
+	 * newg_at's. */
+	bool have_pc = obs_dwarf_member(probe, impl->g_type, "sched.pc",
+	                                &y->sched_pc, err, sizeof err);
 	if (!impl->newg_at || !g->newg_reg)
 		return;
-	if (obs_dwarf_member(probe, impl->g_type, "sched.sp", &y->sched_sp, err,
-	                     sizeof err) &&
-	    obs_dwarf_member(probe, impl->g_type, "sched.pc", &y->sched_pc, err,
+	if (have_pc &&
+	    obs_dwarf_member(probe, impl->g_type, "sched.sp", &y->sched_sp, err,
 	                     sizeof err) &&
 	    obs_dwarf_member(probe, impl->g_type, "sched.lr", &y->sched_lr, err,
 	                     sizeof err))
@@ -121,6 +124,18 @@ static void read_newg(struct obs_synth *y, const struct obs_view *v,
 	r->have_newg = true;
 }
 
+/* At a function's entry: the stopped goroutine's g.sched.pc, where it
+ * last left off, to tell a morestack restart from a new call
+ * (restarted_by_morestack). */
+static void read_resume_pc(struct obs_synth *y, const struct obs_view *v,
+                           struct obs_synth_stop *r)
+{
+	const struct obs_stop *st = obs_view_stop(v);
+	r->have_schedpc = st->gread == OBS_GREAD_OK && st->g != 0 &&
+	                  !st->inlined &&
+	                  read_field(v, st->g, &y->sched_pc, &r->schedpc);
+}
+
 void obs_synth_hook(void *arg, const struct obs_view *v)
 {
 	/* First, so the time is as close to the stop as it can be. */
@@ -160,6 +175,7 @@ void obs_synth_hook(void *arg, const struct obs_view *v)
 	}
 	if (y->newg_reg && is(sym, y->impl->newg_at))
 		read_newg(y, v, r);
+	read_resume_pc(y, v, r);
 	uint64_t a, goid;
 	const char *field = arg0_field_of(y->impl, sym);
 	size_t size = strncmp(field ? field : "", "g:", 2) == 0
@@ -460,6 +476,50 @@ static bool never_returned(const struct obs_spec *spec,
 	return again;
 }
 
+/* Whether addr (a run-time address) lies in function fn. */
+static bool in_function(const char *probe, const struct obs_result *res,
+                        uint64_t addr, const char *fn)
+{
+	struct elf_info elf;
+	memset(&elf, 0, sizeof elf);
+	uint64_t at = 0, size = 0;
+	bool ok =
+	    elf_open(probe, &elf) && obs_symbol_sized(&elf, fn, &at, &size);
+	elf_close(&elf);
+	at += res->load_bias;
+	return ok && addr >= at && addr < at + size;
+}
+
+/* Entry i is one call with a later entry of the same function by the same
+ * goroutine (same g, goid and return address, nothing of that goroutine
+ * stopped at in between) whose g.sched.pc lies in the function itself:
+ * only morestack leaves a goroutine's saved PC in the function that called
+ * it (go1.19 asm_amd64.s morestack: f's PC into g.sched), and once newstack
+ * has grown the stack or let the preempted goroutine go, gogo resumes there
+ * and the prologue jumps back to the function's entry (go1.19 stack.go
+ * newstack). The call's event is its last entry's, as for newproc. */
+static bool restarted_by_morestack(const struct obs_synth *y,
+                                   const struct obs_spec *spec,
+                                   const struct obs_result *res, size_t i)
+{
+	const struct obs_stop *e = &res->stops[i];
+	if (e->at_return || !e->have_goid || !e->have_ret)
+		return false;
+	for (size_t j = i + 1; j < res->nstops; j++) {
+		const struct obs_stop *st = &res->stops[j];
+		if (!st->have_goid || st->goid != e->goid || st->g != e->g)
+			continue;
+		const struct obs_synth_stop *r =
+		    st->seq < y->cap ? &y->at[st->seq] : NULL;
+		return !st->at_return && st->symbol == e->symbol &&
+		       st->have_ret && st->ret == e->ret && r &&
+		       r->have_schedpc &&
+		       in_function(spec->probe, res, r->schedpc,
+		                   symbol_of(spec, st));
+	}
+	return false;
+}
+
 char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
                       const struct obs_result *res, const char *entry_symbol,
                       size_t *len)
@@ -501,6 +561,8 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 			made = made_by(y, spec, res, i, &restarted);
 		if (return_phase_of(y->impl, sym))
 			restarted = never_returned(spec, res, i);
+		if (phase && !restarted)
+			restarted = restarted_by_morestack(y, spec, res, i);
 		if (phase && !restarted)
 			event(&o, y, st, phase, seq++, false, made,
 			      arg0_field_of(y->impl, sym));

@@ -220,3 +220,72 @@ Test(observer_go, inlined_step_stops_in_its_caller)
 	          r.text);
 	done(&r);
 }
+
+/* The trace of r's stops again, with a copy of the stop of phase's first
+ * event entered right after it, its goid changed by goid_delta and the
+ * goroutine's g.sched.pc there resume_pc (0: inside the function itself,
+ * where morestack leaves it). How many events of phase that trace has. */
+static size_t events_with_reentry(struct run *r, const char *phase,
+                                  int64_t goid_delta, uint64_t resume_pc)
+{
+	const struct obs_stop *first = stop_of(r, phase, 0);
+	cr_assert_not_null(first, "no stop for %s", phase);
+	size_t at = (size_t)(first - r->res.stops) + 1, n = r->res.nstops;
+	struct obs_stop again = *first;
+	again.seq = (uint32_t)n;
+	again.goid += goid_delta;
+	struct obs_stop *stops = malloc((n + 1) * sizeof *stops);
+	struct obs_synth_stop *at_seq =
+	    calloc(n + 1 > r->y.cap ? n + 1 : r->y.cap, sizeof *at_seq);
+	cr_assert(stops && at_seq);
+	memcpy(stops, r->res.stops, at * sizeof *stops);
+	stops[at] = again;
+	memcpy(stops + at + 1, r->res.stops + at, (n - at) * sizeof *stops);
+	memcpy(at_seq, r->y.at, r->y.cap * sizeof *at_seq);
+	at_seq[n] = r->y.at[first->seq];
+	at_seq[n].have_schedpc = true;
+	at_seq[n].schedpc = resume_pc ? resume_pc : first->pc + 1;
+
+	struct obs_result res = r->res;
+	res.stops = stops;
+	res.nstops = n + 1;
+	struct obs_synth y = r->y;
+	y.at = at_seq;
+	y.cap = n + 1 > r->y.cap ? n + 1 : r->y.cap;
+	size_t len;
+	char *text = obs_synth_trace(&y, &r->spec, &res, NULL, &len);
+	free(stops);
+	free(at_seq);
+	cr_assert_not_null(text);
+	struct trace t;
+	cr_assert(trace_parse(text, len, &t), "%s\n%s", t.error, text);
+	size_t events = trace_count_events(&t, phase);
+	trace_free(&t);
+	free(text);
+	return events;
+}
+
+/* A goroutine whose prologue found it preempted or short of stack calls
+ * morestack, which leaves g.sched.pc in the function, and once newstack is
+ * done the function starts again from its entry (go1.19 stack.go
+ * newstack): one call, one event, however often its entry is hit (a CI run
+ * on a loaded machine saw bgscavenge's 3 to 7 times). The same entry is
+ * another call when the goroutine last left off elsewhere, or when it is
+ * another goroutine. */
+Test(observer_go, morestack_restart_is_one_call)
+{
+	struct run r;
+	observe_hello(&r);
+	const char *fn = "runtime.bgscavenge";
+	cr_assert_eq(trace_count_events(&r.t, fn), 1, "%s", r.text);
+	cr_assert_eq(events_with_reentry(&r, fn, 0, 0), 1,
+	             "a restart after morestack counted as another call");
+	const struct obs_stop *main_ = stop_of(&r, "main.main", 0);
+	cr_assert_not_null(main_);
+	cr_assert_eq(events_with_reentry(&r, fn, 0, main_->pc), 2,
+	             "a goroutine that last left off outside the function "
+	             "was taken for a restart");
+	cr_assert_eq(events_with_reentry(&r, fn, 1000, 0), 2,
+	             "another goroutine's entry was taken for a restart");
+	done(&r);
+}

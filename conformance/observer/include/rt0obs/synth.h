@@ -26,6 +26,10 @@ struct obs_synth_stop {
 	bool have_newg;
 	int64_t newg;
 	uint64_t newlo, newhi, newsp, newpc, newlr, newguard, word_at_sp;
+	/* At an entry: the stopped goroutine's g.sched.pc (where it last
+	 * left off). */
+	bool have_schedpc;
+	uint64_t schedpc;
 	/* Where a call returned: the two words of its result (ret_regs). */
 	bool have_result;
 	uint64_t result[2];
