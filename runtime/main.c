@@ -62,8 +62,7 @@ void runtime_main(void *unused)
 	TRACE("runtime.main");
 	rt.main_started = true;
 	sched.maing = gp;
-	/* Go starts sysmon here, on an M of its own. With one M and no
-	 * preemption there is nothing for it to watch, so there is none. */
+	sysmon_start(); /* on an M of its own, before anything else */
 	lock_os_thread_internal();
 	rt.main_defer_unlock = true; /* Go: defer unlockOSThread (rt0_panic) */
 	if (gp->m != &m0)

@@ -114,8 +114,12 @@ struct rt0_m_info {
 	bool is_g0;             /* getg() is this M's g0 */
 	uintptr_t g0_lo, g0_hi; /* g0's stack */
 	int32_t procid;         /* the thread id minit recorded (0 on m0) */
+	bool has_p;             /* the M holds a P */
 };
 void rt0_m_self(struct rt0_m_info *out);
+/* sysmon's M, which runtime.main starts (is_g0 false): false when there is
+ * none yet. */
+bool rt0_sysmon_m(struct rt0_m_info *out);
 struct rt0_note {
 	uint32_t key;
 };

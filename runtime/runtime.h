@@ -165,6 +165,7 @@ struct sched {
 	struct g *maing;
 	int64_t mnext;  /* the next M's id */
 	struct m *allm; /* Ms made by newm */
+	int32_t nmsys;  /* system Ms (sysmon's), not counted for deadlock */
 };
 
 enum cpu_feature {
@@ -225,6 +226,8 @@ void forcegc_start(void);
 /* Ms (thread.c). */
 int64_t mreserveid(void);
 struct m *newm(void (*fn)(void *), void *arg);
+void m_info(const struct m *mp, const struct g *gp, struct rt0_m_info *out);
+void sysmon_start(void);
 _Noreturn void mstart_newm(void);
 void sigsave_initial(void);
 
@@ -301,6 +304,7 @@ long sys_sched_getaffinity(size_t n, void *mask);
 long sys_clock_gettime(int clk, void *ts);
 _Noreturn void sys_exit_group(int code);
 long sys_gettid(void);
+long sys_nanosleep(const void *ts);
 long sys_sigprocmask(int how, const uint64_t *set, uint64_t *old);
 long sys_futex(uint32_t *word, int op, uint32_t val);
 long sys_raise(int sig);

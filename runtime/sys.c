@@ -81,6 +81,12 @@ long sys_futex(uint32_t *word, int op, uint32_t val)
 	return SYSCALL(__NR_futex, word, op, val, 0, 0, 0);
 }
 
+/* nanosleep(ts, NULL): ts is the arch's struct timespec of two longs. */
+long sys_nanosleep(const void *ts)
+{
+	return SYSCALL(__NR_nanosleep, ts, 0, 0, 0, 0, 0);
+}
+
 long sys_raise(int sig)
 {
 	long pid = SYSCALL(__NR_getpid, 0, 0, 0, 0, 0, 0);

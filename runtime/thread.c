@@ -146,15 +146,20 @@ int64_t rt0_newm(void (*fn)(void *), void *arg)
 	return newm(fn, arg)->id;
 }
 
-void rt0_m_self(struct rt0_m_info *out)
+void m_info(const struct m *mp, const struct g *gp, struct rt0_m_info *out)
 {
-	struct g *gp = getg();
-	struct m *mp = gp->m;
 	out->id = mp->id;
 	out->is_g0 = gp == mp->g0;
 	out->g0_lo = mp->g0->stack.lo;
 	out->g0_hi = mp->g0->stack.hi;
 	out->procid = mp->procid; /* m0 never ran minit: 0 */
+	out->has_p = mp->p != NULL;
+}
+
+void rt0_m_self(struct rt0_m_info *out)
+{
+	struct g *gp = getg();
+	m_info(gp->m, gp, out);
 }
 
 /* Notes: one waiter, one waker, like Go's (lock_futex.go). key 0 is
