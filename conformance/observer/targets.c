@@ -28,6 +28,14 @@ static const char *const rt0_phases[] = {NULL,
                                          "main.main",
                                          NULL};
 
+/* Every M starts in mstart, sysmon's too (runtime.main starts it): only
+ * m0's, the first, is the start-up step; past it the breakpoint is gone,
+ * so no other thread stops. */
+static const unsigned rt0_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
+_Static_assert(sizeof rt0_max_hits / sizeof(unsigned) + 1 ==
+                   sizeof rt0_symbols / sizeof(char *),
+               "rt0: one hit limit per symbol");
+
 /* rt0 keeps g behind the thread pointer on every arch (arch/<arch>/arch.h):
  * internal mode in the slot rt0_go points it at (amd64: FS = &m0.tls[1],
  * g at -8; 386: GS's base = &m0.tls[1], g at -4; arm64, riscv64, arm,
@@ -248,8 +256,8 @@ static const struct obs_impl_g go_g[] = {
 #define GO_SYSMON_IN "runtime.main"
 
 static const struct obs_impl impls[] = {
-    {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL, NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL, rt0_g, NULL, NULL},
+    {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL,
+     rt0_max_hits, NULL, NULL, NULL, NULL, NULL, NULL, rt0_g, NULL, NULL},
     {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
      go119_symbols, go119_phases, go119_absent, go119_max_hits, go_callers,
      go_arg0_field, go_level, "runtime.check", "runtime.doInit",

@@ -266,6 +266,16 @@ void observe_shared(struct observed *o, const char *name,
 	                            sizeof err),
 	          "%s", err);
 	o->spec.symbols = o->symbols;
+	/* Every M starts in mstart, sysmon's too, which runtime.main starts:
+	 * only m0's, the first, is a start-up step. Past it the breakpoint is
+	 * gone, so no other thread stops (under qemu's gdbstub two stopped
+	 * threads break the session: observer/README.md). */
+	for (size_t i = 0; o->symbols[i]; i++)
+		o->max_hits[i] = strcmp(o->symbols[i], "mstart") == 0 ||
+		                         strcmp(o->symbols[i], "mstart0") == 0
+		                     ? 1
+		                     : 0;
+	o->spec.max_hits_of = o->max_hits;
 
 	char path[4096], key[64];
 	snprintf(key, sizeof key, "observed:%u:%u", max_hits, flags);

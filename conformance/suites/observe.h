@@ -54,6 +54,7 @@ struct observed {
 	const struct step *steps;
 	size_t nsteps;
 	const char *symbols[128]; /* spec.symbols: the steps' symbols */
+	unsigned max_hits[128];   /* spec.max_hits_of, parallel to symbols */
 	char path[4096];
 	/* Run-time addresses (ELF values + the load bias the observer
 	 * measured): rt0's g0 and m0, and goexit. */
