@@ -393,3 +393,69 @@ static void catalogue_gate(void)
 
 #define GATED_SUITE(group) TestSuite(group, .init = catalogue_gate);
 CATALOGUE_GROUPS(GATED_SUITE)
+
+static bool find_in_path(const char *prog, char *buf, size_t cap)
+{
+	const char *path = getenv("PATH");
+	const char *p = path && *path ? path : "/usr/bin:/bin";
+	while (*p) {
+		size_t n = strcspn(p, ":");
+		int w = snprintf(buf, cap, "%.*s/%s", (int)n, p, prog);
+		if (w > 0 && (size_t)w < cap && access(buf, X_OK) == 0)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+void strace_probe(struct run *r, const char *probe, const char *filter,
+                  const char *const *probe_args, const char *const *env,
+                  char *out, size_t cap)
+{
+	char strace[4096], path[4096];
+	cr_assert(find_in_path("strace", strace, sizeof strace),
+	          "install strace (apt-get install strace)");
+	cr_assert(snprintf(out, cap, "/tmp/rt0-strace-XXXXXX") < (int)cap);
+	int fd = mkstemp(out);
+	cr_assert(fd >= 0, "mkstemp: %m");
+	close(fd);
+	probe_path(probe, path, sizeof path);
+	const char *args[32] = {"-f", "-o", out};
+	size_t n = 3;
+	if (filter) {
+		args[n++] = "-e";
+		args[n++] = filter;
+	}
+	/* A foreign probe: strace follows qemu-user, whose threads are the
+	 * guest's (same ids), and whose system calls carry the guest's own
+	 * arguments where it passes a call on. */
+	char *qemu = probe_emulator() ? strdup(probe_emulator()) : NULL;
+	const char *sysroot = getenv("RT0_SYSROOT");
+	if (qemu) {
+		args[n++] = qemu;
+		if (sysroot && *sysroot) {
+			args[n++] = "-L";
+			args[n++] = sysroot;
+		}
+	}
+	args[n++] = path;
+	for (size_t i = 0; probe_args && probe_args[i] && n < 31; i++)
+		args[n++] = probe_args[i];
+	args[n] = NULL;
+	/* Run strace itself through the runner: RT0_PROBE_DIR names its
+	 * directory for this one run. */
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", strace);
+	*strrchr(dir, '/') = '\0';
+	char *saved = strdup(probe_dir());
+	setenv("RT0_PROBE_DIR", dir, 1);
+	if (qemu)
+		unsetenv("RT0_QEMU"); /* strace itself is the host's */
+	run_probe(r, "strace", args, env);
+	setenv("RT0_PROBE_DIR", saved, 1);
+	if (qemu)
+		setenv("RT0_QEMU", qemu, 1);
+	free(saved);
+	free(qemu);
+	CHECK_EXIT(r, 0);
+}

@@ -84,6 +84,15 @@ bool shared_finish(FILE *f, bool ok, const char *tmp, const char *path);
 	Test(group, test, .init = shared_run_##shared,                         \
 	     .fini = shared_free_##shared, ##__VA_ARGS__)
 
+/* Runs probe under strace -f (-e filter, when not NULL), natively or a
+ * foreign one under qemu-user under strace, with probe_args and env into
+ * *r (the probe's output and trace), and leaves
+ * strace's output in a new file whose path goes to out; the test fails
+ * unless the probe exits 0. The caller frees r and removes the file. */
+void strace_probe(struct run *r, const char *probe, const char *filter,
+                  const char *const *probe_args, const char *const *env,
+                  char *out, size_t cap);
+
 /* RT0_ARCH, RT0_LINK (the test fails when unset). */
 const char *want_arch(void);
 const char *want_link(void);
