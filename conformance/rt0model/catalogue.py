@@ -65,6 +65,7 @@ GROUPS = [
     ("arch", "Per-arch constants"),
     ("walk", "Stack walks"),
     ("threads", "Ms beyond m0"),
+    ("sysmon", "sysmon, the system monitor"),
     ("atomics", "Atomics under contention"),
     ("lib", "Library mode (C archive)"),
 ]
