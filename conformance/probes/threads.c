@@ -202,6 +202,9 @@ void main_main(void)
 	rt0_m_self(&after);
 
 	rt0_fact_int("m0.id", self.id);
+	struct rt0_m_info sysmon;
+	if (rt0_sysmon_m(&sysmon))
+		rt0_fact_int("sysmon.id", sysmon.id);
 	rt0_fact_int("m0.is_g0", self.is_g0);
 	rt0_fact_int("m0.after.id", after.id);
 	rt0_fact_int("m0.after.is_g0", after.is_g0);

@@ -38,6 +38,15 @@ SHARED_TEST(threads, threads, threads_newm_id_from_m0_counter)
 	      "expected the first M made by the program to take an id after "
 	      "m0's 0 (and any the runtime made), got %lld",
 	      (long long)first);
+	/* The runtime's own M (sysmon's) came from the same counter before
+	 * the program's: its id is below theirs and not m0's. */
+	const char *sysmon = trace_fact(&run.t, "sysmon.id");
+	CHECK(&run,
+	      !sysmon || (strtoll(sysmon, NULL, 10) > m0 &&
+	                  strtoll(sysmon, NULL, 10) < first),
+	      "expected sysmon's M (id %s) numbered between m0 (%lld) and "
+	      "the program's first M (%lld), from the same counter",
+	      sysmon, (long long)m0, (long long)first);
 	for (int i = 0; i < NMS; i++) {
 		int64_t id = m_fact(&run, i, "id"),
 		        self = m_fact(&run, i, "self_id");
