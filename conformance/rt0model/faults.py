@@ -12,7 +12,9 @@ and -DRT0_FAULT name them.
   breaks_on = [{arch, ids, reason}]  # optional, more ids on one arch
                                  # (with mode = "internal"/"external": in that
                                  # link mode only; gcc allocates registers
-                                 # differently for the external mode's PIE)
+                                 # differently for the external mode's PIE;
+                                 # with racy = true: in some runs only, a
+                                 # race the fault starts, said in reason)
   arches = ["arm64"]             # optional, where it is built (default all)
   fatal = "cas3"                 # optional, the runtime stops with "fatal error: <fatal>"
   arch_relevant = true           # optional, run on foreign arches too
@@ -120,7 +122,8 @@ def errors(faults: list[dict], ids: set[str], arches: list[str]) -> list[str]:
                 out.append(f"{where}: unknown arch {a}")
         for b in x.get("breaks_on", []) if isinstance(x.get("breaks_on"), list) else []:
             if not (isinstance(b, dict) and {"arch", "ids", "reason"} <= set(b)
-                    and set(b) <= {"arch", "ids", "reason", "mode"}
+                    and set(b) <= {"arch", "ids", "reason", "mode", "racy"}
+                    and isinstance(b.get("racy", False), bool)
                     and b.get("mode", "internal") in catalogue.MODES
                     and (b["arch"] in arches or b["arch"] == "all")
                     and isinstance(b["ids"], list)
@@ -163,8 +166,18 @@ def breaks(x: dict, arch: str, mode: str | None = None) -> list[str]:
     given a link mode, only the breaks_on entries for every mode or that one
     (without, all of them)."""
     extra = [i for b in x.get("breaks_on", []) if b["arch"] in (arch, "all")
-             and (mode is None or b.get("mode", mode) == mode) for i in b["ids"]]
+             and (mode is None or b.get("mode", mode) == mode)
+             and not b.get("racy") for i in b["ids"]]
     return list(x["breaks"]) + [i for i in extra if i not in x["breaks"]]
+
+
+def may_break(x: dict, arch: str, mode: str | None = None) -> list[str]:
+    """The ids the fault breaks on arch in some runs only (breaks_on with
+    racy = true: the fault starts a race, whose outcome the reason says):
+    their tests may fail or pass."""
+    return [i for b in x.get("breaks_on", []) if b["arch"] in (arch, "all")
+            and (mode is None or b.get("mode", mode) == mode)
+            and b.get("racy") for i in b["ids"]]
 
 
 def arches_of(x: dict, arches: list[str]) -> list[str]:

@@ -69,7 +69,7 @@ sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, CONFORMANCE)
 from rt0model import catalogue, criterion, ctest, procs  # noqa: E402
 from rt0model import faults as fmodel  # noqa: E402
-from rt0model.faults import FaultError, breaks  # noqa: E402
+from rt0model.faults import FaultError, breaks, may_break  # noqa: E402
 
 SOURCE = os.path.dirname(CONFORMANCE)
 # What a fault build depends on, for reusing its probes unchanged.
@@ -411,6 +411,7 @@ def judge(x, arch, cells, baseline, entries):
             v.problems.append(f"{c.key()}: no baseline run to compare with")
             continue
         in_mode = {catalogue.test_name(i) for i in breaks(x, arch, c.mode)}
+        racy = {catalogue.test_name(i) for i in may_break(x, arch, c.mode)}
         for t, (st, detail) in sorted(c.tests.items()):
             bst = b.tests.get(t, ("MISSING", ""))[0]
             if st == "CRASHED":
@@ -438,6 +439,8 @@ def judge(x, arch, cells, baseline, entries):
             elif st == "FAILED":
                 if bst == "FAILED":
                     v.notes.append(f"{c.key()}: {t} fails without the fault too")
+                elif t in racy:
+                    v.notes.append(f"{c.key()}: {t} fails in this run (racy)")
                 elif fatal:
                     pass  # every probe stops at start-up: nothing else is observable
                 else:
