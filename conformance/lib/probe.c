@@ -65,6 +65,24 @@ const char *probe_emulator(void)
 	return q && *q ? q : NULL;
 }
 
+bool probe_find_program(const char *prog, char *path, size_t cap)
+{
+	if (strchr(prog, '/')) {
+		snprintf(path, cap, "%s", prog);
+		return access(path, X_OK) == 0;
+	}
+	const char *p = getenv("PATH");
+	const char *dirs = p && *p ? p : "/usr/bin:/bin";
+	while (*dirs) {
+		size_t n = strcspn(dirs, ":");
+		int w = snprintf(path, cap, "%.*s/%s", (int)n, dirs, prog);
+		if (w > 0 && (size_t)w < cap && access(path, X_OK) == 0)
+			return true;
+		dirs += n + (dirs[n] == ':');
+	}
+	return false;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -410,23 +428,9 @@ int probe_run(const char *name, const struct probe_opts *opts,
 
 	/* probe_emulator() finds qemu on PATH: execve does not search. */
 	char qemu_path[PATH_MAX];
-	if (probe_emulator() && !strchr(exe, '/')) {
-		const char *p = getenv("PATH");
-		const char *search = p && *p ? p : "/usr/bin:/bin";
-		qemu_path[0] = '\0';
-		while (*search) {
-			size_t n = strcspn(search, ":");
-			int w = snprintf(qemu_path, sizeof qemu_path, "%.*s/%s",
-			                 (int)n, search, exe);
-			if (w > 0 && (size_t)w < sizeof qemu_path &&
-			    access(qemu_path, X_OK) == 0)
-				break;
-			qemu_path[0] = '\0';
-			search += n + (search[n] == ':');
-		}
-		if (qemu_path[0])
-			exe = qemu_path;
-	}
+	if (probe_emulator() && !strchr(exe, '/') &&
+	    probe_find_program(exe, qemu_path, sizeof qemu_path))
+		exe = qemu_path;
 
 	become_subreaper();
 	pid_t before[64];

@@ -399,7 +399,7 @@ enum obs_status obs_run_gdbstub(struct obs_session *s)
 	pid_t qemu = -1;
 	char qemu_path[4096];
 
-	if (!obs_find_program(s->spec->qemu, qemu_path, sizeof qemu_path)) {
+	if (!probe_find_program(s->spec->qemu, qemu_path, sizeof qemu_path)) {
 		obs_fail(s, OBS_ESETUP,
 		         "cannot find %s (apt-get install "
 		         "qemu-user)",

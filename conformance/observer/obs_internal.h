@@ -163,9 +163,6 @@ bool obs_auxv_entry(struct obs_session *s, const unsigned char *auxv,
  * group, no core file, killed when the observer dies, stdin from
  * /dev/null, stdout and stderr into outfd and errfd, default signals. */
 void obs_child_setup(int outfd, int errfd);
-/* An executable's path: prog itself when it has a '/', else from PATH.
- * False when it cannot be found. */
-bool obs_find_program(const char *prog, char *path, size_t cap);
 /* Moves what the probe wrote (the memfds) into res->probe. */
 void obs_collect_output(struct obs_session *s, int outfd, int errfd);
 /* Kills the process group pgid and reaps pid (no zombie, no survivor);

@@ -415,24 +415,6 @@ void obs_child_setup(int outfd, int errfd)
 		signal(sig, SIG_DFL);
 }
 
-bool obs_find_program(const char *prog, char *path, size_t cap)
-{
-	if (strchr(prog, '/')) {
-		snprintf(path, cap, "%s", prog);
-		return access(path, X_OK) == 0;
-	}
-	const char *p = getenv("PATH");
-	const char *dirs = p && *p ? p : "/usr/bin:/bin";
-	while (*dirs) {
-		size_t n = strcspn(dirs, ":");
-		int w = snprintf(path, cap, "%.*s/%s", (int)n, dirs, prog);
-		if (w > 0 && (size_t)w < cap && access(path, X_OK) == 0)
-			return true;
-		dirs += n + (dirs[n] == ':');
-	}
-	return false;
-}
-
 static char *slurp(int fd, size_t *len)
 {
 	struct stat st;

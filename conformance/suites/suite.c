@@ -394,26 +394,12 @@ static void catalogue_gate(void)
 #define GATED_SUITE(group) TestSuite(group, .init = catalogue_gate);
 CATALOGUE_GROUPS(GATED_SUITE)
 
-static bool find_in_path(const char *prog, char *buf, size_t cap)
-{
-	const char *path = getenv("PATH");
-	const char *p = path && *path ? path : "/usr/bin:/bin";
-	while (*p) {
-		size_t n = strcspn(p, ":");
-		int w = snprintf(buf, cap, "%.*s/%s", (int)n, p, prog);
-		if (w > 0 && (size_t)w < cap && access(buf, X_OK) == 0)
-			return true;
-		p += n + (p[n] == ':');
-	}
-	return false;
-}
-
 void strace_probe(struct run *r, const char *probe, const char *filter,
                   const char *const *probe_args, const char *const *env,
                   char *out, size_t cap)
 {
 	char strace[4096], path[4096];
-	cr_assert(find_in_path("strace", strace, sizeof strace),
+	cr_assert(probe_find_program("strace", strace, sizeof strace),
 	          "install strace (apt-get install strace)");
 	cr_assert(snprintf(out, cap, "/tmp/rt0-strace-XXXXXX") < (int)cap);
 	int fd = mkstemp(out);

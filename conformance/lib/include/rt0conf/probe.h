@@ -86,6 +86,9 @@ const char *probe_dir(void);
 double probe_timeout_scale(void);
 /* $RT0_QEMU, or NULL when the probes run natively. */
 const char *probe_emulator(void);
+/* An executable's path: prog itself when it has a '/', else from PATH.
+ * False when it cannot be found. */
+bool probe_find_program(const char *prog, char *path, size_t cap);
 
 /* A readable account of how the run ended, for assertion messages:
  * "probe hello: exited with status 2", "killed by SIGSEGV (Segmentation
