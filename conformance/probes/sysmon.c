@@ -7,7 +7,10 @@
  * recorded its id. Then it keeps the one P busy, without a system call that
  * sleeps, until the threads other than the main one have given up the CPU
  * argv[1] times between them (voluntary_ctxt_switches in /proc: sysmon's
- * sleeps) and 200 ms have passed, or for 5 s: every nanosleep a tracer sees
+ * sleeps) and for at least argv[2] ms (default 0), or for 20 s at most: a
+ * tracer can make one switch look like several (each stop at a system call
+ * is one too), so the switches alone could end the wait early. Every
+ * nanosleep a tracer sees
  * meanwhile is sysmon's, and the suite reads sysmon's sleep schedule from
  * strace, outside the runtime. */
 #include "arch.h"
@@ -16,11 +19,7 @@
 #include <asm/unistd.h>
 
 #define MAX_TASKS   64
-#define MAX_BUSY_MS 5000
-/* sysmon's schedule up to its 10 ms cap asks for about 31 ms of sleep; a
- * tracer can make one switch look like several (each stop at a system
- * call is one too), so the switches alone could end the wait early. */
-#define MIN_BUSY_MS 200
+#define MAX_BUSY_MS 20000
 
 static long sys(long nr, long a, long b, long c)
 {
@@ -120,8 +119,10 @@ static int64_t monotonic_ms(void)
 void main_main(void)
 {
 	int64_t want_switches = rt0_argc() > 1 ? parse_decimal(rt0_argv(1)) : 0;
-	if (want_switches < 0 || want_switches > 100000) {
-		rt0_fact_str("error", "context switches: want 0..100000");
+	int64_t min_busy_ms = rt0_argc() > 2 ? parse_decimal(rt0_argv(2)) : 0;
+	if (want_switches < 0 || want_switches > 100000 || min_busy_ms < 0 ||
+	    min_busy_ms > MAX_BUSY_MS) {
+		rt0_fact_str("error", "want: switches 0..100000 [ms 0..20000]");
 		return;
 	}
 	struct rt0_m_info self;
@@ -156,7 +157,7 @@ void main_main(void)
 	volatile uint64_t spin = 0;
 	while (want_switches > 0 && now - start < MAX_BUSY_MS &&
 	       ((switches = other_threads_switches(main_tid)) < want_switches ||
-	        now - start < MIN_BUSY_MS)) {
+	        now - start < min_busy_ms)) {
 		for (int i = 0; i < 100000; i++)
 			spin += (uint64_t)i;
 		now = monotonic_ms();

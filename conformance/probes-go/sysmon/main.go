@@ -1,7 +1,8 @@
 // sysmon: the twin of conformance/probes/sysmon.c. The package init lists
 // the process's threads (/proc/self/task); main.main, when argv[1] is not 0,
-// keeps the P busy without any system call for 500 ms, so the nanosleeps a
-// tracer sees meanwhile are sysmon's. What the C probe asks the runtime
+// keeps the P busy without any system call for 500 ms (or argv[2] ms when
+// longer), so the nanosleeps a tracer sees meanwhile are sysmon's. What the
+// C probe asks the runtime
 // (sysmon.id, sysmon.procid, sysmon.has_p: rt0_sysmon_m) a Go program
 // cannot ask, and is left out.
 package main
@@ -45,6 +46,18 @@ func main() {
 		}
 		want = n
 	}
+	busy := goBusy
+	if len(os.Args) > 2 {
+		ms, err := strconv.Atoi(os.Args[2])
+		if err != nil || ms < 0 || ms > 20000 {
+			rt0.FactStr("error", "want: switches 0..100000 [ms 0..20000]")
+			rt0.Flush()
+			return
+		}
+		if d := time.Duration(ms) * time.Millisecond; d > busy {
+			busy = d
+		}
+	}
 	mainTid := syscall.Gettid()
 	rt0.FactInt("pid", int64(syscall.Getpid()))
 	rt0.FactInt("main.tid", int64(mainTid))
@@ -59,7 +72,7 @@ func main() {
 	// the C probe's way of waiting, reading /proc, is not the twin's.
 	start := time.Now()
 	spin := uint64(0)
-	for want > 0 && time.Since(start) < goBusy {
+	for want > 0 && time.Since(start) < busy {
 		for i := 0; i < 100000; i++ {
 			spin += uint64(i)
 		}
