@@ -490,17 +490,36 @@ static bool in_function(const char *probe, const struct obs_result *res,
 	return ok && addr >= at && addr < at + size;
 }
 
+/* The rt0trace level symbol is watched from (1 when impl has no levels). */
+static unsigned level_of(const struct obs_impl *impl, const char *symbol)
+{
+	for (size_t i = 0; impl->level && impl->symbols[i]; i++)
+		if (strcmp(impl->symbols[i], symbol) == 0)
+			return impl->level[i];
+	return 1;
+}
+
 /* Entry i is one call with a later entry of the same function by the same
  * goroutine (same g, goid and return address, nothing of that goroutine
- * stopped at in between) whose g.sched.pc lies in the function itself:
- * only morestack leaves a goroutine's saved PC in the function that called
- * it (go1.19 asm_amd64.s morestack: f's PC into g.sched), and once newstack
- * has grown the stack or let the preempted goroutine go, gogo resumes there
- * and the prologue jumps back to the function's entry (go1.19 stack.go
- * newstack). The call's event is its last entry's, as for newproc. */
-static bool restarted_by_morestack(const struct obs_synth *y,
-                                   const struct obs_spec *spec,
-                                   const struct obs_result *res, size_t i)
+ * stopped at in between) when either
+ * - g.sched.pc there lies in the function itself: only morestack leaves a
+ *   goroutine's saved PC in the function that called it (go1.19
+ *   asm_amd64.s morestack: f's PC into g.sched), and once newstack has
+ *   grown the stack or let the preempted goroutine go, gogo resumes there
+ *   and the prologue jumps back to the function's entry (go1.19 stack.go
+ *   newstack); or
+ * - the SP is the same too, on a goroutine's own stack (not g0's), for a
+ *   start-up step (level 1, newproc aside): a signal (Go's preemption
+ *   request, SIGURG) taken while the observer stepped over the entry's
+ *   breakpoint runs its handler first and returns to the entry, which
+ *   stops again; measured on go1.23 external, bgscavenge's entry 9 times
+ *   at one SP. A start-up step runs once per goroutine; what repeats from
+ *   the same place (the scheduler's execute on g0, gopark, newproc in a
+ *   loop, go1.23's doInit1 for each package) is left out.
+ * The call's event is its last entry's, as for newproc. */
+static bool same_call_again(const struct obs_synth *y,
+                            const struct obs_spec *spec,
+                            const struct obs_result *res, size_t i)
 {
 	const struct obs_stop *e = &res->stops[i];
 	if (e->at_return || !e->have_goid || !e->have_ret)
@@ -511,11 +530,19 @@ static bool restarted_by_morestack(const struct obs_synth *y,
 			continue;
 		const struct obs_synth_stop *r =
 		    st->seq < y->cap ? &y->at[st->seq] : NULL;
-		return !st->at_return && st->symbol == e->symbol &&
-		       st->have_ret && st->ret == e->ret && r &&
-		       r->have_schedpc &&
-		       in_function(spec->probe, res, r->schedpc,
-		                   symbol_of(spec, st));
+		const char *sym = symbol_of(spec, st);
+		if (st->at_return || st->symbol != e->symbol || !st->have_ret ||
+		    st->ret != e->ret)
+			return false;
+		bool by_morestack =
+		    r && r->have_schedpc &&
+		    in_function(spec->probe, res, r->schedpc, sym);
+		bool by_signal =
+		    st->sp == e->sp && e->goid != 0 &&
+		    level_of(y->impl, sym) <= 1 &&
+		    !is(obs_impl_phase(y->impl, sym), "runtime.newproc") &&
+		    !is(obs_impl_phase(y->impl, sym), "runtime.doInit");
+		return by_morestack || by_signal;
 	}
 	return false;
 }
@@ -551,10 +578,10 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 		const char *caller = caller_of(y->impl, sym);
 		if (caller && !called_from(spec->probe, res, st, caller))
 			phase = NULL;
-		if (is(sym, y->impl->runtime_init_at) && !init_done) {
+		bool first_init =
+		    is(sym, y->impl->runtime_init_at) && !init_done;
+		if (first_init)
 			phase = "runtime.init";
-			init_done = true;
-		}
 		const struct obs_synth_stop *made = NULL;
 		bool restarted = false;
 		if (is(phase, "runtime.newproc"))
@@ -562,7 +589,8 @@ char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
 		if (return_phase_of(y->impl, sym))
 			restarted = never_returned(spec, res, i);
 		if (phase && !restarted)
-			restarted = restarted_by_morestack(y, spec, res, i);
+			restarted = same_call_again(y, spec, res, i);
+		init_done |= first_init && !restarted; /* else its last entry */
 		if (phase && !restarted)
 			event(&o, y, st, phase, seq++, false, made,
 			      arg0_field_of(y->impl, sym));
