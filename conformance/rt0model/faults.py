@@ -36,7 +36,7 @@ PATCHES = CONFORMANCE / "faults"
 NAME_RE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 REQUIRED = {"name": str, "statement": str, "breaks": list}
 OPTIONAL = {"group": str, "arches": list, "fatal": str, "arch_relevant": bool,
-            "breaks_on": list}
+            "breaks_on": list, "wrecks": list}
 
 
 class FaultError(Exception):
@@ -132,6 +132,9 @@ def errors(faults: list[dict], ids: set[str], arches: list[str]) -> list[str]:
                            f"with a ported arch (and optionally a link mode), got {b}")
                 continue
             out += [f"{where}: breaks_on {b['arch']}: unknown id {i}" for i in b["ids"] if i not in ids]
+        for m in x.get("wrecks", []) if isinstance(x.get("wrecks"), list) else []:
+            if m not in catalogue.MODES:
+                out.append(f"{where}: wrecks names an unknown link mode {m}")
         if "group" in x and x["group"] not in catalogue.GROUP_NAMES:
             out.append(f"{where}: unknown group {x['group']}")
     for name in sorted(set(patch_names()) - set(seen)):

@@ -441,6 +441,8 @@ def judge(x, arch, cells, baseline, entries):
                     v.notes.append(f"{c.key()}: {t} fails without the fault too")
                 elif t in racy:
                     v.notes.append(f"{c.key()}: {t} fails in this run (racy)")
+                elif c.mode in x.get("wrecks", []):
+                    pass  # start-up itself goes wrong in this mode
                 elif fatal:
                     pass  # every probe stops at start-up: nothing else is observable
                 else:
