@@ -165,7 +165,6 @@ struct sched {
 	struct g *maing;
 	int64_t mnext;  /* the next M's id */
 	struct m *allm; /* Ms made by newm */
-	int32_t nmsys;  /* system Ms (sysmon's), not counted for deadlock */
 };
 
 enum cpu_feature {

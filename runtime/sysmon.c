@@ -38,7 +38,6 @@ static uint32_t sysmon_delay(uint32_t idle, uint32_t delay)
 static _Noreturn void sysmon(void *unused)
 {
 	(void)unused;
-	__atomic_fetch_add(&sched.nmsys, 1, __ATOMIC_SEQ_CST);
 	uint32_t idle = 0, delay = 0;
 	for (;;) {
 		delay = sysmon_delay(idle, delay);

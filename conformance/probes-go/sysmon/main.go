@@ -35,28 +35,26 @@ func init() {
 	}
 }
 
+// intArg: os.Args[i] as a number in 0..max, or def when it is not given.
+func intArg(i, max, def int) (int, bool) {
+	if len(os.Args) <= i {
+		return def, true
+	}
+	n, err := strconv.Atoi(os.Args[i])
+	return n, err == nil && n >= 0 && n <= max
+}
+
 func main() {
-	want := 0
-	if len(os.Args) > 1 {
-		n, err := strconv.Atoi(os.Args[1])
-		if err != nil || n < 0 || n > 100000 {
-			rt0.FactStr("error", "context switches: want 0..100000")
-			rt0.Flush()
-			return
-		}
-		want = n
+	want, ok1 := intArg(1, 100000, 0)
+	ms, ok2 := intArg(2, 20000, 0)
+	if !ok1 || !ok2 {
+		rt0.FactStr("error", "want: switches 0..100000 [ms 0..20000]")
+		rt0.Flush()
+		return
 	}
 	busy := goBusy
-	if len(os.Args) > 2 {
-		ms, err := strconv.Atoi(os.Args[2])
-		if err != nil || ms < 0 || ms > 20000 {
-			rt0.FactStr("error", "want: switches 0..100000 [ms 0..20000]")
-			rt0.Flush()
-			return
-		}
-		if d := time.Duration(ms) * time.Millisecond; d > busy {
-			busy = d
-		}
+	if d := time.Duration(ms) * time.Millisecond; d > busy {
+		busy = d
 	}
 	mainTid := syscall.Gettid()
 	rt0.FactInt("pid", int64(syscall.Getpid()))
