@@ -11,7 +11,9 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"rt0probe/internal/rt0"
@@ -103,6 +105,18 @@ func main() {
 	}
 	rt0.FactInt("main.goid", rt0.Goid())
 	rt0.FactInt("numgoroutine.before", int64(runtime.NumGoroutine()))
+	// Go reschedules a goroutine on its own in two ways the C probe's
+	// runtime never does, and either reorders the interleaving: a GC
+	// (its stop-the-world and its assists), off from here on, and sysmon's
+	// preemption of a goroutine that ran 10 ms without a yield
+	// (forcePreemptNS, go1.19 proc.go:5289-5316), which host load alone can
+	// cause. That one cannot be turned off, so the twin times the workers
+	// from before a yield of its own (every later run of a goroutine starts
+	// after t0): under 10 ms in all, no preemption could have come before
+	// the last round, and the suite runs the probe again otherwise.
+	debug.SetGCPercent(-1)
+	t0 := time.Now()
+	runtime.Gosched()
 	for i := 0; i < nworkers; i++ {
 		go worker(i)
 		if id, err := rt0.LastGoid(); err != nil {
@@ -115,6 +129,7 @@ func main() {
 	for t := 0; t < maxTurns && atomic.LoadInt32(&nfinished) < nworkers; t++ {
 		runtime.Gosched()
 	}
+	rt0.FactInt("interleave.elapsed_ns", int64(time.Since(t0)))
 	waitUntilAlone()
 	rt0.FactInt("finished", int64(atomic.LoadInt32(&nfinished)))
 	rt0.FactStr("interleave", string(interleave[:atomic.LoadInt32(&ninterleave)]))
