@@ -184,6 +184,62 @@ static void disarm_all(struct obs_session *s, pid_t pid)
 		}
 }
 
+/* obs_spec.hold_first_thread_until: the first thread the probe clones
+ * waits at its first stop. Its stop can be reported before the clone
+ * event that names it (two clones in a row: the second thread's stop
+ * first), so a new thread stopped before the first clone event waits until
+ * that event says whether it is the one. */
+struct hold {
+	bool on;
+	pid_t first;      /* the first clone's thread; 0 until its event */
+	bool first_waits; /* its first stop came: it waits for the release */
+	pid_t early[16];  /* new threads stopped before the first clone */
+	size_t nearly;
+};
+
+static void hold_resume(pid_t tid)
+{
+	ptrace(PTRACE_CONT, tid, 0, 0);
+}
+
+/* A new thread's first stop: whether it stays stopped. */
+static bool hold_new_thread(struct hold *h, pid_t tid)
+{
+	if (!h->on)
+		return false;
+	if (h->first == tid)
+		return h->first_waits = true;
+	if (h->first != 0 || h->nearly == sizeof h->early / sizeof *h->early)
+		return false;
+	h->early[h->nearly++] = tid;
+	return true;
+}
+
+/* A clone event of thread parent: the first names the thread to hold. */
+static void hold_clone(struct hold *h, pid_t parent)
+{
+	unsigned long tid = 0;
+	if (!h->on || h->first != 0 ||
+	    ptrace(PTRACE_GETEVENTMSG, parent, 0, &tid) < 0)
+		return;
+	h->first = (pid_t)tid;
+	for (size_t i = 0; i < h->nearly; i++)
+		if (h->early[i] == h->first)
+			h->first_waits = true;
+		else
+			hold_resume(h->early[i]);
+	h->nearly = 0;
+}
+
+static void hold_release(struct hold *h)
+{
+	if (h->first_waits)
+		hold_resume(h->first);
+	for (size_t i = 0; i < h->nearly; i++)
+		hold_resume(h->early[i]);
+	memset(h, 0, sizeof *h);
+}
+
 static bool read_auxv_entry(struct obs_session *s, pid_t pid, uint64_t *entry)
 {
 	char path[64];
@@ -305,8 +361,10 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 
 	pid_t resume = pid;
 	int pass = 0;
+	struct hold hold = {.on = s->spec->hold_first_thread_until != NULL};
 	for (;;) {
-		if (ptrace(PTRACE_CONT, resume, 0, (void *)(intptr_t)pass) <
+		if (resume > 0 &&
+		    ptrace(PTRACE_CONT, resume, 0, (void *)(intptr_t)pass) <
 		        0 &&
 		    errno != ESRCH) {
 			obs_fail(s, OBS_ETRACER, "PTRACE_CONT: %s",
@@ -338,10 +396,16 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 		}
 		int sig = WSTOPSIG(status);
 		int event = status >> 16;
-		if (event) /* clone or exec: nothing to do but go on */
+		if (event == PTRACE_EVENT_CLONE)
+			hold_clone(&hold, w);
+		if (event) /* clone or exec: nothing else to do but go on */
 			continue;
-		if (sig == SIGSTOP && w != pid)
-			continue; /* a new thread's first stop */
+		if (sig == SIGSTOP && w != pid) {
+			/* A new thread's first stop. */
+			if (hold_new_thread(&hold, w))
+				resume = 0;
+			continue;
+		}
 		if (sig != SIGTRAP) {
 			pass = sig; /* the probe's business, a crash included */
 			continue;
@@ -359,6 +423,10 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 			continue;
 		}
 		bool more = obs_record_stop(s, &pt_ops, &at, bp, w);
+		if (hold.on &&
+		    (!more || strcmp(s->spec->symbols[bp->symbol],
+		                     s->spec->hold_first_thread_until) == 0))
+			hold_release(&hold);
 		if (!more || !bp->armed) {
 			/* Its last hit: rewind onto the original instruction
 			 * and go on from there, no step needed. */

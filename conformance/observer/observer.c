@@ -480,14 +480,17 @@ static bool spec_ok(struct obs_session *s)
 		obs_fail(s, OBS_EBADSPEC, "no symbols to stop at");
 		return false;
 	}
-	bool release_known = !sp->release_after;
-	for (size_t i = 0; !release_known && sp->symbols[i]; i++)
-		release_known = strcmp(sp->symbols[i], sp->release_after) == 0;
-	if (!release_known) {
-		obs_fail(s, OBS_EBADSPEC,
-		         "the release point '%s' is not one of the symbols",
-		         sp->release_after);
-		return false;
+	const char *points[] = {sp->release_after, sp->hold_first_thread_until};
+	for (size_t p = 0; p < 2; p++) {
+		bool known = !points[p];
+		for (size_t i = 0; !known && sp->symbols[i]; i++)
+			known = strcmp(sp->symbols[i], points[p]) == 0;
+		if (!known) {
+			obs_fail(s, OBS_EBADSPEC,
+			         "the %s point '%s' is not one of the symbols",
+			         p == 0 ? "release" : "hold", points[p]);
+			return false;
+		}
 	}
 	const struct obs_g_layout *L = &sp->layout;
 	const struct obs_field *f[] = {&L->goid,        &L->stack_lo,

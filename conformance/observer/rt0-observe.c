@@ -308,6 +308,15 @@ int main(int argc, char **argv)
 		return bad("bad --symbols '%s'", symbols_text);
 	if (symbols_text)
 		spec.symbols = symbols;
+	/* The runtime's hold point only where it is one of the stops. */
+	bool hold_listed = false;
+	for (size_t i = 0;
+	     spec.hold_first_thread_until && spec.symbols && spec.symbols[i];
+	     i++)
+		hold_listed |=
+		    strcmp(spec.symbols[i], spec.hold_first_thread_until) == 0;
+	if (!hold_listed)
+		spec.hold_first_thread_until = NULL;
 	if (g_text && !obs_g_where_parse(g_text, arch, spec.probe, &spec.g, err,
 	                                 sizeof err))
 		return bad("%s", err);

@@ -295,6 +295,9 @@ static void header(struct out *o, const struct obs_synth *y,
 			break;
 		}
 	}
+	if (y->impl->preempt_at)
+		put(o, " mainpreempts=%u",
+		    obs_synth_preempted(y, spec, res, 1));
 	/* Watching stopped there (obs_spec.release_after): no event after
 	 * it is missing because the program skipped it. */
 	if (res->released)
@@ -427,6 +430,30 @@ static const char *return_phase_of(const struct obs_impl *impl,
                                    const char *symbol)
 {
 	return column_of(impl, impl->return_phases, symbol);
+}
+
+/* The preemptions that can change which goroutine runs first: those
+ * until gcenable returned, when every start-up goroutine has run and
+ * parked (runtime.gcenable.done), or until main.main when that return is
+ * not watched. */
+unsigned obs_synth_preempted(const struct obs_synth *y,
+                             const struct obs_spec *spec,
+                             const struct obs_result *res, int64_t goid)
+{
+	unsigned n = 0;
+	for (size_t i = 0; y->impl->preempt_at && i < res->nstops; i++) {
+		const struct obs_stop *st = &res->stops[i];
+		const char *sym = symbol_of(spec, st);
+		if (is(obs_impl_phase(y->impl, sym), "main.main") ||
+		    (st->at_return && is(return_phase_of(y->impl, sym),
+		                         "runtime.gcenable.done")))
+			break;
+		const struct obs_synth_stop *r =
+		    st->seq < y->cap ? &y->at[st->seq] : NULL;
+		n += !st->at_return && is(sym, y->impl->preempt_at) && r &&
+		     r->have_arg0 && r->arg0 == goid;
+	}
+	return n;
 }
 
 /* The event of a return stop: where gcenable returned, its end; where

@@ -115,22 +115,23 @@ static const char *const go_phases[] = {NULL,
 	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
 	    "runtime.bgscavenge", "main.main", "runtime.exit.abi0",            \
 	    "runtime.runqput", "runtime.execute", "runtime.gopark",            \
-	    "runtime.stackalloc", NULL
+	    "runtime.stackalloc", "runtime.goschedImpl", NULL
 #define GO_PHASES_MAIN                                                         \
 	"runtime.gcenable", "runtime.forcegchelper", "runtime.bgsweep",        \
 	    "runtime.bgscavenge", "main.main", "runtime.exit", NULL,           \
-	    "runtime.execute", "runtime.gopark", NULL, NULL
+	    "runtime.execute", "runtime.gopark", NULL, NULL, NULL
 /* may_be_absent: rt0_go .. cpuinit (stackinit and cpuinit small enough to
  * inline), then the version's two seed and hash steps (go1.23.5 inlines
  * alginit on riscv64), then mcommoninit .. runtime.main, the doInit step,
- * gcenable .. exit: all there. An absent
+ * gcenable .. stackalloc: all there; goschedImpl may be inlined (its stop
+ * is only to see preemptions, obs_impl.preempt_at). An absent
  * step is stopped at where its inlined call's code starts, which the
  * DWARF gives (observer.h, may_be_absent). */
 #define GO_ABSENT_HEAD false, false, false, false, false, true, false, true
 #define GO_ABSENT_REST                                                         \
 	false, false, false, false, false, false, false, false, false, false,  \
 	    false, false, false, false, false, false, false, false, false,     \
-	    false
+	    false, true
 
 /* callers: schedinit's steps, stackinit .. procresize, count as its steps
  * only when schedinit calls them (mcommoninit also runs for every new M,
@@ -146,11 +147,11 @@ static const char *const go_phases[] = {NULL,
 static const char *const go_callers[] = {
     NULL, NULL, NULL, NULL, NULL, S,    S,    S,    S,    S,    S,
     S,    S,    S,    S,    S,    NULL, R,    NULL, NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, N,    NULL, NULL, NULL, NULL};
+    NULL, NULL, NULL, NULL, N,    NULL, NULL, NULL, NULL, NULL};
 #undef S
 #undef R
 #undef N
-_Static_assert(sizeof go_callers == 31 * sizeof(char *),
+_Static_assert(sizeof go_callers == 32 * sizeof(char *),
                "one caller per Go symbol, and the end");
 
 static const char *const go119_symbols[] = {
@@ -161,28 +162,31 @@ static const char *const go119_phases[] = {
     NULL,           GO_PHASES_MAIN};
 /* Go 1.19's doInit: only the first entry, the runtime's own init, gives
  * an event (above); the others, about 150 for a hello world, would each
- * cost a stop. */
-static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+ * cost a stop. goschedImpl, the last: 8, for the preemptions of start-up,
+ * the first few (obs_impl.preempt_at); a program's own Gosched loop would
+ * stop at every turn. */
+static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 8};
 _Static_assert(sizeof go119_max_hits / sizeof(unsigned) + 1 ==
                    sizeof go119_symbols / sizeof(char *),
                "go1.19: one hit limit per symbol");
 /* procresize(nprocs int32): go1.19 proc.go:4801, go1.23 proc.go:5684;
  * stackalloc(n uint32): go1.19 stack.go:344, go1.23 stack.go:336. */
 static const char *const go_arg0_field[] = {
-    NULL, NULL, NULL, NULL, NULL,     NULL,     NULL, NULL,   NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, "nprocs", NULL,     NULL, NULL,   NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL,     "g:next", NULL, "size", NULL};
-_Static_assert(sizeof go_arg0_field == 31 * sizeof(char *),
+    NULL, NULL, NULL, NULL,     NULL, NULL,   NULL,   NULL,
+    NULL, NULL, NULL, NULL,     NULL, NULL,   NULL,   "nprocs",
+    NULL, NULL, NULL, NULL,     NULL, NULL,   NULL,   NULL,
+    NULL, NULL, NULL, "g:next", NULL, "size", "g:gp", NULL};
+_Static_assert(sizeof go_arg0_field == 32 * sizeof(char *),
                "one argument field per Go symbol, and the end");
 /* execute(gp, inheritTime) and gopark: the scheduler's events, watched
  * from rt0trace=2 as rt0 prints them (go1.19 proc.go:2517, :346; go1.23
  * proc.go:3209, :407). */
 static const unsigned char go_level[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                                          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                         1, 1, 1, 1, 1, 2, 2, 1, 0};
-_Static_assert(sizeof go_level == 31, "one level per Go symbol, and the end");
+                                         1, 1, 1, 1, 1, 2, 2, 1, 1, 0};
+_Static_assert(sizeof go_level == 32, "one level per Go symbol, and the end");
 /* What is read where a call returns (obs_spec.stop_at_return): gcenable's
  * end, rt0's runtime.gcenable.done, once bgsweep and bgscavenge have both
  * signalled it (go1.19 mgc.go:175-183, go1.23 mgc.go:201-209); the stack
@@ -198,8 +202,8 @@ static const char *const go_return_phases[] = {
     NULL, NULL, NULL,
     NULL, NULL, NULL,
     NULL, NULL, "runtime.stackalloc",
-    NULL};
-_Static_assert(sizeof go_return_phases == 31 * sizeof(char *),
+    NULL, NULL};
+_Static_assert(sizeof go_return_phases == 32 * sizeof(char *),
                "one return phase per Go symbol, and the end");
 static const bool go119_absent[] = {GO_ABSENT_HEAD, true, true, GO_ABSENT_REST};
 _Static_assert(sizeof go119_symbols == sizeof go_callers &&
@@ -215,11 +219,17 @@ static const char *const go123_phases[] = {
     GO_PHASES_HEAD, "runtime.randinit", "runtime.alginit",
     GO_PHASES_TAIL, "runtime.doInit",   GO_PHASES_MAIN};
 static const bool go123_absent[] = {GO_ABSENT_HEAD, true, true, GO_ABSENT_REST};
+static const unsigned go123_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 8};
 _Static_assert(sizeof go123_symbols == sizeof go_callers &&
                    sizeof go123_symbols == sizeof go123_phases &&
                    sizeof go123_absent / sizeof(bool) + 1 ==
                        sizeof go123_symbols / sizeof(char *),
                "go1.23: one phase and one absent flag per symbol");
+_Static_assert(sizeof go123_max_hits / sizeof(unsigned) + 1 ==
+                   sizeof go123_symbols / sizeof(char *),
+               "go1.23: one hit limit per symbol");
 
 /* With cgo (external linking) amd64's g is the initial-exec thread-local
  * runtime.tlsg (go1.19 runtime/go_tls.h: get_tls and g(r)), whose
@@ -254,21 +264,82 @@ static const struct obs_impl_g go_g[] = {
  * anything else (go1.19 proc.go:171, go1.23 proc.go:173): until
  * runtime.main's entry a Go program has one thread. */
 #define GO_SYSMON_IN "runtime.main"
+/* Natively, sysmon's thread waits at its first instruction until main.main:
+ * it preempts a goroutine it sees running for 10 ms (forcePreemptNS, go1.19
+ * proc.go:5289-5316), and the observer's stops, a fraction of a millisecond
+ * each, add up to that on a loaded host, after which runtime.main goes to
+ * the back of the queue and forcegchelper may run before gcenable's
+ * goroutines. Nothing in start-up waits for sysmon. Its one preemption of
+ * an unwatched start-up (its first look, at the P's schedtick 0, which
+ * runtime.main's first run inherited: proc.go:2531-2533) changes nothing:
+ * the M the P is handed to takes runtime.main back from the global queue
+ * first (schedtick % 61 == 0, proc.go:2605). */
+#define GO_SYSMON_HELD_UNTIL "main.main"
 
 static const struct obs_impl impls[] = {
-    {"rt0", "g", NULL, NULL, "goexit", rt0_symbols, rt0_phases, NULL,
-     rt0_max_hits, NULL, NULL, NULL, NULL, NULL, NULL, rt0_g, NULL, NULL},
-    {"go1.19", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
-     go119_symbols, go119_phases, go119_absent, go119_max_hits, go_callers,
-     go_arg0_field, go_level, "runtime.check", "runtime.doInit",
-     "runtime.runqput", go_g, GO_SYSMON_IN, go_return_phases},
-    {"go1.23", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0",
-     go123_symbols, go123_phases, go123_absent, NULL, go_callers, go_arg0_field,
-     go_level, "runtime.check", "runtime.doInit1", "runtime.runqput", go_g,
-     GO_SYSMON_IN, go_return_phases},
-    {"go", "runtime.g", "runtime.m", "id", "runtime.goexit.abi0", go_symbols,
-     go_phases, NULL, NULL, NULL, NULL, NULL, "runtime.check", NULL, NULL, go_g,
-     GO_SYSMON_IN, NULL},
+    {"rt0", "g",          NULL, NULL, "goexit", rt0_symbols, rt0_phases,
+     NULL,  rt0_max_hits, NULL, NULL, NULL,     NULL,        NULL,
+     NULL,  rt0_g,        NULL, NULL, NULL,     NULL},
+    {"go1.19",
+     "runtime.g",
+     "runtime.m",
+     "id",
+     "runtime.goexit.abi0",
+     go119_symbols,
+     go119_phases,
+     go119_absent,
+     go119_max_hits,
+     go_callers,
+     go_arg0_field,
+     go_level,
+     "runtime.check",
+     "runtime.doInit",
+     "runtime.runqput",
+     go_g,
+     GO_SYSMON_IN,
+     go_return_phases,
+     "runtime.goschedImpl",
+     GO_SYSMON_HELD_UNTIL},
+    {"go1.23",
+     "runtime.g",
+     "runtime.m",
+     "id",
+     "runtime.goexit.abi0",
+     go123_symbols,
+     go123_phases,
+     go123_absent,
+     go123_max_hits,
+     go_callers,
+     go_arg0_field,
+     go_level,
+     "runtime.check",
+     "runtime.doInit1",
+     "runtime.runqput",
+     go_g,
+     GO_SYSMON_IN,
+     go_return_phases,
+     "runtime.goschedImpl",
+     GO_SYSMON_HELD_UNTIL},
+    {"go",
+     "runtime.g",
+     "runtime.m",
+     "id",
+     "runtime.goexit.abi0",
+     go_symbols,
+     go_phases,
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     "runtime.check",
+     NULL,
+     NULL,
+     go_g,
+     GO_SYSMON_IN,
+     NULL,
+     NULL,
+     GO_SYSMON_HELD_UNTIL},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)
@@ -329,5 +400,7 @@ bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
 	/* Under qemu-user, only while the runtime has one thread
 	 * (obs_spec.release_after). */
 	spec->release_after = spec->qemu ? impl->one_thread_until : NULL;
+	spec->hold_first_thread_until =
+	    spec->qemu ? NULL : impl->hold_first_thread_until;
 	return true;
 }

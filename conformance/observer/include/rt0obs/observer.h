@@ -96,6 +96,14 @@ struct obs_spec {
 	 * stopping at once break 7.2's gdbstub (observer/README.md), so a
 	 * runtime with threads is watched up to where it starts its second. */
 	const char *release_after;
+	/* The first thread the probe starts past its main thread waits at
+	 * its first instruction until the first stop at this symbol (one of
+	 * symbols), or until watching ends; NULL: every thread runs at once.
+	 * Native runs only (under qemu-user, release_after comes first). Go's
+	 * first such thread is sysmon's, which preempts any goroutine it
+	 * sees running for 10 ms: with the observer's stops adding up to
+	 * that, start-up would not run in Go's order (gotrace.c). */
+	const char *hold_first_thread_until;
 	/* Parallel to symbols: also stop where each call of the function
 	 * returns (at the return address its entry stop read, on the same g,
 	 * once its frame is gone), to read what it returned. NULL: none. */

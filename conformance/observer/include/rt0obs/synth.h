@@ -64,6 +64,13 @@ void obs_synth_hook(void *arg, const struct obs_view *v);
 char *obs_synth_trace(const struct obs_synth *y, const struct obs_spec *spec,
                       const struct obs_result *res, const char *entry_symbol,
                       size_t *len);
+/* How often goroutine goid was preempted in start-up, while another
+ * goroutine could have run first (until gcenable's return, else main.main):
+ * stops at impl->preempt_at whose goroutine argument is goid (0 when impl
+ * names no preempt_at). */
+unsigned obs_synth_preempted(const struct obs_synth *y,
+                             const struct obs_spec *spec,
+                             const struct obs_result *res, int64_t goid);
 void obs_synth_free(struct obs_synth *y);
 
 #endif

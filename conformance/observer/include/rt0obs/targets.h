@@ -77,6 +77,14 @@ struct obs_impl {
 	 * where it returns: obs_spec.stop_at_return), NULL: the return is not
 	 * watched. NULL array: none. */
 	const char *const *return_phases;
+	/* The function a running goroutine is preempted through, on g0, with
+	 * the goroutine as its first argument (arg0_field "g:gp"); Gosched
+	 * comes through it too, which nothing in start-up calls before
+	 * main.main. Its stops count the preemptions (obs_synth_preempted).
+	 * NULL: not watched. */
+	const char *preempt_at;
+	/* obs_spec.hold_first_thread_until for a native run (NULL: none). */
+	const char *hold_first_thread_until;
 };
 
 /* By name: "rt0", a Go version with data of its own ("go1.19", "go1.23";
@@ -96,7 +104,7 @@ const char *obs_impl_phase(const struct obs_impl *impl, const char *symbol);
 
 /* Fills spec->symbols, spec->may_be_absent, spec->max_hits_of,
  * spec->release_after (impl->one_thread_until when spec->qemu is set),
- * spec->g,
+ * spec->hold_first_thread_until (impl's, when it is not), spec->g,
  * spec->layout (from the
  * probe's DWARF) and spec->read_m for a probe of impl built for goarch; the
  * link mode is the ELF's (static: internal). The other fields are left alone.
