@@ -146,21 +146,25 @@ static bool insert_pending(struct obs_session *s, pid_t tid)
 }
 
 /* The thread stopped just after the int3 at bp: rewind it, run the real
- * first instruction, and re-arm. False when the thread did not come back
- * from the step (the process died meanwhile). */
+ * first instruction, and re-arm. *gone when the thread ended meanwhile: the
+ * process ended (exit_group kills a thread even in a ptrace stop; ESRCH, or
+ * ECHILD once it was reaped with the process). False when ptrace failed us
+ * otherwise. */
 static bool step_over(struct obs_session *s, pid_t tid, struct obs_bp *bp,
                       struct user_regs_struct *regs, int *status, bool *gone)
 {
 	regs->rip = bp->addr;
 	if (ptrace(PTRACE_SETREGS, tid, 0, regs) < 0 || !remove_bp(tid, bp))
-		return false;
+		return *gone = errno == ESRCH;
 	int pass = 0;
 	for (int tries = 0; tries < 8; tries++) {
 		if (ptrace(PTRACE_SINGLESTEP, tid, 0, (void *)(intptr_t)pass) <
 		    0)
-			return false;
+			return *gone = errno == ESRCH;
 		pid_t w = wait_event(s, tid, status);
-		if (w <= 0)
+		if (w < 0)
+			return *gone = errno == ECHILD;
+		if (w == 0)
 			return false;
 		if (!WIFSTOPPED(*status)) {
 			*gone = true;
@@ -452,7 +456,7 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 			         s->spec->symbols[bp->symbol]);
 			goto out;
 		}
-		if (gone && w == pid) {
+		if (gone && w == pid && !WIFSTOPPED(status)) {
 			reaped = true;
 			break;
 		}

@@ -162,11 +162,13 @@ static const char *const go119_phases[] = {
     NULL,           GO_PHASES_MAIN};
 /* Go 1.19's doInit: only the first entry, the runtime's own init, gives
  * an event (above); the others, about 150 for a hello world, would each
- * cost a stop. goschedImpl, the last: 8, for the preemptions of start-up,
- * the first few (obs_impl.preempt_at); a program's own Gosched loop would
- * stop at every turn. */
+ * cost a stop. mstart: every M starts there, only m0's first is the
+ * start-up step (go_callers); past it no other thread stops. goschedImpl,
+ * the last: 8, for the preemptions of start-up, the first few
+ * (obs_impl.preempt_at); a program's own Gosched loop would stop at every
+ * turn. */
 static const unsigned go119_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0,
                                           0, 0, 0, 0, 0, 0, 0, 0, 8};
 _Static_assert(sizeof go119_max_hits / sizeof(unsigned) + 1 ==
                    sizeof go119_symbols / sizeof(char *),
@@ -220,7 +222,7 @@ static const char *const go123_phases[] = {
     GO_PHASES_TAIL, "runtime.doInit",   GO_PHASES_MAIN};
 static const bool go123_absent[] = {GO_ABSENT_HEAD, true, true, GO_ABSENT_REST};
 static const unsigned go123_max_hits[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
                                           0, 0, 0, 0, 0, 0, 0, 0, 8};
 _Static_assert(sizeof go123_symbols == sizeof go_callers &&
                    sizeof go123_symbols == sizeof go123_phases &&
@@ -276,70 +278,42 @@ static const struct obs_impl_g go_g[] = {
  * first (schedtick % 61 == 0, proc.go:2605). */
 #define GO_SYSMON_HELD_UNTIL "main.main"
 
+/* What every Go version shares; go1.19 and go1.23 add their own steps. */
+#define GO_IMPL_COMMON                                                         \
+	.g_type = "runtime.g", .m_type = "runtime.m", .m_id = "id",            \
+	.goexit = "runtime.goexit.abi0", .rt0_go_at = "runtime.check",         \
+	.g = go_g, .one_thread_until = GO_SYSMON_IN,                           \
+	.hold_first_thread_until = GO_SYSMON_HELD_UNTIL
+#define GO_IMPL_STEPS                                                          \
+	.callers = go_callers, .arg0_field = go_arg0_field, .level = go_level, \
+	.newg_at = "runtime.runqput", .return_phases = go_return_phases,       \
+	.preempt_at = "runtime.goschedImpl"
+
 static const struct obs_impl impls[] = {
-    {"rt0", "g",          NULL, NULL, "goexit", rt0_symbols, rt0_phases,
-     NULL,  rt0_max_hits, NULL, NULL, NULL,     NULL,        NULL,
-     NULL,  rt0_g,        NULL, NULL, NULL,     NULL},
-    {"go1.19",
-     "runtime.g",
-     "runtime.m",
-     "id",
-     "runtime.goexit.abi0",
-     go119_symbols,
-     go119_phases,
-     go119_absent,
-     go119_max_hits,
-     go_callers,
-     go_arg0_field,
-     go_level,
-     "runtime.check",
-     "runtime.doInit",
-     "runtime.runqput",
-     go_g,
-     GO_SYSMON_IN,
-     go_return_phases,
-     "runtime.goschedImpl",
-     GO_SYSMON_HELD_UNTIL},
-    {"go1.23",
-     "runtime.g",
-     "runtime.m",
-     "id",
-     "runtime.goexit.abi0",
-     go123_symbols,
-     go123_phases,
-     go123_absent,
-     go123_max_hits,
-     go_callers,
-     go_arg0_field,
-     go_level,
-     "runtime.check",
-     "runtime.doInit1",
-     "runtime.runqput",
-     go_g,
-     GO_SYSMON_IN,
-     go_return_phases,
-     "runtime.goschedImpl",
-     GO_SYSMON_HELD_UNTIL},
-    {"go",
-     "runtime.g",
-     "runtime.m",
-     "id",
-     "runtime.goexit.abi0",
-     go_symbols,
-     go_phases,
-     NULL,
-     NULL,
-     NULL,
-     NULL,
-     NULL,
-     "runtime.check",
-     NULL,
-     NULL,
-     go_g,
-     GO_SYSMON_IN,
-     NULL,
-     NULL,
-     GO_SYSMON_HELD_UNTIL},
+    {.name = "rt0",
+     .g_type = "g",
+     .goexit = "goexit",
+     .symbols = rt0_symbols,
+     .phases = rt0_phases,
+     .max_hits = rt0_max_hits,
+     .g = rt0_g},
+    {.name = "go1.19",
+     .symbols = go119_symbols,
+     .phases = go119_phases,
+     .may_be_absent = go119_absent,
+     .max_hits = go119_max_hits,
+     .runtime_init_at = "runtime.doInit",
+     GO_IMPL_COMMON,
+     GO_IMPL_STEPS},
+    {.name = "go1.23",
+     .symbols = go123_symbols,
+     .phases = go123_phases,
+     .may_be_absent = go123_absent,
+     .max_hits = go123_max_hits,
+     .runtime_init_at = "runtime.doInit1",
+     GO_IMPL_COMMON,
+     GO_IMPL_STEPS},
+    {.name = "go", .symbols = go_symbols, .phases = go_phases, GO_IMPL_COMMON},
 };
 
 const struct obs_impl *obs_impl_find(const char *name)
