@@ -21,7 +21,8 @@
 /* Atomicity only fails while two Ms really run at once, which a loaded
  * machine may not allow for a while: each M goes on past its iterations
  * until the Ms have seen each other's updates land between their own this
- * many times, or for at most MAX_HAMMER_NS. */
+ * many times, and their Or8/And8 rounds have met as often, or for at most
+ * MAX_HAMMER_NS. */
 #define WANT_OVERLAP  2000
 #define MAX_HAMMER_NS 3000000000ll
 
@@ -44,6 +45,11 @@ static struct rt0_note never;
 static uint32_t go_flag;
 static int64_t iters = 20000;
 static uint32_t overlap; /* the probe's own count, by compiler atomics */
+/* Ms inside their or8/and8 rounds now, and how often one entered them while
+ * another was inside: the lost byte updates of a non-atomic Or8/And8 need
+ * that, and a loaded host can run the Ms' xadds side by side often enough
+ * while their byte rounds hardly ever meet. */
+static uint32_t in_byte_rounds, byte_overlap;
 
 static uint32_t xadd32_word, cas32_word, xchg32_word;
 static uint64_t xadd64_word __attribute__((aligned(8)));
@@ -77,7 +83,9 @@ static bool hammered_enough(int64_t n, int64_t start)
 {
 	if (n < iters || n % 1024 != 0)
 		return false;
-	return __atomic_load_n(&overlap, __ATOMIC_RELAXED) >= WANT_OVERLAP ||
+	return (__atomic_load_n(&overlap, __ATOMIC_RELAXED) >= WANT_OVERLAP &&
+	        __atomic_load_n(&byte_overlap, __ATOMIC_RELAXED) >=
+	            WANT_OVERLAP) ||
 	       monotonic_ns() - start > MAX_HAMMER_NS;
 }
 
@@ -124,6 +132,9 @@ static void hammer(struct m_report *r, int idx)
 		 * step it holds exactly what this M expects, whatever the
 		 * other Ms do to their bytes of the word. */
 		uint8_t *mine = &bytes_word[idx];
+		if (__atomic_fetch_add(&in_byte_rounds, 1, __ATOMIC_SEQ_CST) >
+		    0)
+			__atomic_fetch_add(&byte_overlap, 1, __ATOMIC_RELAXED);
 		for (int bit = 0; bit < 8; bit++) {
 			or8(mine, (uint8_t)(1u << bit));
 			if (__atomic_load_n(mine, __ATOMIC_SEQ_CST) !=
@@ -136,6 +147,7 @@ static void hammer(struct m_report *r, int idx)
 			    (uint8_t) ~((2u << bit) - 1))
 				r->byte_mismatches++;
 		}
+		__atomic_fetch_sub(&in_byte_rounds, 1, __ATOMIC_SEQ_CST);
 	}
 	r->iters = n;
 }
@@ -256,5 +268,6 @@ void main_main(void)
 	rt0_fact_str("atomic.xchg64.balanced",
 	             out64 + xchg64_word == in64 ? "yes" : "no");
 	rt0_fact_int("atomic.byte_mismatches", (int64_t)mismatches);
+	rt0_fact_int("atomic.byte_rounds_overlapped", byte_overlap);
 	rt0_fact_hex("atomic.bytes_word", *(uint32_t *)bytes_word);
 }

@@ -255,6 +255,10 @@ SHARED_TEST(threads, atomics, atomics_xchg_contended)
 SHARED_TEST(threads, atomics, atomics_or8_and8_neighbours_contended)
 {
 	contended_iters();
+	CHECK(&run, trace_fact_u64(&run.t, "atomic.byte_rounds_overlapped") > 0,
+	      "expected the Ms' Or8/And8 rounds to overlap at least once (the "
+	      "probe hammers until they do, for up to 3 s); they never did, "
+	      "so nothing here could have failed");
 	uint64_t bad = trace_fact_u64(&run.t, "atomic.byte_mismatches");
 	CHECK(&run, bad == 0,
 	      "expected each M's own byte of the shared word to hold exactly "
