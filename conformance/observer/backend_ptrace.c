@@ -422,7 +422,19 @@ enum obs_status obs_run_ptrace(struct obs_session *s)
 			goto out;
 		}
 		struct obs_bp *bp = obs_bp_at(s, rip - 1);
-		if (!bp || !bp->armed) {
+		if (bp && !bp->armed && !bp->pending) {
+			/* Another thread reached the int3 just before the last
+			 * hit took it away: back onto the original instruction,
+			 * no signal (Go dies of a SIGTRAP it did not raise). */
+			at.regs.rip = bp->addr;
+			if (ptrace(PTRACE_SETREGS, w, 0, &at.regs) < 0) {
+				obs_fail(s, OBS_ETRACER, "PTRACE_SETREGS: %s",
+				         strerror(errno));
+				goto out;
+			}
+			continue;
+		}
+		if (!bp) {
 			pass = SIGTRAP; /* not ours: the probe's own trap */
 			continue;
 		}
