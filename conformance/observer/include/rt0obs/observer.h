@@ -102,7 +102,7 @@ struct obs_spec {
 	 * Native runs only (under qemu-user, release_after comes first). Go's
 	 * first such thread is sysmon's, which preempts any goroutine it
 	 * sees running for 10 ms: with the observer's stops adding up to
-	 * that, start-up would not run in Go's order (gotrace.c). */
+	 * that, start-up would not run in Go's order (targets.c). */
 	const char *hold_first_thread_until;
 	/* Parallel to symbols: also stop where each call of the function
 	 * returns (at the return address its entry stop read, on the same g,
