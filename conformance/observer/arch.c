@@ -73,6 +73,33 @@ static const char *const s390x_aliases[][2] = {{"pc", "pswa"},
                                                {"a1", "acr1"},
                                                {NULL, NULL}};
 
+/* Callee-saved registers of each psABI, SP aside (the observer matches a
+ * call's return by SP already). Vector registers wider than 64 bits (arm64
+ * v8-v15, whose low halves are callee-saved) are not read by the backends,
+ * nor amd64's MXCSR and x87 control word. */
+static const char *const amd64_callee_saved[] = {"rbx", "rbp", "r12", "r13",
+                                                 "r14", "r15", NULL};
+static const char *const arm64_callee_saved[] = {"x19", "x20", "x21", "x22",
+                                                 "x23", "x24", "x25", "x26",
+                                                 "x27", "x28", "x29", NULL};
+/* s0-s11 and fs0-fs11 (RISC-V psABI, integer and hard-float conventions). */
+static const char *const riscv64_callee_saved[] = {
+    "s0",  "s1",  "s2",  "s3",  "s4",   "s5",   "s6",  "s7",  "s8",
+    "s9",  "s10", "s11", "fs0", "fs1",  "fs2",  "fs3", "fs4", "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", NULL};
+static const char *const i386_callee_saved[] = {"ebx", "esi", "edi", "ebp",
+                                                NULL};
+static const char *const arm_callee_saved[] = {"r4", "r5",  "r6",  "r7", "r8",
+                                               "r9", "r10", "r11", NULL};
+static const char *const ppc64le_callee_saved[] = {
+    "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23",
+    "r24", "r25", "r26", "r27", "r28", "r29", "r30", "r31", "f14", "f15",
+    "f16", "f17", "f18", "f19", "f20", "f21", "f22", "f23", "f24", "f25",
+    "f26", "f27", "f28", "f29", "f30", "f31", NULL};
+static const char *const s390x_callee_saved[] = {
+    "r6", "r7",  "r8",  "r9",  "r10", "r11", "r12", "r13", "f8",
+    "f9", "f10", "f11", "f12", "f13", "f14", "f15", NULL};
+
 static const struct obs_arch arches[] = {
     {
         .goarch = "amd64",
@@ -88,6 +115,7 @@ static const struct obs_arch arches[] = {
         .tcb_size = 0,
         .reg_aliases = NULL,
         .native_regs = AMD64_NATIVE,
+        .callee_saved = amd64_callee_saved,
     },
     {
         .goarch = "arm64",
@@ -103,6 +131,7 @@ static const struct obs_arch arches[] = {
         .tcb_size = 16,
         .reg_aliases = arm64_aliases,
         .native_regs = NULL,
+        .callee_saved = arm64_callee_saved,
     },
     {
         .goarch = "riscv64",
@@ -118,6 +147,7 @@ static const struct obs_arch arches[] = {
         .tcb_size = 0,
         .reg_aliases = riscv64_aliases,
         .native_regs = NULL,
+        .callee_saved = riscv64_callee_saved,
     },
     {
         .goarch = "386",
@@ -133,6 +163,7 @@ static const struct obs_arch arches[] = {
         .tcb_size = 0,
         .reg_aliases = NULL,
         .native_regs = NULL, /* this kernel runs no i386 program itself */
+        .callee_saved = i386_callee_saved,
     },
     {
         .goarch = "arm",
@@ -144,10 +175,12 @@ static const struct obs_arch arches[] = {
         .tp_reg = "TPIDRURO",
         .ret_reg = "lr",
         .bp_kind = 4, /* an ARM-state breakpoint */
+        .thumb_bit = true,
         .tls_variant = 1,
         .tcb_size = 8,
         .reg_aliases = arm_aliases,
         .native_regs = NULL,
+        .callee_saved = arm_callee_saved,
     },
     {
         .goarch = "ppc64le",
@@ -165,6 +198,7 @@ static const struct obs_arch arches[] = {
         .elfv2_local_entry = true,
         .reg_aliases = ppc64le_aliases,
         .native_regs = NULL,
+        .callee_saved = ppc64le_callee_saved,
     },
     {
         .goarch = "s390x",
@@ -182,6 +216,7 @@ static const struct obs_arch arches[] = {
         .tcb_size = 0,
         .reg_aliases = s390x_aliases,
         .native_regs = NULL,
+        .callee_saved = s390x_callee_saved,
     },
 };
 
@@ -262,6 +297,12 @@ const char *obs_arch_qemu(const char *goarch)
 {
 	const struct obs_arch *a = obs_arch_find(goarch);
 	return a ? a->qemu : NULL;
+}
+
+const char *const *obs_arch_callee_saved(const char *goarch)
+{
+	const struct obs_arch *a = obs_arch_find(goarch);
+	return a ? a->callee_saved : NULL;
 }
 
 bool obs_arch_native(const char *goarch)

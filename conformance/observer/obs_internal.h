@@ -48,6 +48,10 @@ struct obs_arch {
 	/* Variant 1 only: how far past the block's start the thread pointer
 	 * points (ppc64's ABI: 0x7000, so 16-bit offsets reach 64 KiB). */
 	unsigned tp_bias;
+	/* arm: bit 0 of a return address says the caller runs in Thumb state
+	 * (interworking, BX LR); the instruction is at the address with that
+	 * bit clear. glibc for armhf is Thumb-2 code. */
+	bool thumb_bit;
 	/* ELFv2 (ppc64le): a function's breakpoint goes at its local entry
 	 * point, st_other's offset past its symbol, which direct calls enter
 	 * at and calls through pointers reach from the global entry. */
@@ -58,6 +62,9 @@ struct obs_arch {
 	/* Registers for the ptrace backend, ending with {NULL, 0}; NULL when
 	 * this arch cannot be traced natively on this host. */
 	const struct obs_native_reg *native_regs;
+	/* The psABI's callee-saved registers that both backends can read
+	 * (64 bits or less), SP aside, NULL-terminated. */
+	const char *const *callee_saved;
 };
 
 const struct obs_arch *obs_arch_find(const char *goarch);

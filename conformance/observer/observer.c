@@ -276,15 +276,18 @@ bool obs_view_reg(const struct obs_view *v, const char *name, uint64_t *value)
  * watched: the stop at it is missing, which the hook's user sees. */
 static void want_return(struct obs_session *s, const struct obs_stop *st)
 {
-	if (!st->have_ret || st->gread != OBS_GREAD_OK)
+	/* Unless g is not read at all: then g is 0 at both ends. */
+	if (!st->have_ret ||
+	    (st->gread != OBS_GREAD_OK && st->gread != OBS_GREAD_NOT_ASKED))
 		return;
 	/* The caller's SP once the call returned: the return address
 	 * popped where the call pushed it. */
 	uint64_t sp_after = st->sp + (s->arch->ret_reg ? 0 : s->arch->ptrsize);
+	uint64_t ret = s->arch->thumb_bit ? st->ret & ~(uint64_t)1 : st->ret;
 	struct obs_bp *slot = NULL;
 	for (size_t i = 0; i < s->nbps; i++) {
 		struct obs_bp *b = &s->bps[i];
-		if (b->armed && b->addr == st->ret && b->is_return &&
+		if (b->armed && b->addr == ret && b->is_return &&
 		    b->want_g == st->g) {
 			/* The same g entered again before the earlier call
 			 * returned to the same place: Go's prologue restarts a
@@ -295,7 +298,7 @@ static void want_return(struct obs_session *s, const struct obs_stop *st)
 			b->entry_seq = st->seq;
 			return;
 		}
-		if (b->armed && b->addr == st->ret)
+		if (b->armed && b->addr == ret)
 			return;
 		if (!slot && b->is_return && !b->armed)
 			slot = b;
@@ -304,7 +307,7 @@ static void want_return(struct obs_session *s, const struct obs_stop *st)
 		slot = &s->bps[s->nbps++];
 	if (!slot)
 		return;
-	*slot = (struct obs_bp){.addr = st->ret,
+	*slot = (struct obs_bp){.addr = ret,
 	                        .symbol = st->symbol,
 	                        .armed = true,
 	                        .is_return = true,

@@ -227,6 +227,9 @@ size_t obs_format_summary(const struct obs_spec *spec,
 const char *obs_arch_of_elf(const char *probe, char *err, size_t errcap);
 const char *obs_arch_qemu(const char *goarch);
 bool obs_arch_native(const char *goarch);
+/* The psABI's callee-saved registers of goarch that obs_view_reg reads
+ * (SP aside), NULL-terminated; NULL for an unknown arch. */
+const char *const *obs_arch_callee_saved(const char *goarch);
 
 /* Parses how g is found: "none", "reg:NAME", "tp+N" / "tp-N" (decimal or
  * 0x hex). "tls:SYMBOL" (a C thread-local of the probe) is resolved with
