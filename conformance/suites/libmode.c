@@ -3,6 +3,10 @@
  * libhost.c; conformance/invariants-threads.toml, group lib). The host
  * measures its own thread, its .init_array and what the program's exported
  * functions return once they have waited for the inits. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt0obs/observer.h"
 #include "suite.h"
 
 /* No start-up trace: the runtime runs on a thread of its own and the host
@@ -84,4 +88,90 @@ LIB_TEST(lib_main_main_never_runs)
 	CHECK_EXIT(&run, 0);
 	CHECK(&run, fact("lib.main_ran") == 0,
 	      "expected main.main never to run in library mode; it ran");
+}
+
+/* ---- the caller's registers, measured by the observer ------------------ */
+
+#define MAX_SAVED 40
+
+/* Per stop (the entry, then its return): the callee-saved registers. */
+struct saved_regs {
+	const char *const *names;
+	size_t n;
+	struct {
+		bool seen, at_return;
+		uint64_t value[MAX_SAVED];
+		bool read[MAX_SAVED];
+	} stop[2];
+};
+
+static void read_saved(void *arg, const struct obs_view *v)
+{
+	struct saved_regs *s = arg;
+	const struct obs_stop *st = obs_view_stop(v);
+	if (st->seq >= 2)
+		return;
+	s->stop[st->seq].seen = true;
+	s->stop[st->seq].at_return = st->at_return;
+	for (size_t i = 0; i < s->n; i++)
+		s->stop[st->seq].read[i] =
+		    obs_view_reg(v, s->names[i], &s->stop[st->seq].value[i]);
+}
+
+/* The C library's start-up calls the entry from its .init_array loop and
+ * keeps its own state in callee-saved registers: an entry that returns
+ * with one changed breaks the loop's caller, or nothing visible at all.
+ * The observer reads them where the entry is called and where it returns
+ * (matched by SP), so the runtime's word plays no part. */
+Test(lib, lib_entry_keeps_callee_saved)
+{
+	char path[4096], symbol[64];
+	cr_assert_not_null(probe_dir(), "RT0_PROBE_DIR is not set");
+	probe_path("libhost", path, sizeof path);
+	snprintf(symbol, sizeof symbol, "_rt0_%s_linux_lib", want_arch());
+	const char *symbols[] = {symbol, NULL};
+	const bool at_return[] = {true};
+
+	struct saved_regs saved = {.names = obs_arch_callee_saved(want_arch())};
+	cr_assert_not_null(saved.names, "the observer has no arch %s",
+	                   want_arch());
+	while (saved.names[saved.n])
+		saved.n++;
+	cr_assert_leq(saved.n, MAX_SAVED);
+
+	struct obs_spec spec = {
+	    .arch = want_arch(),
+	    .probe = path,
+	    .env = env_lib,
+	    .qemu = probe_emulator(),
+	    .sysroot = getenv("RT0_SYSROOT"),
+	    .symbols = symbols,
+	    .g = {.kind = OBS_G_NONE},
+	    .stop_at_return = at_return,
+	    .max_stops = 16,
+	    .timeout_ms = (unsigned)(30000 * probe_timeout_scale()),
+	    .on_stop = read_saved,
+	    .on_stop_arg = &saved,
+	};
+	struct obs_result res;
+	enum obs_status status = obs_run(&spec, &res);
+	cr_assert_eq(status, OBS_OK, "the observer: %s: %s\n  -- %s",
+	             obs_status_name(status), res.error, probe_why(&res.probe));
+	cr_assert(saved.stop[0].seen && !saved.stop[0].at_return,
+	          "the observer never stopped at %s", symbol);
+	cr_assert(saved.stop[1].seen && saved.stop[1].at_return,
+	          "%s was entered (SP %#llx) but never returned to its "
+	          "caller with the SP it was called with",
+	          symbol, (unsigned long long)res.stops[0].sp);
+	for (size_t i = 0; i < saved.n; i++) {
+		cr_assert(saved.stop[0].read[i] && saved.stop[1].read[i],
+		          "the observer could not read %s", saved.names[i]);
+		cr_expect_eq(saved.stop[0].value[i], saved.stop[1].value[i],
+		             "expected %s to return with the caller's %s "
+		             "(%#llx), got %#llx",
+		             symbol, saved.names[i],
+		             (unsigned long long)saved.stop[0].value[i],
+		             (unsigned long long)saved.stop[1].value[i]);
+	}
+	obs_result_free(&res);
 }
