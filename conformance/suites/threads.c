@@ -255,10 +255,11 @@ SHARED_TEST(threads, atomics, atomics_xchg_contended)
 SHARED_TEST(threads, atomics, atomics_or8_and8_neighbours_contended)
 {
 	contended_iters();
-	CHECK(&run, trace_fact_u64(&run.t, "atomic.byte_rounds_overlapped") > 0,
-	      "expected the Ms' Or8/And8 rounds to overlap at least once (the "
-	      "probe hammers until they do, for up to 3 s); they never did, "
-	      "so nothing here could have failed");
+	CHECK(&run, trace_fact_u64(&run.t, "atomic.byte_ops_interleaved") > 0,
+	      "expected another M's write to the shared word to land inside "
+	      "an M's Or8/And8 at least once (the probe hammers until that "
+	      "happened 2000 times, for up to 3 s); it never did, so nothing "
+	      "here could have failed");
 	uint64_t bad = trace_fact_u64(&run.t, "atomic.byte_mismatches");
 	CHECK(&run, bad == 0,
 	      "expected each M's own byte of the shared word to hold exactly "
