@@ -3,7 +3,9 @@
  * links the Go twin with this same host). It measures what it can itself:
  * its own thread and process, whether its .init_array holds the runtime's
  * library entry, and what the exported functions report once the inits
- * ran. argv[1], when given, is the status to exit with. */
+ * ran. argv[1], when given, is the status to exit with, and argv[2] how
+ * many milliseconds to go on living first (the runtime's threads still
+ * there, its M asleep: the process must end when and how the host says). */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 extern uint32_t rt0lib_host_started;
@@ -113,5 +116,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "rt0 fact lib.init_goid=%lld\n",
 	        (long long)rt0lib_init_goid());
 	fprintf(stderr, "rt0 fact lib.main_ran=%u\n", rt0lib_main_ran());
+	if (argc > 2) {
+		struct timespec linger = {0, atoi(argv[2]) * 1000000L};
+		nanosleep(&linger, NULL);
+	}
 	return argc > 1 ? atoi(argv[1]) : 0;
 }

@@ -90,6 +90,19 @@ LIB_TEST(lib_main_main_never_runs)
 	      "expected main.main never to run in library mode; it ran");
 }
 
+/* The host returns 7 from main 50 ms after the exports returned: a
+ * runtime that ends the process itself once its inits are done (a
+ * deadlock report, an exit after runtime.main) does it first. */
+Test(lib, lib_exit_status_is_hosts)
+{
+	struct run r;
+	const char *args[] = {"7", "50", NULL};
+	run_probe_shared(&r, "libhost", args, env_lib);
+	CHECK_EXIT(&r, 7);
+	need_fact(&r, "lib.main_ran");
+	run_free(&r);
+}
+
 /* ---- the caller's registers, measured by the observer ------------------ */
 
 #define MAX_SAVED 40
