@@ -314,9 +314,18 @@ static bool disarm_all(struct stub *x)
  * the probe run on; once we close the connection qemu's gdbstub gives up
  * (its next report fails and it drops the socket) and the guest's signals
  * go to the guest. The probe's end is then qemu's exit, reaped as usual. */
-static bool detach(struct stub *x)
+static bool detach(struct stub *x, const char *thread)
 {
-	if (!rsp_cmd(&x->rsp, "D;1", false) || strcmp(x->rsp.reply, "OK") != 0)
+	/* D;PID names the process as the stop reply did ("p01.2b89": 1 on
+	 * qemu 7.2, the host pid on qemu 10, which takes "D;1" for another
+	 * process and leaves the probe to die of the breakpoint's trap). */
+	char pkt[32] = "D";
+	if (thread[0] == 'p') {
+		size_t n = strcspn(thread + 1, ".");
+		if (n > 0 && n < 16)
+			snprintf(pkt, sizeof pkt, "D;%.*s", (int)n, thread + 1);
+	}
+	if (!rsp_cmd(&x->rsp, pkt, false) || strcmp(x->rsp.reply, "OK") != 0)
 		return false;
 	close(x->rsp.fd);
 	x->rsp.fd = -1;
@@ -365,7 +374,7 @@ static bool follow(struct stub *x, struct rsp_stop *stop)
 			    (more && !insert_pending(x)))
 				return false;
 			if (!more && s->res->released)
-				return detach(x);
+				return detach(x, stop->thread);
 			continue;
 		}
 		/* Resumed at a breakpoint, qemu reports it again: step over
