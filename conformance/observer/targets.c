@@ -238,8 +238,9 @@ _Static_assert(sizeof go123_max_hits / sizeof(unsigned) + 1 ==
  * offset comes from the ELF's PT_TLS; the other ports keep g in a register
  * either way (cgo reloads it on entry from C), REGG in each port's
  * cmd/internal/obj/<arch>/a.out.go: arm64 R28, riscv64 X27, arm R10,
- * ppc64 R30, s390x R13. 386 (TLS) is left out: Go's 386 binaries do not
- * run under qemu-i386 7.2 (arch/386/arch.cmake). */
+ * ppc64 R30, s390x R13. 386 keeps g in TLS: -4(GS) when Go links
+ * (go1.19 cmd/link/internal/ld/sym.go:92, Tlsoffset = -PtrSize;
+ * sys_linux_386.s:665-671), runtime.tlsg's slot under cgo, as amd64. */
 /* newg_reg: runqput's second argument, in Go's internal ABI's second
  * integer argument register, arg0_reg the first (cmd/compile/
  * abi-internal.md: amd64 RBX and RAX, arm64 R1 and R0; riscv64 X11 and X10,
@@ -250,13 +251,17 @@ _Static_assert(sizeof go123_max_hits / sizeof(unsigned) + 1 ==
  * the callee saves there): 4 on arm, 8 on s390x (go1.19 cmd/internal/sys/
  * arch.go FixedFrameSize), one pointer-sized slot per argument, and the
  * results after them, where the caller finds them once the call returned
- * (its SP is the one the call was entered with). ret_regs: the two words
+ * (its SP is the one the call was entered with). 386 passes them on the
+ * stack too, past the return address CALL pushed (FixedFrameSize 0), which
+ * RET pops: results are 4 bytes nearer the SP after the return than at the
+ * entry. ret_regs: the two words
  * of a two-word result (stackalloc's stack{lo, hi}): the first two result
  * registers of the internal ABI, the same as the argument registers. */
 static const struct obs_impl_g go_g[] = {
     {"amd64", "tp-8", "tls:runtime.tlsg", "rbx", "rax", {"rax", "rbx"}},
     {"arm64", "reg:x28", "reg:x28", "x1", "x0", {"x0", "x1"}},
     {"riscv64", "reg:x27", "reg:x27", "x11", "x10", {"x10", "x11"}},
+    {"386", "tp-4", "tls:runtime.tlsg", "sp+8", "sp+4", {"sp+4", "sp+8"}},
     {"arm", "reg:r10", "reg:r10", "sp+8", "sp+4", {"sp+8", "sp+12"}},
     {"ppc64le", "reg:r30", "reg:r30", "r4", "r3", {"r3", "r4"}},
     {"s390x", "reg:r13", "reg:r13", "sp+16", "sp+8", {"sp+16", "sp+24"}},
