@@ -9,7 +9,7 @@
 //	knob.traceback.*     runtime.traceback_cache (runtime1.go: crash bit 0,
 //	                     all bit 1, level above tracebackShift = 2)
 //	knob.godebug.KEY     the member KEY of runtime.debug (DWARF layout)
-//	knob.cpu.NAME        internal/cpu.X86 / ARM64's HasNAME
+//	knob.cpu.NAME        internal/cpu.X86 (amd64, 386) / ARM64's HasNAME
 //	knob.aeshash         runtime.useAeshash
 //
 // Left out: knob.godebug.rt0trace (rt0's own trace switch; Go has no such
@@ -37,6 +37,7 @@ var cpuFeatures = map[string]struct {
 	names    [][2]string
 }{
 	"amd64": {"internal/cpu.X86", [][2]string{{"aes", "HasAES"}, {"ssse3", "HasSSSE3"}, {"sse41", "HasSSE41"}, {"avx2", "HasAVX2"}}},
+	"386":   {"internal/cpu.X86", [][2]string{{"aes", "HasAES"}, {"ssse3", "HasSSSE3"}, {"sse41", "HasSSE41"}, {"avx2", "HasAVX2"}}},
 	"arm64": {"internal/cpu.ARM64", [][2]string{{"aes", "HasAES"}, {"pmull", "HasPMULL"}, {"sha1", "HasSHA1"}, {"sha2", "HasSHA2"}, {"crc32", "HasCRC32"}, {"atomics", "HasATOMICS"}}},
 }
 
