@@ -79,6 +79,16 @@ size_t rt0_goroutine_header(char *buf, size_t cap)
 static _Noreturn void die(bool fatal_error)
 {
 	struct g *gp = getg();
+	if (gp == NULL) {
+		/* A thread the runtime did not make, in an exported function
+		 * (library mode): rt0 runs exports on the caller's thread, with
+		 * no goroutine to show and no g for the trace's exit event. The
+		 * process still ends as Go's does, with status 2. */
+		print_flush();
+		if (rt.envs_loaded && rt.traceback.crash)
+			sys_raise(SIGABRT);
+		sys_exit_group(2);
+	}
 	struct knob_traceback tb = rt.traceback;
 	if (!rt.envs_loaded) /* before GOTRACEBACK is known: Go's default */
 		tb = (struct knob_traceback){.level = 1};
