@@ -60,6 +60,10 @@ void parsedebugvars(void)
 	knob_godebug(v.p, v.n, &rt.debug);
 	v = env("GOTRACEBACK");
 	rt.traceback = knob_gotraceback(v.p, v.n, KNOB_INT_BITS);
+	/* When C owns the process, a panic or fatal error aborts it instead
+	 * of exiting it (go1.19 runtime1.go:433-437: tracebackCrash). */
+	if (rt.islibrary)
+		rt.traceback.crash = true;
 	trace_env_known();
 	TRACE("runtime.parsedebugvars");
 }
