@@ -5,7 +5,9 @@
  * library entry, and what the exported functions report once the inits
  * ran. argv[1], when given, is the status to exit with, and argv[2] how
  * many milliseconds to go on living first (the runtime's threads still
- * there, its M asleep: the process must end when and how the host says). */
+ * there, its M asleep: the process must end when and how the host says).
+ * argv[1] "panic" calls the export that panics instead: the process must
+ * end in it, and the fact after the call never be printed. */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <fcntl.h>
@@ -27,6 +29,7 @@ int32_t rt0lib_inits_run(void);
 long rt0lib_init_tid(void);
 int64_t rt0lib_init_goid(void);
 uint32_t rt0lib_main_ran(void);
+void rt0lib_panic(void);
 
 /* The linker's bounds of .init_array. */
 typedef void (*init_fn)(int, char **, char **);
@@ -116,6 +119,12 @@ int main(int argc, char **argv)
 	fprintf(stderr, "rt0 fact lib.init_goid=%lld\n",
 	        (long long)rt0lib_init_goid());
 	fprintf(stderr, "rt0 fact lib.main_ran=%u\n", rt0lib_main_ran());
+	if (argc > 1 && strcmp(argv[1], "panic") == 0) {
+		fflush(stderr);
+		rt0lib_panic();
+		fprintf(stderr, "rt0 fact host.after_panic=1\n");
+		return 0;
+	}
 	if (argc > 2) {
 		struct timespec linger = {0, atoi(argv[2]) * 1000000L};
 		nanosleep(&linger, NULL);

@@ -61,6 +61,13 @@ int64_t rt0lib_init_goid(void)
 	return init_goid;
 }
 
+/* Panics, unrecovered, on the host's thread: the process must end. */
+void rt0lib_panic(void)
+{
+	rt0_lib_wait_init();
+	rt0_panic("rt0lib_panic called");
+}
+
 uint32_t rt0lib_main_ran(void)
 {
 	rt0_lib_wait_init();

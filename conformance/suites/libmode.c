@@ -3,6 +3,7 @@
  * libhost.c; conformance/invariants-threads.toml, group lib). The host
  * measures its own thread, its .init_array and what the program's exported
  * functions return once they have waited for the inits. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,24 @@ Test(lib, lib_exit_status_is_hosts)
 	run_probe_shared(&r, "libhost", args, env_lib);
 	CHECK_EXIT(&r, 7);
 	need_fact(&r, "lib.main_ran");
+	run_free(&r);
+}
+
+/* An export that panics, unrecovered, ends the process there, by SIGABRT
+ * after the panic's message (when C owns the process GOTRACEBACK gains
+ * crash): the host's call never returns. */
+Test(lib, lib_export_panic_aborts)
+{
+	struct run r;
+	const char *args[] = {"panic", NULL};
+	run_probe_shared(&r, "libhost", args, env_lib);
+	CHECK(&r, probe_killed_by(&r.r, SIGABRT),
+	      "expected the panic to end the process by SIGABRT");
+	CHECK(&r, other_line(&r, "panic: rt0lib_panic called") >= 0,
+	      "expected the line \"panic: rt0lib_panic called\" on stderr");
+	CHECK(&r, trace_fact(&r.t, "host.after_panic") == NULL,
+	      "expected the host's call to rt0lib_panic never to return");
+	need_fact(&r, "lib.main_ran"); /* the host got as far as the call */
 	run_free(&r);
 }
 

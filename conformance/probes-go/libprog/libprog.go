@@ -3,7 +3,8 @@
 // until the host's main has started, which only a library entry that
 // returned at once lets happen; the second takes 20 ms, then records the
 // thread and goroutine the inits ran on; main.main must never run; the
-// exported functions wait for the inits, as every Go export does.
+// exported functions wait for the inits, as every Go export does;
+// rt0lib_panic panics, unrecovered.
 package main
 
 // #include <stdint.h>
@@ -44,6 +45,9 @@ func rt0lib_init_tid() C.long { return C.long(initTid) }
 
 //export rt0lib_init_goid
 func rt0lib_init_goid() C.int64_t { return C.int64_t(initGoid) }
+
+//export rt0lib_panic
+func rt0lib_panic() { panic("rt0lib_panic called") }
 
 //export rt0lib_main_ran
 func rt0lib_main_ran() C.uint32_t { return C.uint32_t(atomic.LoadUint32(&mainRan)) }
