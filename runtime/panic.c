@@ -82,8 +82,8 @@ static _Noreturn void die(bool fatal_error)
 	if (gp == NULL) {
 		/* A thread the runtime did not make, in an exported function
 		 * (library mode): rt0 runs exports on the caller's thread, with
-		 * no goroutine to show and no g for the trace's exit event. The
-		 * process still ends as Go's does, with status 2. */
+		 * no goroutine to show and no g for the trace's exit event. In
+		 * library mode GOTRACEBACK has crash (env.c), so it aborts. */
 		print_flush();
 		if (rt.envs_loaded && rt.traceback.crash)
 			sys_raise(SIGABRT);
