@@ -91,12 +91,15 @@ struct obs_bp {
 	uint64_t saved; /* ptrace: the word int3 replaced */
 	/* A return breakpoint (obs_spec.stop_at_return): at the return
 	 * address an entry stop read, for that call only: the hit whose g
-	 * and SP are the caller's after the return (want_g, want_sp). */
+	 * and SP are the caller's after the return (want_g, want_sp). When g's
+	 * stack is known, SP is compared as its distance below the stack's hi
+	 * (want_hi): Go moves a goroutine's stack when a callee grows it
+	 * (copystack keeps every frame's distance from hi). */
 	bool is_return;
 	/* At the start of an inlined call's code (no entry of its own). */
 	bool inlined;
 	bool pending; /* made at a stop: the backend inserts it next */
-	uint64_t want_g, want_sp;
+	uint64_t want_g, want_sp, want_hi; /* want_hi 0: not known */
 	uint32_t entry_seq;
 };
 

@@ -284,6 +284,7 @@ static void want_return(struct obs_session *s, const struct obs_stop *st)
 	 * popped where the call pushed it. */
 	uint64_t sp_after = st->sp + (s->arch->ret_reg ? 0 : s->arch->ptrsize);
 	uint64_t ret = s->arch->thumb_bit ? st->ret & ~(uint64_t)1 : st->ret;
+	uint64_t hi = st->have_stack && st->sp_in_stack ? st->stack_hi : 0;
 	struct obs_bp *slot = NULL;
 	for (size_t i = 0; i < s->nbps; i++) {
 		struct obs_bp *b = &s->bps[i];
@@ -295,6 +296,7 @@ static void want_return(struct obs_session *s, const struct obs_stop *st)
 			 * the earlier entry never returns. The later one is
 			 * the call that will. */
 			b->want_sp = sp_after;
+			b->want_hi = hi;
 			b->entry_seq = st->seq;
 			return;
 		}
@@ -314,6 +316,7 @@ static void want_return(struct obs_session *s, const struct obs_stop *st)
 	                        .pending = true,
 	                        .want_g = st->g,
 	                        .want_sp = sp_after,
+	                        .want_hi = hi,
 	                        .entry_seq = st->seq};
 }
 
@@ -356,8 +359,11 @@ bool obs_record_stop(struct obs_session *s, const struct obs_target_ops *ops,
 		 * a recursion): not a stop; the backend steps over it. */
 		/* One word more: the hidden pointer of a returned struct,
 		 * which the callee pops on 386 (the i386 psABI: ret $4). */
-		if (st->g != bp->want_g || st->sp < bp->want_sp ||
-		    st->sp > bp->want_sp + s->arch->ptrsize)
+		uint64_t want_sp = bp->want_sp;
+		if (bp->want_hi && st->have_stack && st->sp_in_stack)
+			want_sp = st->stack_hi - (bp->want_hi - bp->want_sp);
+		if (st->g != bp->want_g || st->sp < want_sp ||
+		    st->sp > want_sp + s->arch->ptrsize)
 			return true;
 		st->at_return = true;
 		st->entry_seq = bp->entry_seq;
