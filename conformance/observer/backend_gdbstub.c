@@ -41,8 +41,9 @@ struct stub {
 	struct obs_session *s;
 	struct rsp rsp;
 	struct rsp_tdesc tdesc;
-	char thread[48]; /* the thread 'g'/'p'/'m' read: Hg's */
-	bool detached;   /* released: qemu runs the probe on without us */
+	char thread[48];       /* the thread 'g'/'p'/'m' read: Hg's */
+	bool detached;         /* released: qemu runs the probe on without us */
+	struct obs_qhold hold; /* obs_spec.hold_first_thread_until */
 };
 
 static int st_reg_lookup(void *c, const char *name)
@@ -364,6 +365,12 @@ static bool follow(struct stub *x, struct rsp_stop *stop)
 		}
 		bool more = obs_record_stop(s, &stub_ops, x, bp,
 		                            thread_tid(stop->thread));
+		if (x->hold.on &&
+		    (!more || strcmp(s->spec->symbols[bp->symbol],
+		                     s->spec->hold_first_thread_until) == 0))
+			obs_qhold_release(&x->hold);
+		else
+			obs_qhold_poll(&x->hold);
 		if (!more || !bp->armed) {
 			/* Its last hit: it goes, and the probe runs on from
 			 * here without a step (each stop costs qemu-user a
@@ -504,8 +511,11 @@ enum obs_status obs_run_gdbstub(struct obs_session *s)
 			goto out;
 		}
 
+	if (s->spec->hold_first_thread_until)
+		obs_qhold_start(&x.hold, qemu);
 	stop.kind = 0;
 	follow(&x, &stop);
+	obs_qhold_release(&x.hold);
 	if (stop.kind != 'W' && stop.kind != 'X' && !x.rsp.closed &&
 	    !x.detached) {
 		if (x.rsp.timed_out) {

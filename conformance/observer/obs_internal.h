@@ -190,6 +190,22 @@ struct elf_sym;
 size_t obs_symbols_named(const struct elf_info *elf, const char *name,
                          struct elf_sym *out, size_t cap);
 
+/* obs_spec.hold_first_thread_until under qemu-user (qemu_hold.c): the
+ * guest's first new thread, a host thread of qemu's, held over ptrace
+ * while it sleeps. start: before the guest runs, qemu's own threads; poll:
+ * at each later stop until one is held; release: at the hold point and
+ * before qemu is reaped. */
+struct obs_qhold {
+	bool on;
+	pid_t qemu;
+	pid_t base[16]; /* qemu's threads before the guest made any */
+	size_t nbase;
+	pid_t held;
+};
+void obs_qhold_start(struct obs_qhold *h, pid_t qemu);
+void obs_qhold_poll(struct obs_qhold *h);
+void obs_qhold_release(struct obs_qhold *h);
+
 /* The backends: run the probe to its end, filling s->res. */
 enum obs_status obs_run_ptrace(struct obs_session *s);
 enum obs_status obs_run_gdbstub(struct obs_session *s);

@@ -94,12 +94,17 @@ struct obs_spec {
 	 * probe runs on unwatched; NULL: watch to the end. Under qemu-user
 	 * only the stopped thread waits for the debugger, and two threads
 	 * stopping at once break 7.2's gdbstub (observer/README.md), so a
-	 * runtime with threads is watched up to where it starts its second. */
+	 * runtime with threads is watched up to where it starts its second,
+	 * unless only one thread at a time can reach a watched function (Go
+	 * with one P: obs_impl.one_runner_env). */
 	const char *release_after;
 	/* The first thread the probe starts past its main thread waits at
 	 * its first instruction until the first stop at this symbol (one of
 	 * symbols), or until watching ends; NULL: every thread runs at once.
-	 * Native runs only (under qemu-user, release_after comes first). Go's
+	 * Natively the thread is stopped at its first instruction; under
+	 * qemu-user, where the gdbstub cannot keep one thread waiting while
+	 * another stops, it is held from outside while it sleeps in
+	 * nanosleep (qemu_hold.c), and not at all with release_after. Go's
 	 * first such thread is sysmon's, which preempts any goroutine it
 	 * sees running for 10 ms: with the observer's stops adding up to
 	 * that, start-up would not run in Go's order (targets.c). */

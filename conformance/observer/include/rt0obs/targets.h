@@ -73,6 +73,11 @@ struct obs_impl {
 	 * thread: its entry is the last stop while the program has one
 	 * (obs_spec.release_after under qemu-user). NULL: never threaded. */
 	const char *one_thread_until;
+	/* The environment setting under which past one_thread_until only
+	 * one thread at a time runs the runtime's watched functions (Go's
+	 * "GOMAXPROCS=1": they all need the one P), so under qemu-user the
+	 * run is watched to its end; NULL: none. */
+	const char *one_runner_env;
 	/* Parallel to symbols: the trace phase of a call's return (the stop
 	 * where it returns: obs_spec.stop_at_return), NULL: the return is not
 	 * watched. NULL array: none. */
@@ -103,7 +108,8 @@ bool obs_symbol_sized(const struct elf_info *elf, const char *name,
 const char *obs_impl_phase(const struct obs_impl *impl, const char *symbol);
 
 /* Fills spec->symbols, spec->may_be_absent, spec->max_hits_of,
- * spec->release_after (impl->one_thread_until when spec->qemu is set),
+ * spec->release_after (impl->one_thread_until when spec->qemu is set and
+ * spec->env does not hold impl->one_runner_env),
  * spec->hold_first_thread_until (impl's, when it is not), spec->g,
  * spec->layout (from the
  * probe's DWARF) and spec->read_m for a probe of impl built for goarch; the
