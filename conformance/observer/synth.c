@@ -441,6 +441,11 @@ unsigned obs_synth_preempted(const struct obs_synth *y,
                              const struct obs_result *res, int64_t goid)
 {
 	unsigned n = 0;
+	/* Only once it has made a goroutine: preempted before, it is the one
+	 * goroutine the queue holds and runs on at once (Go's sysmon takes
+	 * its first look at the P's schedtick 0, which runtime.main's first
+	 * run inherits, and preempts it then: go1.19 proc.go:5315-5320). */
+	bool others = false;
 	for (size_t i = 0; y->impl->preempt_at && i < res->nstops; i++) {
 		const struct obs_stop *st = &res->stops[i];
 		const char *sym = symbol_of(spec, st);
@@ -448,10 +453,13 @@ unsigned obs_synth_preempted(const struct obs_synth *y,
 		    (st->at_return && is(return_phase_of(y->impl, sym),
 		                         "runtime.gcenable.done")))
 			break;
+		others |= !st->at_return &&
+		          is(obs_impl_phase(y->impl, sym), "runtime.newproc") &&
+		          st->have_goid && st->goid == goid;
 		const struct obs_synth_stop *r =
 		    st->seq < y->cap ? &y->at[st->seq] : NULL;
-		n += !st->at_return && is(sym, y->impl->preempt_at) && r &&
-		     r->have_arg0 && r->arg0 == goid;
+		n += others && !st->at_return && is(sym, y->impl->preempt_at) &&
+		     r && r->have_arg0 && r->arg0 == goid;
 	}
 	return n;
 }
