@@ -34,7 +34,11 @@ struct m_report {
 	long tid, pid;
 	uint64_t sigmask;
 	uint64_t xadd_interleaved; /* xadd results that skipped past ours */
+	/* The same for the probe's own counter beside it (compiler atomics):
+	 * the Ms' rounds interleaved, whatever the runtime's Xadd does. */
+	uint64_t witness_interleaved;
 	uint64_t cas_retries;
+	uint64_t xchg_foreign; /* Xchg gave back another M's token */
 	uint64_t xchg_in32, xchg_out32, xchg_in64, xchg_out64;
 	uint64_t byte_mismatches; /* own byte not what or8/and8 left there */
 	struct rt0_note ready, done;
@@ -45,6 +49,7 @@ static struct rt0_note never;
 static uint32_t go_flag;
 static int64_t iters = 20000;
 static uint32_t overlap; /* the probe's own count, by compiler atomics */
+static uint32_t witness; /* counted beside Xadd, by compiler atomics */
 /* How often another M's write to the Or8/And8 word landed between an M's
  * own reads of it just before and just after one of its Or8/And8: the
  * lost byte updates of a non-atomic Or8/And8 need exactly that. Counting
@@ -110,14 +115,19 @@ static bool hammered_enough(int64_t n, int64_t start)
 
 static void hammer(struct m_report *r, int idx)
 {
-	uint32_t prev32 = 0;
+	uint32_t prev32 = 0, prev_witness = 0;
 	int64_t n, start = monotonic_ns();
 	for (n = 0; !hammered_enough(n, start); n++) {
+		uint32_t seen =
+		    __atomic_fetch_add(&witness, 1, __ATOMIC_SEQ_CST);
 		uint32_t now = xadd32(&xadd32_word, 1);
-		if (n > 0 && now != prev32 + 1) {
-			r->xadd_interleaved++;
+		if (n > 0 && seen != prev_witness + 1) {
+			r->witness_interleaved++;
 			__atomic_fetch_add(&overlap, 1, __ATOMIC_RELAXED);
 		}
+		if (n > 0 && now != prev32 + 1)
+			r->xadd_interleaved++;
+		prev_witness = seen;
 		prev32 = now;
 		xadd64(&xadd64_word, 1);
 
@@ -137,9 +147,13 @@ static void hammer(struct m_report *r, int idx)
 
 		/* Tokens no other M puts in: what comes out of the word plus
 		 * what is left in it at the end is exactly what went in. */
-		uint32_t t32 = (uint32_t)(idx + 1) << 24 | (uint32_t)n;
+		uint32_t t32 =
+		    (uint32_t)(idx + 1) << 24 | ((uint32_t)n & 0xffffff);
 		r->xchg_in32 += t32;
-		r->xchg_out32 += xchg32(&xchg32_word, t32);
+		uint32_t out = xchg32(&xchg32_word, t32);
+		r->xchg_out32 += out;
+		r->xchg_foreign +=
+		    out >> 24 != 0 && out >> 24 != (uint32_t)idx + 1;
 		uint64_t t64 = (uint64_t)(idx + 1) << 40 | (uint64_t)n;
 		r->xchg_in64 += t64;
 		r->xchg_out64 += xchg64(&xchg64_word, t64);
@@ -264,11 +278,14 @@ void main_main(void)
 	}
 
 	uint64_t interleaved = 0, retries = 0, mismatches = 0, total = 0;
+	uint64_t witnessed = 0, foreign = 0;
 	uint64_t in32 = 0, out32 = 0, in64 = 0, out64 = 0;
 	for (int i = 0; i < NMS; i++) {
 		total += (uint64_t)reports[i].iters;
 		interleaved += reports[i].xadd_interleaved;
 		retries += reports[i].cas_retries;
+		witnessed += reports[i].witness_interleaved;
+		foreign += reports[i].xchg_foreign;
 		mismatches += reports[i].byte_mismatches;
 		in32 += reports[i].xchg_in32, out32 += reports[i].xchg_out32;
 		in64 += reports[i].xchg_in64, out64 += reports[i].xchg_out64;
@@ -280,6 +297,8 @@ void main_main(void)
 	rt0_fact_int("atomic.cas64", (int64_t)cas64_word);
 	rt0_fact_int("atomic.cas_retries", (int64_t)retries);
 	rt0_fact_int("atomic.xadd_interleaved", (int64_t)interleaved);
+	rt0_fact_int("atomic.witness_interleaved", (int64_t)witnessed);
+	rt0_fact_int("atomic.xchg_foreign", (int64_t)foreign);
 	/* The sums wrap alike on both sides: compared modulo the width. */
 	rt0_fact_str("atomic.xchg32.balanced",
 	             (uint32_t)(out32 + xchg32_word) == (uint32_t)in32 ? "yes"

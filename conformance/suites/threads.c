@@ -205,10 +205,12 @@ Test(threads, threads_sigmask_initial)
 static uint64_t contended_iters(void)
 {
 	CHECK_EXIT(&run, 0);
+	/* Told by the probe's own counter beside Xadd, not by Xadd's
+	 * results: a wrong Xadd cannot fake it. */
 	uint64_t interleaved =
-	    trace_fact_u64(&run.t, "atomic.xadd_interleaved");
+	    trace_fact_u64(&run.t, "atomic.witness_interleaved");
 	CHECK(&run, interleaved > 0,
-	      "expected the %d Ms' updates to interleave at least once (the "
+	      "expected the %d Ms' rounds to interleave at least once (the "
 	      "probe hammers until they do, for up to 3 s); they never did, "
 	      "so nothing here could have failed",
 	      NMS);
@@ -237,6 +239,10 @@ SHARED_TEST(threads, atomics, atomics_xadd_contended)
 SHARED_TEST(threads, atomics, atomics_cas_contended)
 {
 	uint64_t n = contended_iters();
+	CHECK(&run, trace_fact_u64(&run.t, "atomic.cas_retries") > 0,
+	      "expected some Cas to find the word changed by another M since "
+	      "it was read (a retry); none did, so a Cas that never compares "
+	      "could not have been told apart");
 	check_total("cas32", n, 0xffffffffu);
 	check_total("cas64", n, ~0ull);
 }
@@ -244,6 +250,10 @@ SHARED_TEST(threads, atomics, atomics_cas_contended)
 SHARED_TEST(threads, atomics, atomics_xchg_contended)
 {
 	contended_iters();
+	CHECK(&run, trace_fact_u64(&run.t, "atomic.xchg_foreign") > 0,
+	      "expected some Xchg to give back another M's token; none did, "
+	      "so the Ms' exchanges never met and nothing here could have "
+	      "failed");
 	const char *b32 = need_fact(&run, "atomic.xchg32.balanced");
 	const char *b64 = need_fact(&run, "atomic.xchg64.balanced");
 	CHECK(&run, strcmp(b32, "yes") == 0 && strcmp(b64, "yes") == 0,
