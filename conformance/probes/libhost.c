@@ -27,6 +27,7 @@
 extern uint32_t rt0lib_host_started;
 int32_t rt0lib_inits_run(void);
 long rt0lib_init_tid(void);
+long rt0lib_init_pid(void);
 int64_t rt0lib_init_goid(void);
 uint32_t rt0lib_main_ran(void);
 void rt0lib_panic(void);
@@ -116,6 +117,7 @@ int main(int argc, char **argv)
 	        in_init_array);
 	fprintf(stderr, "rt0 fact lib.inits_run=%d\n", (int)inits);
 	fprintf(stderr, "rt0 fact lib.init_tid=%ld\n", rt0lib_init_tid());
+	fprintf(stderr, "rt0 fact lib.init_pid=%ld\n", rt0lib_init_pid());
 	fprintf(stderr, "rt0 fact lib.init_goid=%lld\n",
 	        (long long)rt0lib_init_goid());
 	fprintf(stderr, "rt0 fact lib.main_ran=%u\n", rt0lib_main_ran());
@@ -128,6 +130,9 @@ int main(int argc, char **argv)
 	if (argc > 2) {
 		struct timespec linger = {0, atoi(argv[2]) * 1000000L};
 		nanosleep(&linger, NULL);
+		/* Again, once the runtime had time to go on past its inits. */
+		fprintf(stderr, "rt0 fact lib.main_ran_after_linger=%u\n",
+		        rt0lib_main_ran());
 	}
 	return argc > 1 ? atoi(argv[1]) : 0;
 }

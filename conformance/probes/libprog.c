@@ -13,7 +13,7 @@
 uint32_t rt0lib_host_started; /* the host sets it and wakes the futex */
 
 static int32_t inits_run;
-static long init_tid;
+static long init_tid, init_pid;
 static int64_t init_goid;
 static uint32_t main_ran;
 
@@ -31,6 +31,7 @@ static void init_records_after_20ms(void)
 	} ts = {0, 20000000};
 	arch_syscall6(__NR_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
 	init_tid = arch_syscall6(__NR_gettid, 0, 0, 0, 0, 0, 0);
+	init_pid = arch_syscall6(__NR_getpid, 0, 0, 0, 0, 0, 0);
 	init_goid = rt0_goid();
 	inits_run = 2;
 }
@@ -53,6 +54,12 @@ long rt0lib_init_tid(void)
 {
 	rt0_lib_wait_init();
 	return init_tid;
+}
+
+long rt0lib_init_pid(void)
+{
+	rt0_lib_wait_init();
+	return init_pid;
 }
 
 int64_t rt0lib_init_goid(void)

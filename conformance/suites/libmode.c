@@ -15,9 +15,12 @@
 static const char *const env_lib[] = {"GOMAXPROCS=1", NULL};
 static struct run run;
 
+/* The host lingers 20 ms after the exports returned, then asks again
+ * whether main.main ran. */
 static void lib_run(void)
 {
-	run_probe_shared(&run, "libhost", NULL, env_lib);
+	static const char *const args[] = {"0", "20", NULL};
+	run_probe_shared(&run, "libhost", args, env_lib);
 }
 
 static void lib_free(void)
@@ -54,7 +57,7 @@ LIB_TEST(lib_runtime_on_own_thread)
 {
 	CHECK_EXIT(&run, 0);
 	int64_t pid = fact("host.pid"), host = fact("host.tid");
-	int64_t init = fact("lib.init_tid");
+	int64_t init = fact("lib.init_tid"), init_pid = fact("lib.init_pid");
 	CHECK(&run, host == pid,
 	      "expected the host's main on the process's first thread "
 	      "(tid %lld, pid %lld)",
@@ -63,6 +66,10 @@ LIB_TEST(lib_runtime_on_own_thread)
 	      "expected the inits on the runtime's own thread, not the "
 	      "host's %lld; they ran on %lld",
 	      (long long)host, (long long)init);
+	CHECK(&run, init_pid == pid,
+	      "expected the runtime's thread in the host's process %lld; the "
+	      "inits' getpid said %lld",
+	      (long long)pid, (long long)init_pid);
 }
 
 LIB_TEST(lib_inits_before_export_returns)
@@ -89,6 +96,9 @@ LIB_TEST(lib_main_main_never_runs)
 	CHECK_EXIT(&run, 0);
 	CHECK(&run, fact("lib.main_ran") == 0,
 	      "expected main.main never to run in library mode; it ran");
+	CHECK(&run, fact("lib.main_ran_after_linger") == 0,
+	      "expected main.main never to run in library mode; it ran "
+	      "after the exports returned, while the host lingered 20 ms");
 }
 
 /* The host returns 7 from main 50 ms after the exports returned: a

@@ -22,6 +22,7 @@ import (
 var (
 	initsRun int32
 	initTid  int
+	initPid  int
 	initGoid int64
 	mainRan  uint32
 )
@@ -31,6 +32,7 @@ func init() { C.rt0lib_wait_host() }
 func init() {
 	time.Sleep(20 * time.Millisecond)
 	initTid = syscall.Gettid()
+	initPid = syscall.Getpid()
 	initGoid = rt0.Goid()
 	initsRun = 2
 }
@@ -42,6 +44,9 @@ func rt0lib_inits_run() C.int32_t { return C.int32_t(initsRun) }
 
 //export rt0lib_init_tid
 func rt0lib_init_tid() C.long { return C.long(initTid) }
+
+//export rt0lib_init_pid
+func rt0lib_init_pid() C.long { return C.long(initPid) }
 
 //export rt0lib_init_goid
 func rt0lib_init_goid() C.int64_t { return C.int64_t(initGoid) }
