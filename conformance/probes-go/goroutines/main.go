@@ -32,13 +32,18 @@ var (
 )
 
 func worker(i int) {
+	// Measured before anything is printed: formatting can grow, and so
+	// move, the 2 KiB stack newproc gave (on ppc64le it does), and the
+	// bounds and the local must be of one stack, the first.
 	var here byte
+	lo, hi, ok := rt0.StackBounds()
+	sp := uintptr(unsafe.Pointer(&here))
 	rt0.FactInt(fmt.Sprintf("g.%d.goid", i), rt0.Goid())
-	if lo, hi, ok := rt0.StackBounds(); ok {
+	if ok {
 		rt0.FactHex(fmt.Sprintf("g.%d.stack.lo", i), lo)
 		rt0.FactHex(fmt.Sprintf("g.%d.stack.hi", i), hi)
 	}
-	rt0.FactHex(fmt.Sprintf("g.%d.sp", i), uintptr(unsafe.Pointer(&here)))
+	rt0.FactHex(fmt.Sprintf("g.%d.sp", i), sp)
 	for r := 0; r < rounds; r++ {
 		at := atomic.AddInt32(&ninterleave, 1) - 1
 		if at < nworkers*rounds {
