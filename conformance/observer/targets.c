@@ -355,17 +355,22 @@ const char *obs_impl_phase(const struct obs_impl *impl, const char *symbol)
 	return NULL;
 }
 
-/* Whether env's first setting of setting's name is setting, as a
- * program's getenv finds it. */
+/* Whether env sets setting's name, and only ever to setting's value:
+ * whichever of its settings the program's getenv finds (the first; under
+ * qemu-user, which keeps the last of duplicate keys, the last). */
 static bool env_sets(const char *const *env, const char *setting)
 {
 	if (!setting)
 		return false;
 	size_t name = strcspn(setting, "=") + 1;
+	bool set = false;
 	for (size_t i = 0; env && env[i]; i++)
-		if (strncmp(env[i], setting, name) == 0)
-			return strcmp(env[i], setting) == 0;
-	return false;
+		if (strncmp(env[i], setting, name) == 0) {
+			if (strcmp(env[i], setting) != 0)
+				return false;
+			set = true;
+		}
+	return set;
 }
 
 bool obs_spec_for_impl(const struct obs_impl *impl, const char *probe,
