@@ -28,45 +28,44 @@
 #define CATCH_TRIES    500
 #define CATCH_PAUSE_NS 200000
 
+/* qemu's threads (its /proc task list), at most cap of them. */
+static size_t tasks_of(pid_t qemu, pid_t *out, size_t cap)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)qemu);
+	DIR *d = opendir(path);
+	size_t n = 0;
+	for (struct dirent *e; d && n < cap && (e = readdir(d)) != NULL;) {
+		long tid = strtol(e->d_name, NULL, 10);
+		if (tid > 0)
+			out[n++] = (pid_t)tid;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 void obs_qhold_start(struct obs_qhold *h, pid_t qemu)
 {
 	memset(h, 0, sizeof *h);
 	h->qemu = qemu;
-	h->on = true;
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task", (int)qemu);
-	DIR *d = opendir(path);
-	if (!d) {
-		h->on = false;
-		return;
-	}
-	for (struct dirent *e; (e = readdir(d)) != NULL;) {
-		long tid = strtol(e->d_name, NULL, 10);
-		if (tid > 0 && h->nbase < sizeof h->base / sizeof *h->base)
-			h->base[h->nbase++] = (pid_t)tid;
-	}
-	closedir(d);
+	h->nbase = tasks_of(qemu, h->base, sizeof h->base / sizeof *h->base);
+	h->on = h->nbase > 0;
 }
 
 /* qemu's first thread that was not there at the start: the guest's. */
 static pid_t new_thread(const struct obs_qhold *h)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task", (int)h->qemu);
-	DIR *d = opendir(path);
-	if (!d)
-		return 0;
-	pid_t found = 0;
-	for (struct dirent *e; !found && (e = readdir(d)) != NULL;) {
-		long tid = strtol(e->d_name, NULL, 10);
-		bool old = tid <= 0;
+	pid_t now[64];
+	size_t n = tasks_of(h->qemu, now, sizeof now / sizeof *now);
+	for (size_t k = 0; k < n; k++) {
+		bool old = false;
 		for (size_t i = 0; !old && i < h->nbase; i++)
-			old = h->base[i] == tid;
+			old = h->base[i] == now[k];
 		if (!old)
-			found = (pid_t)tid;
+			return now[k];
 	}
-	closedir(d);
-	return found;
+	return 0;
 }
 
 /* The host system call the stopped thread is in, -1 if none (it was
