@@ -15,7 +15,7 @@ tools):
   impls = ["rt0"]               # optional: the implementations it applies to
   impl_reason = "..."           # with impls: why the others are left out
   expect = [{impl = "go<1.21", outcome = "fail", reason = "...", evidence = "...",
-             arches = ["amd64"], modes = ["internal"]}]
+             arches = ["amd64"], modes = ["internal"], fails_with = "..."}]
 
 An exception's arch is a GOARCH, "all", or "qemu-user" (any arch run under
 qemu-user); its mode internal, external or "all". Where an invariant does not
@@ -31,7 +31,9 @@ implementation unless `impls` lists the ones it does (IMPL_FAMILIES: "rt0",
 (a Go version's behaviour, with evidence): there the test is expected to
 fail; a pass is an unexpected pass, the sign of a stale expectation. Its
 impl is a selector: "rt0", "go" (any Go), "go1.19" (that version),
-"go<1.21", "go>=1.21" (and <=, >).
+"go<1.21", "go>=1.21" (and <=, >). An expected failure may name the text its
+failure message must hold (`fails_with`): a cell that fails for another
+reason than the catalogue's is a failure, not an expected one.
 """
 from __future__ import annotations
 
@@ -85,7 +87,7 @@ OPTIONAL = {"exceptions": list, "impls": list,
 IMPL_FAMILIES = ["rt0", "go"]
 RT0 = "rt0"
 EXPECT_FIELDS = {"impl": str, "outcome": str, "reason": str, "evidence": str}
-EXPECT_OPTIONAL = {"arches": list, "modes": list}
+EXPECT_OPTIONAL = {"arches": list, "modes": list, "fails_with": str}
 # What an expectation can say of a cell: "fail", the implementation
 # differs there (an expected failure); "skip", the cell cannot be observed
 # on it (yet), with the reason: the test does not run. A skip names an
@@ -147,6 +149,12 @@ def impl_matches(selector: str, impl: str) -> bool:
             ">": have > want, ">=": have >= want}[m.group(2)]
 
 
+def failure_explained(fails_with: str, failures: list[str]) -> bool:
+    """Whether failure messages (one per failed assertion) are an expected
+    failure's: with fails_with, there is one and each holds the text."""
+    return not fails_with or bool(failures) and all(fails_with in m for m in failures)
+
+
 @dataclasses.dataclass(frozen=True)
 class Expectation:
     impl: str  # a selector
@@ -155,11 +163,16 @@ class Expectation:
     evidence: str
     arches: tuple[str, ...] = ("all",)
     modes: tuple[str, ...] = tuple(MODES)
+    fails_with: str = ""  # text the failure message must hold, when set
 
     def matches(self, impl: str, arch: str, mode: str) -> bool:
         return (impl_matches(self.impl, impl)
                 and ("all" in self.arches or arch in self.arches)
                 and mode in self.modes)
+
+    def explains(self, failures: list[str]) -> bool:
+        """Whether a cell's failure messages are the difference expected."""
+        return self.outcome == "fail" and failure_explained(self.fails_with, failures)
 
 
 @dataclasses.dataclass
@@ -353,9 +366,11 @@ def format_errors(entries: list[dict]) -> list[str]:
                 errors.append(f"{w}: outcome {x['outcome']!r} (known: {', '.join(OUTCOMES)})")
             if x.get("outcome") == "skip" and x.get("impl") not in IMPL_FAMILIES:
                 errors.append(f"{w}: a skip names an implementation family ({', '.join(IMPL_FAMILIES)})")
-            for key in ("reason", "evidence"):
+            for key in ("reason", "evidence", "fails_with"):
                 if isinstance(x.get(key), str) and not x[key].strip():
                     errors.append(f"{w}: empty {key}")
+            if "fails_with" in x and x.get("outcome") != "fail":
+                errors.append(f"{w}: fails_with belongs to an expected failure")
             for a in x.get("arches", []) if isinstance(x.get("arches"), list) else []:
                 if a not in GOARCHES + ["all"]:
                     errors.append(f"{w}: unknown arch {a!r}")
@@ -395,7 +410,8 @@ def load(main: Path = MAIN_CATALOGUE) -> Catalogue:
         expects = [Expectation(str(x.get("impl", "")), str(x.get("outcome", "")),
                                str(x.get("reason", "")), str(x.get("evidence", "")),
                                tuple(_strs(x.get("arches")) or ["all"]),
-                               tuple(_strs(x.get("modes")) or MODES))
+                               tuple(_strs(x.get("modes")) or MODES),
+                               str(x.get("fails_with", "")))
                    for x in e.get("expect", []) if isinstance(x, dict)] \
             if isinstance(e.get("expect"), list) else []
         invs[e["id"]] = Invariant(

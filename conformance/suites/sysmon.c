@@ -74,10 +74,10 @@ SHARED_TEST(sysmon, sysmon, sysmon_first_m_without_p)
 	      (unsigned long long)lo, (unsigned long long)hi);
 }
 
-/* The microseconds of each nanosleep or clock_nanosleep request in
+/* The nanoseconds of each nanosleep or clock_nanosleep request in
  * strace -f's output ("TID nanosleep({tv_sec=0, tv_nsec=20000}, ..."), and
  * the thread that asked. */
-static size_t sleep_requests(const char *text, int64_t *us, int64_t *tid,
+static size_t sleep_requests(const char *text, int64_t *ns, int64_t *tid,
                              size_t cap)
 {
 	size_t n = 0;
@@ -89,8 +89,8 @@ static size_t sleep_requests(const char *text, int64_t *us, int64_t *tid,
 		const char *sec = call ? strstr(call, "tv_sec=") : NULL;
 		const char *nsec = sec ? strstr(sec, "tv_nsec=") : NULL;
 		if (nsec && (!eol || nsec < eol)) {
-			us[n] = strtoll(sec + 7, NULL, 10) * 1000000 +
-			        strtoll(nsec + 8, NULL, 10) / 1000;
+			ns[n] = strtoll(sec + 7, NULL, 10) * 1000000000 +
+			        strtoll(nsec + 8, NULL, 10);
 			tid[n++] = strtoll(l, NULL, 10);
 		}
 		l = eol ? eol + 1 : "";
@@ -100,7 +100,7 @@ static size_t sleep_requests(const char *text, int64_t *us, int64_t *tid,
 
 Test(sysmon, sysmon_sleep_schedule)
 {
-	static int64_t us[MAX_SLEEPS], tid[MAX_SLEEPS];
+	static int64_t ns[MAX_SLEEPS], us[MAX_SLEEPS], tid[MAX_SLEEPS];
 	/* The probe stays busy until the other threads gave up the CPU this
 	 * often: once per sleep, and under strace also at each stop of the
 	 * tracee at a system call's entry and exit. */
@@ -120,7 +120,7 @@ Test(sysmon, sysmon_sleep_schedule)
 	text[len] = '\0';
 	fclose(f);
 	unlink(out);
-	size_t all = sleep_requests(text, us, tid, MAX_SLEEPS);
+	size_t all = sleep_requests(text, ns, tid, MAX_SLEEPS);
 	/* sysmon's thread: the one that sleeps most. Under qemu-user, qemu's
 	 * own threads (its RCU thread) may sleep too; natively none other
 	 * may. */
@@ -136,7 +136,18 @@ Test(sysmon, sysmon_sleep_schedule)
 	size_t n = 0;
 	for (size_t i = 0; i < all; i++)
 		if (tid[i] == sleeper)
-			us[n++] = us[i];
+			ns[n++] = ns[i];
+	/* The schedule is checked in the unit of sysmon's first request, so
+	 * that a usleep that passes the wrong unit on to nanosleep is named
+	 * as that, apart from the schedule's shape. */
+	int64_t per_us = n ? ns[0] / SYSMON_FIRST_US : 0;
+	CHECK(&r, per_us == 1000 && ns[0] == SYSMON_FIRST_US * 1000,
+	      "expected sysmon's first sleep to ask nanosleep for %d us "
+	      "(tv_nsec=%d): usleep's conversion; it asked for %lld ns",
+	      SYSMON_FIRST_US, SYSMON_FIRST_US * 1000,
+	      (long long)(n ? ns[0] : -1));
+	for (size_t i = 0; i < n; i++)
+		us[i] = per_us > 0 ? ns[i] / per_us : ns[i] / 1000;
 	int64_t pid = trace_fact_i64(&r.t, "pid");
 	CHECK(&r, n >= SLEEPS_TO_CAP,
 	      "expected to see sysmon sleep at least %d times while main.main "

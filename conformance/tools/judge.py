@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""judge.py -- SUITE-COMMAND...: one suite run, judged by the catalogue's
+"""judge.py [--catalogue FILE] -- SUITE-COMMAND...: one suite run, judged by the catalogue's
 expectations for the implementation under test (DESIGN.md 3a).
 
 Criterion knows pass and fail; the catalogue also knows where an
@@ -11,6 +11,7 @@ RT0_IMPL (rt0 when unset), RT0_ARCH and RT0_LINK:
 
   pass                     ok
   fail, expected to fail   xfail (ok): the difference is the catalogue's
+                           (FAIL when the failure lacks its fails_with text)
   pass, expected to fail   XPASS: the expectation is stale, a failure
   fail, not expected       FAIL
   skip                     skip (the catalogue's gate in the suite)
@@ -31,7 +32,12 @@ SUITE_TIMEOUT = 3600  # seconds; ctest's own timeout is the one that bites
 
 def main(argv):
     if "--" not in argv or argv.index("--") == len(argv) - 1:
-        print("usage: judge.py -- SUITE --filter GROUP/* --xml=FILE", file=sys.stderr)
+        print("usage: judge.py [--catalogue FILE] -- SUITE --filter GROUP/* --xml=FILE",
+              file=sys.stderr)
+        return 2
+    own = argv[:argv.index("--")]
+    if own and (len(own) != 2 or own[0] != "--catalogue"):
+        print(f"judge.py: unknown arguments {' '.join(own)}", file=sys.stderr)
         return 2
     cmd = argv[argv.index("--") + 1:]
     xml = next((a[len("--xml="):] for a in cmd if a.startswith("--xml=")), None)
@@ -40,7 +46,7 @@ def main(argv):
         return 2
     impl = os.environ.get("RT0_IMPL") or cat.RT0
     arch, mode = os.environ.get("RT0_ARCH", ""), os.environ.get("RT0_LINK", "")
-    c = cat.load()
+    c = cat.load(own[1]) if own else cat.load()
     if c.errors:
         print("judge.py: the catalogue is malformed (catalogue.py format)", file=sys.stderr)
         return 1
@@ -77,6 +83,10 @@ def main(argv):
         elif r.status == criterion.PASSED:
             problems.append(f"XPASS {r.name}: expected to fail on {x.impl} ({x.reason}), "
                             "but it passes: the catalogue's expectation is stale")
+        elif expected_fail and not x.explains(r.messages):
+            first = (r.messages[0].splitlines() or [""])[0] if r.messages else r.status
+            problems.append(f"FAIL {r.name}: expected to fail with {x.fails_with!r} on {x.impl}, "
+                            f"failed otherwise: {first}")
         elif expected_fail:
             counts["xfail"] += 1
             print(f"xfail {r.name}: {x.impl}: {x.reason}")

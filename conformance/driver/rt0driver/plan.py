@@ -31,6 +31,7 @@ class Cell:
     notrun: str | None = None  # "not run: <arch>: <install step>"
     xfail: str | None = None  # the catalogue's exception, or the implementation's expected difference
     skip: str | None = None  # the catalogue leaves this implementation out here: why
+    fails_with: str = ""  # with xfail: the text the expected failure holds
     detail: dict = dataclasses.field(default_factory=dict)  # filled when it runs
 
     @property
@@ -45,7 +46,7 @@ class Cell:
         return {"id": self.id, "arch": self.arch, "mode": self.mode, "group": self.group,
                 "impl": self.impl, "test": self.test, "suites": list(self.suites),
                 "catalogued": self.catalogued, "notrun": self.notrun, "xfail": self.xfail,
-                "skip": self.skip}
+                "skip": self.skip, "fails_with": self.fails_with}
 
 
 def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
@@ -70,13 +71,15 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
     columns = [a for a in info.arches if a != HOST]
     cells: list[Cell] = []
 
-    def add(inv_id, col, mode, group, test, suites, catalogued, xfail=None, skip=None):
+    def add(inv_id, col, mode, group, test, suites, catalogued, xfail=None, skip=None,
+            fails_with=""):
         nr = info.notrun[col].message if col in info.notrun else None
         impl = split_column(col)[0]
         if nr is None and impl in info.notrun:  # a toolchain that has no column at all
             nr = info.notrun[impl].message
         ss = [x for x in suites if suite_impl.get(x, "rt0") == impl]
-        cells.append(Cell(inv_id, col, mode, group, test, ss, catalogued, nr, xfail, skip))
+        cells.append(Cell(inv_id, col, mode, group, test, ss, catalogued, nr, xfail, skip,
+                          fails_with))
 
     for inv in cat:
         name = test_name(inv.id)
@@ -101,7 +104,7 @@ def make_cells(info: CtestInfo, lists: dict[str, list[tuple[str, str]]],
                         add(inv.id, col, mode, inv.group, name, onarch, True, xfail=why)
                     elif x is not None and x.outcome == "fail":
                         add(inv.id, col, mode, inv.group, name, onarch, True,
-                            xfail=f"{x.impl} differs: {x.reason}")
+                            xfail=f"{x.impl} differs: {x.reason}", fails_with=x.fails_with)
                     else:
                         add(inv.id, col, mode, inv.group, name, onarch, True)
 

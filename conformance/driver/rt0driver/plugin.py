@@ -90,6 +90,11 @@ def add_options(parser):
                 help="kill a suite run after this long (default 600)")
 
 
+class UnexpectedFailure(Exception):
+    """A cell expected to fail failed, but not with the catalogue's text
+    (fails_with): a failure, which the cell's xfail mark does not take."""
+
+
 class State:
     def __init__(self, config):
         opt = config.option
@@ -140,6 +145,11 @@ class State:
         if v.status == "notrun":  # the arch turned out not runnable (qemu gone)
             cell.detail["notrun"] = v.message
             pytest.skip(v.message)
+        failures = [m for e in v.detail.get("results", [])
+                    if e["status"] in (criterion.FAILED, criterion.ERRORED) for m in e["messages"]]
+        if v.status == "fail" and not catmod.failure_explained(cell.fails_with, failures):
+            raise UnexpectedFailure(f"expected to fail with {cell.fails_with!r} "
+                                    f"({cell.xfail}), failed otherwise:\n{v.message}")
         if v.status == "fail":
             pytest.fail(v.message, pytrace=False)
         if v.status == "skip":
@@ -313,7 +323,9 @@ def pytest_generate_tests(metafunc):
         elif c.skip:
             marks.append(pytest.mark.skip(reason=c.skip))
         elif c.xfail:
-            marks.append(pytest.mark.xfail(reason=c.xfail, strict=False))
+            # only pytest.fail is the expected difference (check: UnexpectedFailure)
+            marks.append(pytest.mark.xfail(reason=c.xfail, strict=False,
+                                           raises=pytest.fail.Exception))
         params.append(pytest.param(c, id=c.key, marks=marks))
     metafunc.parametrize("rt0_cell", params)
 

@@ -17,7 +17,7 @@ DRIVER = Path(__file__).resolve().parents[1]
 
 # A fake Criterion suite. Its behaviour comes from <script>.json:
 #   {"suite": "fake", "tests": {"name": {"*": "PASSED", "arm64/internal": "FAILED:msg"}}}
-# Outcomes: PASSED, FAILED:<message>, ERRORED, SKIPPED:<reason>.
+# Outcomes: PASSED, FAILED:<message>[||<message>...], ERRORED, SKIPPED:<reason>.
 FAKE_SUITE = r'''#!/usr/bin/python3
 import json, os, sys
 spec = json.load(open(os.path.abspath(__file__) + ".json"))
@@ -35,8 +35,11 @@ for name, how in tests.items():
     kind, _, msg = st.partition(":")
     if kind == "FAILED":
         fails += 1
-        first, *rest = msg.split("\n")
-        body = f"<![CDATA[fake.c:1: {first}]]>&#10;" + "".join(" " * 8 + r + "&#10;" for r in rest)
+        body = ""
+        for part in reversed(msg.split("||")):  # one assertion each, the last first
+            first, *rest = part.split("\n")
+            body += (f"<![CDATA[fake.c:1: {first}]]>&#10;"
+                     + "".join(" " * 8 + r + "&#10;" for r in rest))
         rows.append(f'    <testcase name="{name}" assertions="1" status="FAILED" time="0.001">\n'
                     f'      <failure type="assert" message="1 assertion(s) failed.">{body}</failure>\n'
                     f'    </testcase>')

@@ -185,3 +185,21 @@ def test_timeline_and_chrome_trace(build, run_driver):
     assert procs == ["hello (amd64, internal link)", "hello (amd64, external link)"]
     page = (reports / "index.html").read_text()
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in page
+
+
+@pytest.mark.parametrize("fails_with, outcome", [("exit status 1", "xfail"),
+                                                 ("exit status 2", "fail")])
+def test_an_expected_failure_must_fail_for_its_reason(tmp_path, run_driver_on, fails_with,
+                                                      outcome):
+    fb = FakeBuild(tmp_path / "build", notrun=())
+    fb.suite("exits", "exits", {"exit_code_0": {"*": "PASSED",
+                                                "amd64/external": "FAILED:exit status 1"}})
+    entry = dict(CATALOGUE[1], exceptions=[])
+    entry["expect"] = [{"impl": "rt0", "outcome": "fail", "reason": "differs", "evidence": "x",
+                        "arches": ["amd64"], "modes": ["external"], "fails_with": fails_with}]
+    res, reports = run_driver_on(fb, [entry])
+    got, s = outcomes(reports)
+    assert got["EXIT-CODE-0/amd64/external"] == outcome, res.stdout.str()
+    assert (res.ret == 0) == (outcome == "xfail")
+    if outcome == "fail":
+        res.stdout.fnmatch_lines(["*expected to fail with 'exit status 2'*failed otherwise*"])
