@@ -1,4 +1,4 @@
-/* walk: stack walks from five places, the second witness (next to the
+/* walk: stack walks from six places, the second witness (next to the
  * runtime's own bookkeeping) of what runs on g0 and what on goroutines:
  *   main       main.main, on goroutine 1
  *   init       a package init function, on goroutine 1
@@ -6,6 +6,8 @@
  *   schedinit  g0 during schedinit (rt0_hook_schedinit)
  *   sched      g0 in the scheduler, after the user goroutine parked and
  *              before goroutine 1 resumes (rt0_hook_schedule)
+ *   m          a new M's g0, in the function rt0_newm gave it; the M's g0
+ *              bounds as the runtime records them are walk.m.g0_{lo,hi}
  * External link mode walks in-process with libunwind and prints, per walk
  * <w>, facts walk.<w>.<i>.{name,obj,off,pc,sp,exec} for frame i (0 = the
  * function above; obj = the file the pc lies in, by dladdr; exec = 1 when
@@ -17,7 +19,8 @@
  *
  * Internal link mode has no libc, so no libunwind: at each place the probe
  * stops at a breakpoint (amd64 int3) with walk_where naming the place, and
- * a tracer walks it from outside over ptrace (suites/walk_ptrace.c). */
+ * a tracer walks it from outside over ptrace (suites/walk_ptrace.c), on
+ * whichever thread stopped. */
 #ifdef RT0_LINK_EXTERNAL
 #define _GNU_SOURCE /* dladdr, dl_iterate_phdr */
 #define UNW_LOCAL_ONLY
@@ -135,7 +138,8 @@ static __attribute__((noinline)) void walk_here(const char *w)
 {
 	/* Static: libunwind's context and cursor are large (tens of KiB on
 	 * riscv64 with libunwind 1.8), and the walk's own frame should not eat
-	 * a 64 KiB g0 stack. One walk at a time, on the one M. Nothing else
+	 * a 64 KiB g0 stack. One walk at a time: the new M walks while m0
+	 * sleeps on a note. Nothing else
 	 * lives here: unw_getcontext may return twice (ppc64's getcontext). */
 	static unw_context_t uc;
 	static unw_cursor_t c;
@@ -204,6 +208,20 @@ static void walk_goroutine(void *arg)
 	goroutine_done = 1;
 }
 
+static struct rt0_note m_walked, never;
+
+static void walk_m(void *arg)
+{
+	(void)arg;
+	struct rt0_m_info self;
+	rt0_m_self(&self);
+	rt0_fact_hex("walk.m.g0_lo", self.g0_lo);
+	rt0_fact_hex("walk.m.g0_hi", self.g0_hi);
+	walk("m");
+	rt0_notewakeup(&m_walked);
+	rt0_notesleep(&never); /* an M never exits: the process ends it */
+}
+
 void main_main(void)
 {
 	walk("main");
@@ -217,4 +235,6 @@ void main_main(void)
 	for (int t = 0; t < 1000 && !goroutine_done; t++)
 		rt0_gosched();
 	rt0_fact_int("walk.done", goroutine_done);
+	rt0_newm(walk_m, NULL);
+	rt0_notesleep(&m_walked);
 }

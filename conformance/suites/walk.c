@@ -1,7 +1,7 @@
 /* walk: stack walks as the second witness of what runs on g0 and what on
  * goroutines (catalogue group "walk": conformance/invariants-walk.toml;
  * docs/go-facts.md F, G, I; DESIGN.md 7). The walk probe
- * prints five walks as facts (probes/walk.c); in internal mode the tracer
+ * prints six walks as facts (probes/walk.c); in internal mode the tracer
  * in walk_ptrace.c takes them from outside. Frame lists are the
  * catalogue's data (walk_frames.h is generated from it); stack bounds are
  * the trace's (GODEBUG=rt0trace=1): g0's from the runtime.rt0_go event,
@@ -218,15 +218,21 @@ Test(walk, walk_sched_frames)
 	check_frames("sched");
 }
 
-static const char *const all_walks[] = {"main", "init", "goroutine",
-                                        "schedinit", "sched"};
+Test(walk, walk_m_frames)
+{
+	SKIP_IF_EXCEPTION("WALK-M-FRAMES");
+	check_frames("m");
+}
+
+static const char *const all_walks[] = {"main",      "init",  "goroutine",
+                                        "schedinit", "sched", "m"};
 
 Test(walk, walk_ends_clean)
 {
 	SKIP_IF_EXCEPTION("WALK-ENDS-CLEAN");
 	start();
 	char got[4096];
-	for (size_t k = 0; k < 5; k++) {
+	for (size_t k = 0; k < sizeof all_walks / sizeof all_walks[0]; k++) {
 		struct walk w;
 		get_walk(all_walks[k], &w);
 		walk_str(&w, got, sizeof got);
@@ -359,6 +365,43 @@ Test(walk, walk_goroutine_sp_in_own_stack)
 	             trace_u64(mine, "newhi"));
 }
 
+/* Every SP of the walk up to and including base's frame in [lo, hi], the
+ * stack's own frames; every frame beyond it above hi, on the OS stack the
+ * runtime made that stack out of. base NULL: every frame is the stack's. */
+static void check_stack_base(const char *where, const char *stack,
+                             const char *base, uint64_t lo, uint64_t hi)
+{
+	struct walk w;
+	char got[4096];
+	get_walk(where, &w);
+	walk_str(&w, got, sizeof got);
+	size_t top = base ? w.n : w.n - 1;
+	for (size_t i = 0; base && i < w.n && top == w.n; i++)
+		if (strcmp(w.f[i].name, base) == 0)
+			top = i;
+	CHECK(&run, top < w.n,
+	      "expected walk %s to reach %s, the base of %s's stack\n      %s",
+	      where, base, stack, got);
+	for (size_t i = 0; i < w.n; i++) {
+		bool in = w.f[i].sp >= lo && w.f[i].sp <= hi;
+		if (i <= top)
+			CHECK(&run, in,
+			      "expected every SP of walk %s up to %s in %s's "
+			      "stack [0x%llx, 0x%llx]; frame %zu (%s) has SP "
+			      "0x%llx\n      %s",
+			      where, base ? base : "its end", stack,
+			      (unsigned long long)lo, (unsigned long long)hi, i,
+			      w.f[i].name, (unsigned long long)w.f[i].sp, got);
+		else
+			CHECK(&run, w.f[i].sp > hi,
+			      "expected the frames beyond %s of walk %s above "
+			      "%s's stack (hi 0x%llx) on the OS stack; frame "
+			      "%zu (%s) has SP 0x%llx\n      %s",
+			      base, where, stack, (unsigned long long)hi, i,
+			      w.f[i].name, (unsigned long long)w.f[i].sp, got);
+	}
+}
+
 Test(walk, walk_g0_sp_in_g0)
 {
 	SKIP_IF_EXCEPTION("WALK-G0-SP-IN-G0");
@@ -367,39 +410,21 @@ Test(walk, walk_g0_sp_in_g0)
 	CHECK(&run, trace_u64(ev, "g0") == 1,
 	      "expected the runtime.rt0_go event on g0");
 	uint64_t lo = trace_u64(ev, "lo"), hi = trace_u64(ev, "hi");
-	char got[4096];
-	for (size_t k = 3; k < 5; k++) { /* schedinit, sched */
-		struct walk w;
-		get_walk(all_walks[k], &w);
-		walk_str(&w, got, sizeof got);
-		size_t top = w.n;
-		for (size_t i = 0; i < w.n && top == w.n; i++)
-			if (strcmp(w.f[i].name, "runtime_rt0_go") == 0)
-				top = i;
-		CHECK(&run, top < w.n,
-		      "expected walk %s to reach runtime_rt0_go, the base of "
-		      "g0's stack\n      %s",
-		      w.where, got);
-		for (size_t i = 0; i < w.n; i++) {
-			bool in = w.f[i].sp >= lo && w.f[i].sp <= hi;
-			if (i <= top)
-				CHECK(&run, in,
-				      "expected every SP of walk %s up to "
-				      "runtime_rt0_go in g0's stack [0x%llx, "
-				      "0x%llx]; frame %zu (%s) has SP 0x%llx\n"
-				      "      %s",
-				      w.where, (unsigned long long)lo,
-				      (unsigned long long)hi, i, w.f[i].name,
-				      (unsigned long long)w.f[i].sp, got);
-			else
-				CHECK(&run, w.f[i].sp > hi,
-				      "expected the frames beyond "
-				      "runtime_rt0_go of walk %s above g0's "
-				      "stack (hi 0x%llx) on the OS stack; "
-				      "frame %zu (%s) has SP 0x%llx\n      %s",
-				      w.where, (unsigned long long)hi, i,
-				      w.f[i].name,
-				      (unsigned long long)w.f[i].sp, got);
-		}
-	}
+	check_stack_base("schedinit", "g0", "runtime_rt0_go", lo, hi);
+	check_stack_base("sched", "g0", "runtime_rt0_go", lo, hi);
+}
+
+/* The M's g0 bounds as the runtime records them (walk.m.g0_lo/hi, from
+ * rt0_m_self on that thread). Internally the M runs on the g0 stack newm
+ * allocated and cloned onto, down to arch_clone; under libc g0 is the
+ * pthread's stack, and Go's mstart0 takes hi from its own frame, so the
+ * frames past mstart0 lie above it (go1.19 proc.go:1359-1374). */
+Test(walk, walk_m_sp_in_own_g0)
+{
+	SKIP_IF_EXCEPTION("WALK-M-SP-IN-OWN-G0");
+	start();
+	check_stack_base("m", "the new M's g0",
+	                 link_is("internal") ? NULL : "mstart0",
+	                 trace_fact_u64(&run.t, "walk.m.g0_lo"),
+	                 trace_fact_u64(&run.t, "walk.m.g0_hi"));
 }

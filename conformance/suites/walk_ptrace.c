@@ -261,7 +261,10 @@ int walk_ptrace_run(const char *name, const char *const *env,
 	bool execed = false;
 	int status = 0;
 	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		/* Every thread of the probe: PTRACE_O_TRACECLONE makes each
+		 * new M a tracee, whose int3 stops here too (walk m). */
+		int st = 0;
+		pid_t w = waitpid(-1, &st, WNOHANG | __WALL);
 		if (w == 0) {
 			if (now_ns() >= deadline) {
 				r->timed_out = true;
@@ -276,28 +279,39 @@ int walk_ptrace_run(const char *name, const char *const *env,
 		}
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 || WIFEXITED(status) || WIFSIGNALED(status))
+		if (w < 0)
 			break;
-		int sig = WSTOPSIG(status), pass = 0;
-		if (sig == SIGTRAP && !execed) {
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (w != pid)
+				continue; /* one of its threads */
+			status = st;
+			break;
+		}
+		int sig = WSTOPSIG(st), pass = 0;
+		if (st >> 16 == PTRACE_EVENT_CLONE) {
+			/* the new thread's own first stop follows */
+		} else if (sig == SIGSTOP && w != pid) {
+			/* A new thread starts stopped, as a tracee. */
+		} else if (sig == SIGTRAP && !execed) {
 			/* The stop after execve; the tracee dies with us. */
 			execed = true;
-			ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_EXITKILL);
+			ptrace(PTRACE_SETOPTIONS, pid, 0,
+			       PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE);
 		} else if (sig == SIGTRAP) {
 			/* A breakpoint: int3 has already moved the pc past
 			 * itself, so continuing without the signal goes on. */
 			char where[32] = "?";
 			errno = 0;
-			long p = ptrace(PTRACE_PEEKDATA, pid,
+			long p = ptrace(PTRACE_PEEKDATA, w,
 			                (void *)(uintptr_t)where_addr, 0);
 			if (errno == 0 && p != 0)
-				peek_string(pid, (uint64_t)p, where,
+				peek_string(w, (uint64_t)p, where,
 				            sizeof where);
-			walk_remote(pid, where, errfd);
+			walk_remote(w, where, errfd);
 		} else {
 			pass = sig; /* anything else is the probe's business */
 		}
-		ptrace(PTRACE_CONT, pid, 0, (void *)(intptr_t)pass);
+		ptrace(PTRACE_CONT, w, 0, (void *)(intptr_t)pass);
 	}
 	r->elapsed_ns = now_ns() - start;
 	if (!r->timed_out)

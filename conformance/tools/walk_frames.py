@@ -2,7 +2,7 @@
 """walk_frames.py OUT.h | --markdown: the walk suite's expected frame lists, as C or Markdown.
 
 The lists are data in the catalogue: [walk.frames.<arch>.<mode>] tables, one key per
-walk (main, init, goroutine, schedinit, sched), in whichever of the catalogue's files
+walk (main, init, goroutine, schedinit, sched, m), in whichever of the catalogue's files
 holds them (conformance/invariants-walk.toml, or invariants.toml after a merge; see
 catalogue.py). The Criterion suite (conformance/suites/walk.c) is C, so it compiles
 them in from the header written here: one source of truth, edit the TOML only.
@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from rt0model import catalogue  # noqa: E402  (the catalogue's files, arches, modes)
 from rt0model.files import write_if_changed  # noqa: E402
 
-WALKS = ("main", "init", "goroutine", "schedinit", "sched")
+WALKS = ("main", "init", "goroutine", "schedinit", "sched", "m")
 
 
 def fail(msg):
