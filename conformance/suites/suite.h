@@ -65,10 +65,15 @@ bool shared_finish(FILE *f, bool ok, const char *tmp, const char *path);
  * each such test's .init by run_probe_shared (which asserts nothing there: a
  * failure in .init would be reported as a crash of the test). */
 #define SHARED_PROBE_SUITE(shared, probe)                                      \
+	SHARED_PROBE_SUITE_ENV(shared, probe, env_trace)
+
+/* The same with the probe's environment env: a suite that reads facts and
+ * no trace (a Go run then goes unobserved). */
+#define SHARED_PROBE_SUITE_ENV(shared, probe, env)                             \
 	static struct run run;                                                 \
 	static void shared_run_##shared(void)                                  \
 	{                                                                      \
-		run_probe_shared(&run, (probe), NULL, env_trace);              \
+		run_probe_shared(&run, (probe), NULL, (env));                  \
 	}                                                                      \
 	static void shared_free_##shared(void)                                 \
 	{                                                                      \
