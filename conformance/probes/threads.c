@@ -9,7 +9,15 @@
  *
  * Before making any M the main goroutine blocks SIGUSR2: Go gives a new M
  * the mask the process started with (initSigmask), not its creator's.
- * argv[1], when given, is the iterations per M. */
+ * argv[1], when given, is the iterations per M.
+ *
+ * Under libc each M is a pthread, and the probe asks the C library for the
+ * thread's own stack (pthread_getattr_np), beside the g0 bounds the runtime
+ * took from it. */
+#ifdef RT0_LINK_EXTERNAL
+#define _GNU_SOURCE /* pthread_getattr_np */
+#include <pthread.h>
+#endif
 #include "arch.h"
 #include "probe_util.h"
 #include "rt0.h"
@@ -33,6 +41,7 @@ struct m_report {
 	uintptr_t sp;
 	long tid, pid;
 	uint64_t sigmask;
+	uintptr_t os_stack_lo, os_stack_hi; /* the C library's, under libc */
 	uint64_t xadd_interleaved; /* xadd results that skipped past ours */
 	/* The same for the probe's own counter beside it (compiler atomics):
 	 * the Ms' rounds interleaved, whatever the runtime's Xadd does. */
@@ -195,6 +204,18 @@ static void m_main(void *arg)
 	r->tid = sys(__NR_gettid, 0, 0, 0, 0);
 	r->pid = sys(__NR_getpid, 0, 0, 0, 0);
 	r->sigmask = sigmask_now();
+#ifdef RT0_LINK_EXTERNAL
+	pthread_attr_t attr;
+	void *stack;
+	size_t size;
+	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+		if (pthread_attr_getstack(&attr, &stack, &size) == 0) {
+			r->os_stack_lo = (uintptr_t)stack;
+			r->os_stack_hi = (uintptr_t)stack + size;
+		}
+		pthread_attr_destroy(&attr);
+	}
+#endif
 	rt0_notewakeup(&r->ready);
 	while (__atomic_load_n(&go_flag, __ATOMIC_ACQUIRE) == 0)
 		;
@@ -275,6 +296,10 @@ void main_main(void)
 		fact_m(i, ".procid", r->self.procid);
 		fact_m(i, ".pid", r->pid);
 		fact_m(i, ".sigmask", (int64_t)r->sigmask);
+#ifdef RT0_LINK_EXTERNAL
+		fact_mx(i, ".os_stack_lo", r->os_stack_lo);
+		fact_mx(i, ".os_stack_hi", r->os_stack_hi);
+#endif
 	}
 
 	uint64_t interleaved = 0, retries = 0, mismatches = 0, total = 0;
