@@ -197,7 +197,7 @@ SHARED_TEST(threads, threads, threads_g0_stack_own)
 Test(threads, threads_sigmask_initial)
 {
 	struct run r;
-	struct probe_opts o = {.env = env_trace,
+	struct probe_opts o = {.env = env_facts,
 	                       .blocked_signals = 1ull << (SIGUSR1 - 1)};
 	run_probe_opts(&r, "threads", &o);
 	CHECK_EXIT(&r, 0);

@@ -1,14 +1,21 @@
-// threads: the twin of conformance/probes/threads.c for its atomics. Four
-// goroutines, each locked to an M of its own (LockOSThread, with Ps enough
-// for all of them to run at once), hammer the same words with sync/atomic,
+// threads: the twin of conformance/probes/threads.c. Four goroutines, each
+// locked to an M of its own (LockOSThread, with Ps enough for all of them
+// to run at once), first say which thread they are on (gettid, getpid, the
+// thread's signal mask, and the M's procid, read from the runtime's m
+// through this binary's DWARF), then hammer the same words with sync/atomic,
 // whose assembly jumps straight to the runtime's own atomics (go1.19
 // sync/atomic/asm.s: JMP runtime∕internal∕atomic·Xadd and friends; go1.23:
 // internal∕runtime∕atomic), and which the compiler turns into the same
 // instructions as the runtime's own calls where it inlines them. main.main
 // prints the totals once every M is done.
 //
-// What the C probe asks of rt0's Ms (rt0_m_self, rt0_newm) a Go program
-// cannot ask, nor can it reach Or8 and And8: those facts are left out.
+// The main goroutine stays on m0, the process's first thread: runtime.main
+// locks it there for the inits, and this package's init locks it again, so
+// that it stays for main.main. Before the Ms start it blocks SIGUSR2 on m0:
+// Go gives every M the mask the process started with (initSigmask), not its
+// creator's. Which Ms Go makes, their ids and their g0 a Go program cannot
+// ask (the C probe's rt0_newm and rt0_m_self), nor can it reach Or8 and
+// And8: those facts are left out.
 // Go has no atomics of its own beside the runtime's, so the witness that
 // the Ms' rounds interleaved is another Xadd, on a word of its own, where
 // the C probe uses the compiler's. argv[1], when given, is the iterations
@@ -16,12 +23,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"rt0probe/internal/rt0"
 )
@@ -45,7 +55,11 @@ var (
 	witness, overlap, gate uint32
 )
 
+const sigUSR2 = 12
+
 type report struct {
+	tid, pid, procid         int64
+	sigmask                  uint64
 	iters                    int64
 	witnessInterleaved       uint64
 	casRetries, xchgForeign  uint64
@@ -53,6 +67,28 @@ type report struct {
 }
 
 var reports [nMs]report
+
+// The first mask, on m0 before main.main changes it.
+var initialMask uint64
+
+func init() {
+	runtime.LockOSThread()
+	initialMask = sigmask()
+}
+
+// sigmask is the calling thread's blocked set, as the kernel has it.
+func sigmask() uint64 {
+	var old uint64
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, 0 /* SIG_BLOCK, no set: a query */, 0,
+		uintptr(unsafe.Pointer(&old)), 8, 0, 0)
+	return old
+}
+
+func block(sig int) {
+	set := uint64(1) << (sig - 1)
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, 0, /* SIG_BLOCK */
+		uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0)
+}
 
 func hammeredEnough(n, iters int64, start time.Time) bool {
 	if n < iters || n%1024 != 0 {
@@ -124,7 +160,15 @@ func main() {
 		}
 		iters = v
 	}
-	// A P for each M and one for main.main: the trace runs set
+	if _, err := rt0.Procid(); err != nil { // the DWARF read, once, before the Ms
+		rt0.Unavailable("the Ms' procid", err)
+	}
+	rt0.FactInt("m0.pid", int64(syscall.Getpid()))
+	rt0.FactInt("m0.tid", int64(syscall.Gettid()))
+	rt0.FactInt("m0.sigmask.initial", int64(initialMask))
+	block(sigUSR2)
+	rt0.FactInt("m0.sigmask.creating", int64(sigmask()))
+	// A P for each M and one for main.main: the suites run it with
 	// GOMAXPROCS=1, which would leave the Ms taking turns.
 	runtime.GOMAXPROCS(nMs + 1)
 	var ready, done sync.WaitGroup
@@ -133,6 +177,10 @@ func main() {
 	for i := 0; i < nMs; i++ {
 		go func(i int) {
 			runtime.LockOSThread()
+			r := &reports[i]
+			r.tid, r.pid = int64(syscall.Gettid()), int64(syscall.Getpid())
+			r.sigmask = sigmask()
+			r.procid, _ = rt0.Procid()
 			ready.Done()
 			for atomic.LoadUint32(&gate) == 0 {
 			}
@@ -155,6 +203,13 @@ func main() {
 		in64, out64 = in64+r.in64, out64+r.out64
 	}
 	rt0.FactInt("ms", nMs)
+	for i := range reports {
+		r := &reports[i]
+		rt0.FactInt(fmt.Sprintf("m.%d.tid", i), r.tid)
+		rt0.FactInt(fmt.Sprintf("m.%d.pid", i), r.pid)
+		rt0.FactInt(fmt.Sprintf("m.%d.procid", i), r.procid)
+		rt0.FactInt(fmt.Sprintf("m.%d.sigmask", i), int64(r.sigmask))
+	}
 	rt0.FactInt("atomic.iters", int64(total))
 	rt0.FactInt("atomic.xadd32", int64(atomic.LoadUint32(&xadd32)))
 	rt0.FactInt("atomic.xadd64", int64(atomic.LoadUint64(&xadd64)))

@@ -59,7 +59,7 @@ func binary() (*layout.Binary, error) {
 type offsets struct {
 	gStack, gGoid, gM, gGoidSize int64
 	stackLo, stackHi             int64
-	mG0, mID, mP                 int64
+	mG0, mID, mP, mProcid        int64
 	pGoidcache                   int64
 }
 
@@ -101,6 +101,7 @@ func structOffsets() (*offsets, error) {
 		field(s[1], "g0", &off.mG0)
 		field(s[1], "id", &off.mID)
 		field(s[1], "p", &off.mP)
+		field(s[1], "procid", &off.mProcid)
 		field(s[2], "goidcache", &off.pGoidcache)
 		field(s[3], "lo", &off.stackLo)
 		field(s[3], "hi", &off.stackHi)
@@ -156,6 +157,18 @@ func Self() (G, error) {
 		OnG0: m != 0 && peek(m+uintptr(o.mG0)) == g,
 		MID:  int64(peek64(m + uintptr(o.mID))),
 	}, nil
+}
+
+// Procid is the running M's procid, the thread id its minit recorded
+// (os_linux.go minit: m.procid = gettid()): the runtime's word, which a
+// probe holds against its own gettid on the same thread.
+func Procid() (int64, error) {
+	o, err := structOffsets()
+	if err != nil {
+		return 0, err
+	}
+	m := peek(getg() + uintptr(o.gM))
+	return int64(peek64(m + uintptr(o.mProcid))), nil
 }
 
 // Goid is the running goroutine's id, or -1 after saying why not.
