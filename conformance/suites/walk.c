@@ -313,61 +313,10 @@ static void goroutine_bounds(uint64_t goid, uint64_t *lo, uint64_t *hi)
 	               (unsigned long long)goid, probe_why(&run.r));
 }
 
-/* Every frame's SP in [lo, hi]: hi itself is an empty stack's SP. */
-static void check_sps_in(const char *where, const char *stack, uint64_t lo,
-                         uint64_t hi)
-{
-	struct walk w;
-	char got[4096];
-	get_walk(where, &w);
-	for (size_t i = 0; i < w.n; i++)
-		CHECK(&run, w.f[i].sp >= lo && w.f[i].sp <= hi,
-		      "expected every SP of walk %s in %s's stack [0x%llx, "
-		      "0x%llx]; frame %zu (%s) has SP 0x%llx\n      %s",
-		      where, stack, (unsigned long long)lo,
-		      (unsigned long long)hi, i, w.f[i].name,
-		      (unsigned long long)w.f[i].sp,
-		      walk_str(&w, got, sizeof got));
-}
-
-Test(walk, walk_main_sp_in_g1)
-{
-	SKIP_IF_EXCEPTION("WALK-MAIN-SP-IN-G1");
-	start();
-	uint64_t lo, hi;
-	goroutine_bounds(1, &lo, &hi);
-	check_sps_in("main", "goroutine 1", lo, hi);
-	check_sps_in("init", "goroutine 1", lo, hi);
-}
-
-/* The goroutine is the one whose newproc entry (newpc) is the function the
- * walk starts in: the walk's own frame 0 names it, not the runtime. */
-Test(walk, walk_goroutine_sp_in_own_stack)
-{
-	SKIP_IF_EXCEPTION("WALK-GOROUTINE-SP-IN-OWN-STACK");
-	start();
-	struct walk w;
-	get_walk("goroutine", &w);
-	uint64_t entry = w.f[0].pc - w.f[0].off;
-	const struct trace_line *ev, *mine = NULL;
-	for (size_t n = 0;
-	     (ev = trace_find_event(&run.t, "runtime.newproc", n)) != NULL; n++)
-		if (trace_u64(ev, "newpc") == entry)
-			mine = ev;
-	CHECK(&run, mine != NULL,
-	      "expected a runtime.newproc event with newpc=0x%llx (%s, "
-	      "where walk goroutine starts)",
-	      (unsigned long long)entry, w.f[0].name);
-	char name[64];
-	snprintf(name, sizeof name, "goroutine %llu",
-	         (unsigned long long)trace_u64(mine, "newg"));
-	check_sps_in("goroutine", name, trace_u64(mine, "newlo"),
-	             trace_u64(mine, "newhi"));
-}
-
 /* Every SP of the walk up to and including base's frame in [lo, hi], the
  * stack's own frames; every frame beyond it above hi, on the OS stack the
- * runtime made that stack out of. base NULL: every frame is the stack's. */
+ * runtime made that stack out of. base NULL: every frame is the stack's.
+ * hi itself is an empty stack's SP. */
 static void check_stack_base(const char *where, const char *stack,
                              const char *base, uint64_t lo, uint64_t hi)
 {
@@ -400,6 +349,41 @@ static void check_stack_base(const char *where, const char *stack,
 			      base, where, stack, (unsigned long long)hi, i,
 			      w.f[i].name, (unsigned long long)w.f[i].sp, got);
 	}
+}
+
+Test(walk, walk_main_sp_in_g1)
+{
+	SKIP_IF_EXCEPTION("WALK-MAIN-SP-IN-G1");
+	start();
+	uint64_t lo, hi;
+	goroutine_bounds(1, &lo, &hi);
+	check_stack_base("main", "goroutine 1", NULL, lo, hi);
+	check_stack_base("init", "goroutine 1", NULL, lo, hi);
+}
+
+/* The goroutine is the one whose newproc entry (newpc) is the function the
+ * walk starts in: the walk's own frame 0 names it, not the runtime. */
+Test(walk, walk_goroutine_sp_in_own_stack)
+{
+	SKIP_IF_EXCEPTION("WALK-GOROUTINE-SP-IN-OWN-STACK");
+	start();
+	struct walk w;
+	get_walk("goroutine", &w);
+	uint64_t entry = w.f[0].pc - w.f[0].off;
+	const struct trace_line *ev, *mine = NULL;
+	for (size_t n = 0;
+	     (ev = trace_find_event(&run.t, "runtime.newproc", n)) != NULL; n++)
+		if (trace_u64(ev, "newpc") == entry)
+			mine = ev;
+	CHECK(&run, mine != NULL,
+	      "expected a runtime.newproc event with newpc=0x%llx (%s, "
+	      "where walk goroutine starts)",
+	      (unsigned long long)entry, w.f[0].name);
+	char name[64];
+	snprintf(name, sizeof name, "goroutine %llu",
+	         (unsigned long long)trace_u64(mine, "newg"));
+	check_stack_base("goroutine", name, NULL, trace_u64(mine, "newlo"),
+	                 trace_u64(mine, "newhi"));
 }
 
 Test(walk, walk_g0_sp_in_g0)
