@@ -5,8 +5,8 @@
  * and, as Go's _rt0_amd64_lib does, records argc and argv, starts rt0_go on
  * a new thread and returns at once. On that thread the runtime starts as
  * usual; runtime.main runs the runtime's and the program's inits but never
- * main.main (Go: proc.go:244-248), and the M parks when nothing is left to
- * run. A function the program exports to its host waits, with
+ * main.main (Go: proc.go:244-248), and its Ms park when nothing is left
+ * to run (checkdead does not call that a deadlock). A function the program exports to its host waits, with
  * rt0_lib_wait_init, until runtime.main is past the inits (Go's cgocallback
  * waits on main_init_done). */
 #include "runtime.h"
@@ -31,6 +31,7 @@ static void *lib_thread(void *unused)
 void rt0_lib_start(int argc, char **argv)
 {
 	rt.islibrary = true;
+	rt.threaded = true; /* the host's thread and the runtime's */
 	lib_argc = argc;
 	lib_argv = argv;
 	pthread_t tid;
@@ -51,13 +52,4 @@ void rt0_lib_wait_init(void)
 		fatal_nog("runtime: library mode without its constructor");
 	while (__atomic_load_n(&inits_done, __ATOMIC_SEQ_CST) == 0)
 		sys_futex(&inits_done, FUTEX_WAIT_PRIVATE, 0);
-}
-
-/* Go's checkdead returns at once in library mode (proc.go:5023): the M
- * sleeps until the process ends. */
-_Noreturn void lib_park_forever(void)
-{
-	static uint32_t never;
-	for (;;)
-		sys_futex(&never, FUTEX_WAIT_PRIVATE, 0);
 }

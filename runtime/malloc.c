@@ -7,6 +7,7 @@
 #define CHUNK (256 * 1024)
 
 static uintptr_t cur, end;
+static struct mutex heap_lock;
 
 void mallocinit(void)
 {
@@ -28,11 +29,13 @@ void *persistentalloc(uintptr_t size)
 	size = ALIGN_UP(size, 16);
 	if (size > CHUNK / 4)
 		return map(ALIGN_UP(size, rt.pagesize));
+	mutex_lock(&heap_lock);
 	if (end - cur < size) {
 		cur = (uintptr_t)map(CHUNK);
 		end = cur + CHUNK;
 	}
 	void *p = (void *)cur;
 	cur += size;
+	mutex_unlock(&heap_lock);
 	return p;
 }

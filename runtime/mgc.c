@@ -8,7 +8,7 @@ static void forcegchelper(void *unused)
 	(void)unused;
 	TRACE("runtime.forcegchelper");
 	for (;;)
-		gopark(WAIT_FORCEGC_IDLE); /* until sysmon would want a GC */
+		gopark(WAIT_FORCEGC_IDLE, NULL); /* until sysmon would want a GC */
 }
 
 void forcegc_start(void)
@@ -21,7 +21,7 @@ static void bgsweep(void *c)
 	TRACE("runtime.bgsweep");
 	rt0_chan_send(c, 1);
 	for (;;)
-		gopark(WAIT_GC_SWEEP);
+		gopark(WAIT_GC_SWEEP, NULL);
 }
 
 static void bgscavenge(void *c)
@@ -29,7 +29,7 @@ static void bgscavenge(void *c)
 	TRACE("runtime.bgscavenge");
 	rt0_chan_send(c, 1);
 	for (;;)
-		gopark(WAIT_GC_SCAVENGE);
+		gopark(WAIT_GC_SCAVENGE, NULL);
 }
 
 void gcenable(void)

@@ -114,6 +114,7 @@ static _Noreturn void die(bool fatal_error)
 _Noreturn void fatal(const char *msg)
 {
 	static bool dying;
+	printlock(); /* held to the end: another M's fatal waits for exit */
 	if (dying) { /* a fatal error while reporting one */
 		print_flush();
 		sys_exit_group(2);
@@ -131,6 +132,7 @@ _Noreturn void fatal(const char *msg)
  * flushed. */
 _Noreturn void fatal_nog(const char *msg)
 {
+	printlock();
 	print_str("fatal error: ");
 	print_str(msg);
 	print_str("\n");
@@ -147,6 +149,7 @@ _Noreturn void rt0_panic(const char *msg)
 		rt.main_defer_unlock = false;
 		unlock_os_thread_internal();
 	}
+	printlock();
 	print_str("panic: ");
 	print_str(msg);
 	print_str("\n");
@@ -157,6 +160,7 @@ _Noreturn void exit_process(int32_t code)
 {
 	struct trace_kv kv[] = {KV_I("code", code)};
 	trace_event("runtime.exit", kv, 1);
+	printlock();
 	print_flush();
 	sys_exit_group(code);
 }
@@ -165,7 +169,9 @@ void rt0_write(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	if (fd == 2) { /* keep order with facts and trace lines */
+		printlock();
 		print_bytes(p, len);
+		printunlock();
 		return;
 	}
 	while (len > 0) {
@@ -184,8 +190,10 @@ void rt0_print(const char *s)
 	rt0_write(1, s, rt_strlen(s));
 }
 
+/* A fact's line, under printlock from fact_key to the newline. */
 static void fact_key(const char *key)
 {
+	printlock();
 	print_str("rt0 fact ");
 	print_str(key);
 	print_str("=");
@@ -196,6 +204,7 @@ void rt0_fact_str(const char *key, const char *value)
 	fact_key(key);
 	print_encoded(value, rt_strlen(value));
 	print_str("\n");
+	printunlock();
 }
 
 void rt0_fact_int(const char *key, int64_t value)
@@ -203,6 +212,7 @@ void rt0_fact_int(const char *key, int64_t value)
 	fact_key(key);
 	print_int(value);
 	print_str("\n");
+	printunlock();
 }
 
 void rt0_fact_hex(const char *key, uintptr_t value)
@@ -210,9 +220,12 @@ void rt0_fact_hex(const char *key, uintptr_t value)
 	fact_key(key);
 	print_hex(value);
 	print_str("\n");
+	printunlock();
 }
 
 void rt0_flush(void)
 {
+	printlock();
 	print_flush();
+	printunlock();
 }

@@ -4,6 +4,31 @@
 
 static char buf[8192];
 static size_t used;
+static struct mutex print_mutex;
+
+/* Go's printlock: whoever writes a line (a fact, a trace event, a fatal
+ * error) holds this around it, so lines from several Ms never mix; the
+ * buffer itself assumes it is held. Recursive per M (a fatal error inside
+ * a trace event); a thread without g (a library host's) holds it once.
+ * Until a second thread exists there is nothing to exclude, and g may not
+ * be set up yet (fatal_nog). */
+void printlock(void)
+{
+	if (!__atomic_load_n(&rt.threaded, __ATOMIC_ACQUIRE))
+		return;
+	struct g *gp = getg();
+	if (gp == NULL || gp->m->printlock++ == 0)
+		mutex_lock(&print_mutex);
+}
+
+void printunlock(void)
+{
+	if (!__atomic_load_n(&rt.threaded, __ATOMIC_ACQUIRE))
+		return;
+	struct g *gp = getg();
+	if (gp == NULL || --gp->m->printlock == 0)
+		mutex_unlock(&print_mutex);
+}
 
 void print_flush(void)
 {

@@ -1,9 +1,12 @@
 /* proc.c: schedinit, goroutine creation and the scheduler (Go: proc.go).
  *
- * One M (m0, the process's only thread) runs every goroutine; a goroutine
- * runs until it blocks, yields or exits. GOMAXPROCS Ps are accounted for,
- * but only P0 is materialised: with one M no other P could ever run, and
- * GOMAXPROCS=2147483647 must still start in bounded memory. */
+ * GOMAXPROCS Ps run goroutines, each on an M (a thread), as Go's do: a
+ * P's local run queue and runnext, the global queue, work stealing by
+ * spinning Ms, idle Ms parked on notes, and goroutines locked to their M
+ * (LockOSThread) run only there. A goroutine runs until it blocks, yields
+ * or exits: there is no preemption. Ps are made when an M first needs an
+ * idle one, not all in procresize, so GOMAXPROCS=2147483647 still starts
+ * in bounded memory; the ones never made are counted as idle. */
 #include "runtime.h"
 
 struct runtime_state rt;
@@ -127,8 +130,8 @@ STARTUP_STEP static void mcommoninit(struct m *mp)
 	TRACE("runtime.mcommoninit");
 }
 
-/* Go: procresize(n) with the world stopped. P0 goes to m0; the others
- * would be idle, and are only counted. */
+/* Go: procresize(n) with the world stopped. P0 goes to m0; the other
+ * n - 1 are idle, made when an M first takes one (pidleget). */
 STARTUP_STEP static void procresize(int32_t n)
 {
 	if (n <= 0)
@@ -140,7 +143,11 @@ STARTUP_STEP static void procresize(int32_t n)
 	pp->m = &m0;
 	m0.p = pp;
 	sched.p0 = pp;
+	sched.allp = pp;
+	sched.nallp = 1;
 	sched.npidle = n - 1;
+	sched.mcount = 1; /* m0 */
+	m0.sched_m = true;
 	struct trace_kv kv[] = {KV_I("nprocs", n)};
 	trace_event("runtime.procresize", kv, 1);
 }
@@ -163,37 +170,539 @@ void schedinit(void)
 	procresize(read_gomaxprocs());
 }
 
+static int32_t load32(const int32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void add32(int32_t *p, int32_t v)
+{
+	xadd32((uint32_t *)p, v);
+}
+
+static bool casp(struct g **p, struct g *old, struct g *new)
+{
+#if ARCH_PTRSIZE == 8
+	return cas64((uint64_t *)p, (uint64_t)old, (uint64_t)new);
+#else
+	return cas32((uint32_t *)p, (uint32_t)old, (uint32_t)new);
+#endif
+}
+
+static uint32_t load_acq(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store_rel(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/* Ring slots are read by thieves while the owner fills others. */
+static struct g *slot_get(struct p *pp, uint32_t i)
+{
+	return __atomic_load_n(&pp->runq[i % RUNQ_SIZE], __ATOMIC_RELAXED);
+}
+
+static void slot_set(struct p *pp, uint32_t i, struct g *gp)
+{
+	__atomic_store_n(&pp->runq[i % RUNQ_SIZE], gp, __ATOMIC_RELAXED);
+}
+
+/* The global run queue (sched.lock held). */
+static void globrunqput(struct g *gp, bool front)
+{
+	gp->schedlink = NULL;
+	if (front) {
+		gp->schedlink = sched.runqhead;
+		sched.runqhead = gp;
+		if (sched.runqtail == NULL)
+			sched.runqtail = gp;
+	} else {
+		if (sched.runqtail != NULL)
+			sched.runqtail->schedlink = gp;
+		else
+			sched.runqhead = gp;
+		sched.runqtail = gp;
+	}
+	add32(&sched.runqsize, 1);
+}
+
+/* The global queue's head (sched.lock held). Go's globrunqget also moves
+ * a fair share into the P's ring; rt0 takes one at a time, so that what
+ * waits in the global queue always runs before what a P queued later. */
+static struct g *globrunqget(void)
+{
+	struct g *gp = sched.runqhead;
+	if (gp == NULL)
+		return NULL;
+	sched.runqhead = gp->schedlink;
+	if (sched.runqhead == NULL)
+		sched.runqtail = NULL;
+	add32(&sched.runqsize, -1);
+	return gp;
+}
+
+/* Go's runqputslow: the local ring is full. Go moves its older half and
+ * gp to the global queue; rt0 moves all of it, in order, so the global
+ * queue (which findrunnable empties first) holds only what is older than
+ * the ring: one P's goroutines stay FIFO past the ring's 256 slots. */
+static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t)
+{
+	struct g *batch[RUNQ_SIZE + 1];
+	uint32_t n = t - h;
+	for (uint32_t i = 0; i < n; i++)
+		batch[i] = slot_get(pp, h + i);
+	if (!cas32(&pp->runqhead, h, h + n))
+		return false; /* a thief took some: the ring has room now */
+	batch[n] = gp;
+	mutex_lock(&sched.lock);
+	for (uint32_t i = 0; i <= n; i++)
+		globrunqput(batch[i], false);
+	mutex_unlock(&sched.lock);
+	return true;
+}
+
+/* Go's runqput: gp to pp's runnext (kicking the old one to the tail) or
+ * its tail. Only pp's owner puts. */
 static void runqput(struct p *pp, struct g *gp, bool next)
 {
 	if (next) {
-		struct g *old = pp->runnext;
-		pp->runnext = gp;
+		struct g *old;
+		do
+			old = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
+		while (!casp(&pp->runnext, old, gp));
 		if (old == NULL)
 			return;
 		gp = old; /* the old runnext goes to the tail */
 	}
-	gp->schedlink = NULL;
-	if (pp->runqtail != NULL)
-		pp->runqtail->schedlink = gp;
-	else
-		pp->runqhead = gp;
-	pp->runqtail = gp;
+	for (;;) {
+		uint32_t h = load_acq(&pp->runqhead);
+		uint32_t t = pp->runqtail;
+		if (t - h < RUNQ_SIZE) {
+			slot_set(pp, t, gp);
+			store_rel(&pp->runqtail, t + 1);
+			return;
+		}
+		if (runqputslow(pp, gp, h, t))
+			return;
+	}
 }
 
+/* Go's runqget: runnext first, then the head. Only pp's owner gets. */
 static struct g *runqget(struct p *pp)
 {
-	struct g *gp = pp->runnext;
-	if (gp != NULL) {
-		pp->runnext = NULL;
-		return gp;
+	struct g *next = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
+	if (next != NULL && casp(&pp->runnext, next, NULL))
+		return next;
+	for (;;) {
+		uint32_t h = load_acq(&pp->runqhead);
+		uint32_t t = pp->runqtail;
+		if (t == h)
+			return NULL;
+		struct g *gp = slot_get(pp, h);
+		if (cas32(&pp->runqhead, h, h + 1))
+			return gp;
 	}
-	gp = pp->runqhead;
+}
+
+static bool runqempty(struct p *pp)
+{
+	for (;;) {
+		uint32_t h = load_acq(&pp->runqhead);
+		uint32_t t = load_acq(&pp->runqtail);
+		struct g *next = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
+		if (t == load_acq(&pp->runqtail))
+			return h == t && next == NULL;
+	}
+}
+
+/* Go's runqgrab: half of victim's queue into pp's ring from its tail t,
+ * or victim's runnext when the queue is empty and steal_next. */
+static uint32_t runqgrab(struct p *victim, struct p *pp, uint32_t t,
+                         bool steal_next)
+{
+	for (;;) {
+		uint32_t h = load_acq(&victim->runqhead);
+		uint32_t vt = load_acq(&victim->runqtail);
+		uint32_t n = vt - h;
+		n -= n / 2;
+		if (n == 0) {
+			struct g *next =
+			    __atomic_load_n(&victim->runnext, __ATOMIC_ACQUIRE);
+			if (!steal_next || next == NULL)
+				return 0;
+			/* Its owner is likely about to run it: give it the
+			 * moment Go does (usleep(3)) before taking it. */
+			if (victim->status == P_RUNNING) {
+				struct {
+					long sec, nsec;
+				} ts = {0, 3000};
+				sys_nanosleep(&ts);
+			}
+			if (!casp(&victim->runnext, next, NULL))
+				continue;
+			slot_set(pp, t, next);
+			return 1;
+		}
+		if (n > RUNQ_SIZE / 2)
+			continue; /* read h and vt apart: try again */
+		for (uint32_t i = 0; i < n; i++)
+			slot_set(pp, t + i, slot_get(victim, h + i));
+		if (cas32(&victim->runqhead, h, h + n))
+			return n;
+	}
+}
+
+/* Go's runqsteal: one g to run now, the rest of the grab queued. */
+static struct g *runqsteal(struct p *pp, struct p *victim, bool steal_next)
+{
+	uint32_t t = pp->runqtail;
+	uint32_t n = runqgrab(victim, pp, t, steal_next);
+	if (n == 0)
+		return NULL;
+	n--;
+	struct g *gp = slot_get(pp, t + n);
+	if (n > 0)
+		store_rel(&pp->runqtail, t + n);
+	return gp;
+}
+
+/* Go's pidleget (sched.lock held): an idle P, made now if every idle one
+ * is still only counted. */
+static struct p *pidleget(void)
+{
+	struct p *pp = sched.pidle;
+	if (pp != NULL) {
+		sched.pidle = pp->link;
+	} else {
+		if (sched.nallp >= rt.gomaxprocs)
+			return NULL;
+		pp = persistentalloc(sizeof *pp);
+		pp->id = sched.nallp++;
+		pp->alllink = sched.allp;
+		__atomic_store_n(&sched.allp, pp, __ATOMIC_RELEASE);
+	}
+	add32(&sched.npidle, -1);
+	return pp;
+}
+
+static void pidleput(struct p *pp)
+{
+	if (!runqempty(pp))
+		fatal("pidleput: P has non-empty run queue");
+	pp->link = sched.pidle;
+	sched.pidle = pp;
+	add32(&sched.npidle, 1);
+}
+
+void acquirep(struct p *pp)
+{
+	struct m *mp = getg()->m;
+	if (mp->p != NULL || pp->m != NULL || pp->status != P_IDLE)
+		fatal("acquirep: invalid p state");
+	mp->p = pp;
+	pp->m = mp;
+	pp->status = P_RUNNING;
+}
+
+static struct p *releasep(void)
+{
+	struct m *mp = getg()->m;
+	struct p *pp = mp->p;
+	if (pp == NULL || pp->m != mp || pp->status != P_RUNNING)
+		fatal("releasep: invalid p state");
+	mp->p = NULL;
+	pp->m = NULL;
+	pp->status = P_IDLE;
+	return pp;
+}
+
+/* No goroutine can run: Go's checkdead (sched.lock held), called when an
+ * M goes idle. Only the Ms that run goroutines count; those blocked with
+ * their P (in a note, a system call) may still make work. */
+static void checkdead(void)
+{
+#ifdef RT0_LIBRARY
+	if (rt.islibrary)
+		return; /* Go: the host may still call in (proc.go:5023) */
+#endif
+	if (sched.mcount - sched.nmidle - sched.nmidlelocked > 0)
+		return;
+	int32_t waiting = 0;
+	for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
+		if (gp->system || gp->status == G_DEAD)
+			continue;
+		if (gp->status != G_WAITING)
+			fatal("checkdead: runnable g");
+		waiting++;
+	}
+	if (waiting == 0)
+		fatal("no goroutines (main called runtime.Goexit) - deadlock!");
+	fatal("all goroutines are asleep - deadlock!");
+}
+
+/* Go's stopm: park this M idle until startm hands it a P. */
+static void stopm(void)
+{
+	struct m *mp = getg()->m;
+	if (mp->p != NULL || mp->spinning)
+		fatal("stopm holding p or spinning");
+	mutex_lock(&sched.lock);
+	mp->schedlink = sched.midle;
+	sched.midle = mp;
+	sched.nmidle++;
+	checkdead();
+	mutex_unlock(&sched.lock);
+	notesleep(&mp->park);
+	noteclear(&mp->park);
+	acquirep(mp->nextp);
+	mp->nextp = NULL;
+}
+
+/* Go's startm: run pp (or an idle P) on an idle M, or on a new one. A
+ * spinning start owns one count of nmspinning, given back if no P is
+ * idle. */
+static void startm(struct p *pp, bool spinning)
+{
+	mutex_lock(&sched.lock);
+	if (pp == NULL) {
+		pp = pidleget();
+		if (pp == NULL) {
+			mutex_unlock(&sched.lock);
+			if (spinning)
+				add32(&sched.nmspinning, -1);
+			return;
+		}
+	}
+	struct m *mp = sched.midle;
+	if (mp != NULL) {
+		sched.midle = mp->schedlink;
+		sched.nmidle--;
+	}
+	mutex_unlock(&sched.lock);
+	if (mp == NULL) {
+		newm_sched(pp, spinning);
+		return;
+	}
+	mp->spinning = spinning;
+	mp->nextp = pp;
+	notewakeup(&mp->park);
+}
+
+/* Go's wakep: a goroutine became runnable; if a P is idle and no M is
+ * already looking for work, start one spinning. */
+static void wakep(void)
+{
+	if (!rt.main_started || load32(&sched.npidle) == 0)
+		return;
+	if (load32(&sched.nmspinning) != 0 ||
+	    !cas32((uint32_t *)&sched.nmspinning, 0, 1))
+		return;
+	startm(NULL, true);
+}
+
+/* Go's handoffp: this M gives pp up (it blocks, or sleeps locked); run it
+ * elsewhere if there is work, else make it idle. */
+static void handoffp(struct p *pp)
+{
+	if (!runqempty(pp) || load32(&sched.runqsize) != 0) {
+		startm(pp, false);
+		return;
+	}
+	if (load32(&sched.nmspinning) + load32(&sched.npidle) == 0 &&
+	    cas32((uint32_t *)&sched.nmspinning, 0, 1)) {
+		startm(pp, true);
+		return;
+	}
+	mutex_lock(&sched.lock);
+	if (sched.runqsize != 0) {
+		mutex_unlock(&sched.lock);
+		startm(pp, false);
+		return;
+	}
+	pidleput(pp);
+	mutex_unlock(&sched.lock);
+}
+
+/* Go's stoplockedm: this M is its goroutine's alone; give the P away and
+ * sleep until that goroutine is runnable and someone hands a P back. */
+static void stoplockedm(void)
+{
+	struct m *mp = getg()->m;
+	if (mp->p != NULL)
+		handoffp(releasep());
+	mutex_lock(&sched.lock);
+	sched.nmidlelocked++;
+	checkdead();
+	mutex_unlock(&sched.lock);
+	notesleep(&mp->park);
+	noteclear(&mp->park); /* startlockedm took us off nmidlelocked */
+	acquirep(mp->nextp);
+	mp->nextp = NULL;
+	if (mp->lockedg->status != G_RUNNABLE)
+		fatal("stoplockedm: inconsistent locking");
+}
+
+/* Go's startlockedm: gp may run only on its own M; hand it this M's P,
+ * wake it, and go idle. */
+static void startlockedm(struct g *gp)
+{
+	struct m *mp = gp->lockedm;
+	if (mp == getg()->m)
+		fatal("startlockedm: locked to me");
+	mutex_lock(&sched.lock); /* mp is no longer idle: checkdead counts */
+	sched.nmidlelocked--;
+	mutex_unlock(&sched.lock);
+	mp->nextp = releasep();
+	notewakeup(&mp->park);
+	stopm();
+}
+
+/* Go's resetspinning: a spinning M found work; if it was the last one
+ * looking, another should look for more. */
+static void resetspinning(struct m *mp)
+{
+	mp->spinning = false;
+	add32(&sched.nmspinning, -1);
+	if (load32(&sched.nmspinning) < 0)
+		fatal("resetspinning: negative nmspinning");
+	wakep();
+}
+
+/* Go's stealWork: four rounds over every P but our own, taking runnext
+ * only in the last (its owner is likely about to run it). */
+static struct g *stealwork(struct p *pp)
+{
+	for (int round = 0; round < 4; round++) {
+		struct p *all = __atomic_load_n(&sched.allp, __ATOMIC_ACQUIRE);
+		for (struct p *victim = all; victim != NULL;
+		     victim = victim->alllink) {
+			if (victim == pp || victim->status != P_RUNNING)
+				continue;
+			struct g *gp = runqsteal(pp, victim, round == 3);
+			if (gp != NULL)
+				return gp;
+		}
+	}
+	return NULL;
+}
+
+static bool any_runq_nonempty(void)
+{
+	struct p *all = __atomic_load_n(&sched.allp, __ATOMIC_ACQUIRE);
+	for (struct p *pp = all; pp != NULL; pp = pp->alllink)
+		if (!runqempty(pp))
+			return true;
+	return false;
+}
+
+/* Go's findrunnable: local queue, global queue, stealing; when all are
+ * empty, give the P back and sleep until startm hands one over. */
+static struct g *findrunnable(struct m *mp)
+{
+	for (;;) {
+		struct p *pp = mp->p;
+		struct g *gp;
+		/* runnext, then the global queue, then the ring. Go looks at
+		 * the global queue only every 61st turn; rt0 empties it
+		 * first, since a P's overflow (runqputslow) is older than
+		 * what its ring holds. A ring rarely overflows, so the
+		 * single-P path rarely takes the lock. */
+		struct g *next =
+		    __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
+		if (next != NULL && casp(&pp->runnext, next, NULL))
+			return next;
+		if (load32(&sched.runqsize) > 0) {
+			mutex_lock(&sched.lock);
+			gp = globrunqget();
+			mutex_unlock(&sched.lock);
+			if (gp != NULL)
+				return gp;
+		}
+		if ((gp = runqget(pp)) != NULL)
+			return gp;
+		/* Steal only while few Ms spin: at most half the busy Ps. */
+		int32_t busy = rt.gomaxprocs - load32(&sched.npidle);
+		if (mp->spinning || 2 * load32(&sched.nmspinning) < busy) {
+			if (!mp->spinning) {
+				mp->spinning = true;
+				add32(&sched.nmspinning, 1);
+			}
+			if ((gp = stealwork(pp)) != NULL)
+				return gp;
+		}
+		mutex_lock(&sched.lock);
+		if (sched.runqsize != 0) {
+			gp = globrunqget();
+			mutex_unlock(&sched.lock);
+			return gp;
+		}
+		pidleput(releasep());
+		mutex_unlock(&sched.lock);
+		if (mp->spinning) {
+			/* No longer spinning: a goroutine queued since our
+			 * last look would find nmspinning 0 and no M woken
+			 * for it, so look once more (Go's "delicate dance"). */
+			mp->spinning = false;
+			add32(&sched.nmspinning, -1);
+			if (any_runq_nonempty()) {
+				mutex_lock(&sched.lock);
+				pp = pidleget();
+				mutex_unlock(&sched.lock);
+				if (pp != NULL) {
+					acquirep(pp);
+					mp->spinning = true;
+					add32(&sched.nmspinning, 1);
+					continue;
+				}
+			}
+		}
+		stopm();
+	}
+}
+
+/* Go's gfget and gfput: a P's own free gs, shared through sched's list
+ * in batches. */
+static struct g *gfget(struct p *pp)
+{
+	if (pp->gfree == NULL && load32(&sched.ngfree) != 0) {
+		mutex_lock(&sched.lock);
+		while (pp->ngfree < GFREE_KEEP / 2 && sched.gfree != NULL) {
+			struct g *gp = sched.gfree;
+			sched.gfree = gp->schedlink;
+			add32(&sched.ngfree, -1);
+			gp->schedlink = pp->gfree;
+			pp->gfree = gp;
+			pp->ngfree++;
+		}
+		mutex_unlock(&sched.lock);
+	}
+	struct g *gp = pp->gfree;
 	if (gp != NULL) {
-		pp->runqhead = gp->schedlink;
-		if (pp->runqhead == NULL)
-			pp->runqtail = NULL;
+		pp->gfree = gp->schedlink;
+		pp->ngfree--;
 	}
 	return gp;
+}
+
+static void gfput(struct p *pp, struct g *gp)
+{
+	gp->schedlink = pp->gfree;
+	pp->gfree = gp;
+	if (++pp->ngfree < GFREE_KEEP)
+		return;
+	mutex_lock(&sched.lock);
+	while (pp->ngfree > GFREE_KEEP / 2) {
+		struct g *move = pp->gfree;
+		pp->gfree = move->schedlink;
+		pp->ngfree--;
+		move->schedlink = sched.gfree;
+		sched.gfree = move;
+		add32(&sched.ngfree, 1);
+	}
+	mutex_unlock(&sched.lock);
 }
 
 /* Go's gostartcall: make the goroutine look as if its entry function had
@@ -223,13 +732,13 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	if (fn == NULL)
 		fatal("go of nil func value");
 	struct p *pp = getg()->m->p;
-	struct g *gp = sched.gfree;
-	if (gp != NULL) {
-		sched.gfree = gp->schedlink;
-	} else {
+	struct g *gp = gfget(pp);
+	if (gp == NULL) {
 		gp = persistentalloc(sizeof *gp);
+		mutex_lock(&sched.lock);
 		gp->alllink = sched.allg;
-		sched.allg = gp;
+		__atomic_store_n(&sched.allg, gp, __ATOMIC_RELEASE);
+		mutex_unlock(&sched.lock);
 	}
 	gp->stack = stackalloc(stacksize);
 	gp->stackguard0 = gp->stackguard1 = gp->stack.lo + STACK_GUARD;
@@ -243,8 +752,10 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	gostartcall(&gp->sched, fn, arg);
 	arch_fpctl_save(gp->sched.fpctl);
 	if (pp->goidcache == pp->goidcacheend) {
+		mutex_lock(&sched.lock);
 		sched.goidgen += GOID_BATCH;
 		pp->goidcache = sched.goidgen - GOID_BATCH + 1;
+		mutex_unlock(&sched.lock);
 		pp->goidcacheend = pp->goidcache + GOID_BATCH;
 	}
 	gp->goid = pp->goidcache++;
@@ -254,8 +765,7 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	gp->waitreason = WAIT_NONE;
 	gp->status = G_RUNNABLE;
 	if (!system)
-		sched.nuser++;
-	runqput(pp, gp, true);
+		add32(&sched.nuser, 1);
 	/* Where the entry function will find its return address: in the link
 	 * register, or at SP (conformance/TRACE.md). */
 #if ARCH_LINK_REGISTER
@@ -272,6 +782,8 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	    KV_S("newretloc", retloc),   KV_X("newguard", gp->stackguard0),
 	};
 	trace_event("runtime.newproc", kv, sizeof kv / sizeof kv[0]);
+	runqput(pp, gp, true);
+	wakep();
 	return gp;
 }
 
@@ -280,34 +792,14 @@ void newproc(rt0_fn fn, void *arg)
 	newproc1(fn, arg, false, STACK_USER);
 }
 
-/* No goroutine can run: Go's checkdead. System goroutines do not count. */
-static _Noreturn void checkdead(void)
-{
-#ifdef RT0_LIBRARY
-	if (rt.islibrary)
-		lib_park_forever();
-#endif
-	int32_t waiting = 0;
-	for (struct g *gp = sched.allg; gp != NULL; gp = gp->alllink) {
-		if (gp->system || gp->status == G_DEAD)
-			continue;
-		if (gp->status != G_WAITING)
-			fatal("checkdead: runnable g");
-		waiting++;
-	}
-	if (waiting == 0)
-		fatal("no goroutines (main called runtime.Goexit) - deadlock!");
-	fatal("all goroutines are asleep - deadlock!");
-}
-
 static _Noreturn void execute(struct g *gp)
 {
 	struct m *mp = getg()->m;
 	mp->curg = gp;
 	gp->m = mp;
 	gp->status = G_RUNNING;
-	struct trace_kv kv[] = {KV_I("next", gp->goid)};
-	trace_sched_event("runtime.execute", kv, 1);
+	struct trace_kv kv[] = {KV_I("next", gp->goid), KV_I("p", mp->p->id)};
+	trace_sched_event("runtime.execute", kv, 2);
 	gogo(&gp->sched);
 }
 
@@ -316,11 +808,19 @@ _Noreturn void schedule(void)
 	struct m *mp = getg()->m;
 	if (getg() != mp->g0)
 		fatal("schedule: not on g0");
-	rt0_hook_schedule();
-	struct g *gp = runqget(mp->p);
-	if (gp == NULL)
-		checkdead();
-	execute(gp);
+	if (mp->lockedg != NULL) {
+		stoplockedm();
+		execute(mp->lockedg); /* never returns */
+	}
+	for (;;) {
+		rt0_hook_schedule();
+		struct g *gp = findrunnable(mp);
+		if (mp->spinning)
+			resetspinning(mp);
+		if (gp->lockedm == NULL)
+			execute(gp);
+		startlockedm(gp); /* gp runs on its own M; look again */
+	}
 }
 
 void mstart0(void)
@@ -343,17 +843,34 @@ void mstart0(void)
 	schedule();
 }
 
-static void park_m(struct g *gp)
+/* Go's dropg: the M and its goroutine part. */
+static void dropg(struct g *gp)
 {
 	gp->m->curg = NULL;
+	gp->m = NULL;
+}
+
+static void park_m(struct g *gp)
+{
+	struct m *mp = gp->m;
+	dropg(gp);
+	/* Only now, with gp's context saved and gp off this M, may its waker
+	 * (who takes this lock to find it) make it runnable. */
+	if (mp->waitunlock != NULL) {
+		mutex_unlock(mp->waitunlock);
+		mp->waitunlock = NULL;
+	}
 	schedule();
 }
 
-void gopark(enum waitreason reason)
+/* Go's gopark(unlockf, lock): the goroutine waits; unlock (if any) is
+ * released once it is off its M. */
+void gopark(enum waitreason reason, struct mutex *unlock)
 {
 	struct g *gp = getg();
 	gp->status = G_WAITING;
 	gp->waitreason = reason;
+	gp->m->waitunlock = unlock;
 	struct trace_kv kv[] = {KV_I("reason", reason)};
 	trace_sched_event("runtime.gopark", kv, 1);
 	mcall(park_m);
@@ -366,13 +883,19 @@ void goready(struct g *gp)
 	gp->status = G_RUNNABLE;
 	gp->waitreason = WAIT_NONE;
 	runqput(getg()->m->p, gp, true);
+	wakep();
 }
 
+/* Go's goschedImpl puts gp on the global queue; rt0 keeps it on its own
+ * P's tail, which other Ps steal from as well: no lock on the single-P
+ * path, and the order one P runs its goroutines in stays the queue's. */
 static void gosched_m(struct g *gp)
 {
 	gp->status = G_RUNNABLE;
-	gp->m->curg = NULL;
-	runqput(gp->m->p, gp, false);
+	struct p *pp = gp->m->p;
+	dropg(gp);
+	runqput(pp, gp, false);
+	wakep();
 	schedule();
 }
 
@@ -386,18 +909,16 @@ static void goexit0(struct g *gp)
 	struct m *mp = gp->m;
 	gp->status = G_DEAD;
 	if (!gp->system)
-		sched.nuser--;
+		add32(&sched.nuser, -1);
 	if (mp->lockedg == gp) {
 		mp->lockedg = NULL;
 		mp->locked_ext = mp->locked_int = 0;
 	}
 	gp->lockedm = NULL;
-	gp->m = NULL;
-	mp->curg = NULL;
+	dropg(gp);
 	stackfree(gp->stack);
 	gp->stack = (struct stack){0, 0};
-	gp->schedlink = sched.gfree;
-	sched.gfree = gp;
+	gfput(mp->p, gp);
 	schedule();
 }
 
@@ -424,7 +945,7 @@ int64_t rt0_goid(void)
 
 int32_t rt0_num_goroutine(void)
 {
-	return sched.nuser;
+	return load32(&sched.nuser);
 }
 
 static void lock_update(struct g *gp)

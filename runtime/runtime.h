@@ -88,6 +88,17 @@ struct g {
 	uintptr_t param;     /* a channel value handed to a parked g */
 };
 
+/* Go's futex mutex (lock_futex.go): key 0 unlocked, 1 locked, 2 locked
+ * with sleepers. */
+struct mutex {
+	uint32_t key;
+};
+void mutex_lock(struct mutex *l);
+void mutex_unlock(struct mutex *l);
+void notesleep(struct rt0_note *n);
+void notewakeup(struct rt0_note *n);
+void noteclear(struct rt0_note *n);
+
 struct m {
 	struct g *g0;
 	struct g *curg;
@@ -103,19 +114,44 @@ struct m {
 	void *mstartarg;
 	int32_t procid;   /* the kernel's thread id (minit) */
 	uint64_t sigmask; /* the mask minit installs */
+	struct p *nextp;  /* the P a woken or new M takes (startm) */
+	bool spinning;    /* looking for work with a P (findrunnable) */
+	bool sched_m;     /* runs goroutines: counted by checkdead */
+	struct rt0_note park;    /* an idle or locked M sleeps here */
+	struct m *schedlink;     /* the idle M list */
+	struct mutex *waitunlock; /* gopark's lock, released on g0 */
+	uint32_t printlock;       /* print.c's lock, held this deep */
 };
 
 enum pstatus { P_IDLE, P_RUNNING };
 
 #define GOID_BATCH 16 /* Go hands out goids to each P in batches of 16 */
 
+#define RUNQ_SIZE  256 /* Go's local run queue: a ring of 256 */
+#define GFREE_KEEP 64  /* dead gs a P keeps before sharing half */
+
+struct free_stack;
+
+/* A P's run queue is Go's (proc.go runqput/runqget/runqgrab): the owner
+ * writes the tail, anyone may take from the head by CAS, runnext by CAS;
+ * so the single-P paths take no lock. Its free gs and stacks are its own
+ * too, shared through sched only in batches. */
 struct p {
 	int32_t id;
 	uint32_t status;
 	struct m *m;
 	int64_t goidcache, goidcacheend;
 	struct g *runnext;
-	struct g *runqhead, *runqtail;
+	uint32_t runqhead, runqtail;
+	struct g *runq[RUNQ_SIZE];
+	struct g *gfree;
+	int32_t ngfree;
+	struct {
+		struct free_stack *head;
+		uint32_t n;
+	} stackcache[STACK_ORDERS];
+	struct p *link;    /* the idle P list */
+	struct p *alllink; /* every P made so far */
 };
 
 /* The choices that differ between Go releases, in one place (DESIGN 1):
@@ -153,15 +189,30 @@ struct runtime_state {
 	int64_t init_time;
 	uint64_t init_sigmask; /* Go's initSigmask: each new M's mask */
 	bool islibrary;        /* started by _rt0_<arch>_linux_lib (lib.c) */
+	bool threaded; /* a second thread may exist: print.c must lock */
 };
 
+/* Everything below lock is under it, but for the counters read without it
+ * (atomics: npidle, nmspinning, nuser, runqsize) and the lists only ever
+ * pushed to (allg, allp, allm: read by walking from a published head). */
 struct sched {
+	struct mutex lock;
 	int64_t goidgen;
 	struct g *allg;
 	struct g *gfree; /* dead gs, stacks already freed */
+	int32_t ngfree;
 	int32_t nuser;   /* live user goroutines (NumGoroutine) */
-	int32_t npidle;
+	int32_t npidle;  /* idle Ps, counting those never made */
+	int32_t nallp;   /* Ps made: P ids 0..nallp-1 */
+	struct p *pidle; /* idle Ps made so far */
+	struct p *allp;
 	struct p *p0;
+	int32_t nmspinning;
+	struct m *midle; /* idle Ms */
+	int32_t nmidle, nmidlelocked;
+	int32_t mcount; /* Ms that run goroutines, m0 included */
+	struct g *runqhead, *runqtail; /* the global run queue */
+	int32_t runqsize;
 	struct g *maing;
 	int64_t mnext;  /* the next M's id */
 	struct m *allm; /* Ms made by newm */
@@ -191,7 +242,6 @@ _Noreturn void runtime_rt0_go(int32_t argc, char **argv, uintptr_t entrysp);
 /* Library mode (lib.c; under libc only). */
 void rt0_lib_start(int argc, char **argv);
 void lib_inits_done(void);
-_Noreturn void lib_park_forever(void);
 
 /* Start-up, called from rt0_go in this order. */
 void rt0_go_started(uintptr_t entrysp);
@@ -216,7 +266,7 @@ void get_random_data(uint8_t *buf, size_t n);
 /* Scheduler. */
 struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize);
 _Noreturn void schedule(void);
-void gopark(enum waitreason reason);
+void gopark(enum waitreason reason, struct mutex *unlock);
 void goready(struct g *gp);
 _Noreturn void goexit1(void);
 void gcenable(void);
@@ -225,6 +275,7 @@ void forcegc_start(void);
 /* Ms (thread.c). */
 int64_t mreserveid(void);
 struct m *newm(void (*fn)(void *), void *arg);
+struct m *newm_sched(struct p *pp, bool spinning);
 void m_info(const struct m *mp, const struct g *gp, struct rt0_m_info *out);
 void sysmon_start(void);
 _Noreturn void mstart_newm(void);
@@ -264,6 +315,8 @@ void print_int(int64_t v);
 void print_hex(uintptr_t v);
 void print_encoded(const char *s, size_t n);
 void print_flush(void);
+void printlock(void);   /* recursive per M: one M's lines stay whole */
+void printunlock(void);
 _Noreturn void fatal(const char *msg);
 _Noreturn void fatal_nog(const char *msg);
 void lock_os_thread_internal(void);

@@ -2,10 +2,9 @@
  * minit in os_linux.go) and the futex-based notes they sleep on (Go:
  * lock_futex.go).
  *
- * A new M runs one function on its own g0, without a P, the way Go runs
- * sysmon: the scheduler has one P and no locks, so no goroutine ever runs
- * on an M other than m0 (DESIGN 1, Threads). The M is a kernel thread of the
- * process made as Go makes it: in internal mode clone(2) with Go's flags,
+ * An M either runs goroutines (the scheduler starts it with a P: startm,
+ * newm_sched) or one function on its own g0 without a P, the way Go runs
+ * sysmon (newm). Either is a kernel thread of the process made as Go makes it: in internal mode clone(2) with Go's flags,
  * every signal blocked across the call, a 16 KiB g0 from stackalloc and the
  * thread pointer aimed at the M's own TLS block; under libc a pthread,
  * whose own stack is the M's g0, as under cgo. */
@@ -56,15 +55,22 @@ static void minit(struct m *mp)
 	sys_sigprocmask(SIG_SETMASK, &mp->sigmask, NULL);
 }
 
+void acquirep(struct p *pp);
+
 /* A new M's first C code, on its g0 (mstart, asm.S, got here through
- * mstart0). */
+ * mstart0): Go's mstart1, its function or the scheduler with its P. */
 _Noreturn void mstart_newm(void)
 {
 	struct g *gp = getg();
 	struct m *mp = gp->m;
 	minit(mp);
-	mp->mstartfn(mp->mstartarg);
-	fatal("runtime: an M's start function returned");
+	if (mp->mstartfn != NULL) {
+		mp->mstartfn(mp->mstartarg);
+		fatal("runtime: an M's start function returned");
+	}
+	acquirep(mp->nextp);
+	mp->nextp = NULL;
+	schedule();
 }
 
 #ifdef RT0_LINK_EXTERNAL
@@ -88,6 +94,7 @@ static void newosproc(struct m *mp)
 		fatal("newosproc: pthread_attr");
 	mp->g0->stack = (struct stack){0, size}; /* hi = size: mstart0's cue */
 	uint64_t old;
+	rt.threaded = true;
 	sigprocmask_all(&old);
 	int err = pthread_create(&tid, &attr, thread_entry, mp);
 	sys_sigprocmask(SIG_SETMASK, &old, NULL);
@@ -107,6 +114,7 @@ static void newosproc(struct m *mp)
 	stk[1] = (uintptr_t)mstart;
 	uintptr_t tls = arch_newm_tls(mp->tls, mp->tls_desc);
 	uint64_t old;
+	rt.threaded = true;
 	sigprocmask_all(&old);
 	long r = arch_clone(NEWM_CLONE_FLAGS, stk, tls);
 	sys_sigprocmask(SIG_SETMASK, &old, NULL);
@@ -115,11 +123,16 @@ static void newosproc(struct m *mp)
 }
 #endif
 
-/* Go's newm(fn, nil, -1): allocm, then newosproc. */
-struct m *newm(void (*fn)(void *), void *arg)
+/* Go's maxmcount: a runaway program fails instead of exhausting threads. */
+#define MAX_M_COUNT 10000
+
+/* Go's allocm: the M and its g0. */
+static struct m *allocm(void (*fn)(void *), void *arg)
 {
 	struct m *mp = persistentalloc(sizeof *mp);
 	mp->id = mreserveid();
+	if (mp->id >= MAX_M_COUNT)
+		fatal("thread exhaustion");
 	mp->mstartfn = fn;
 	mp->mstartarg = arg;
 	mp->sigmask = rt.init_sigmask;
@@ -133,8 +146,32 @@ struct m *newm(void (*fn)(void *), void *arg)
 	g0p->stackguard0 = g0p->stackguard1 = g0p->stack.lo + STACK_GUARD;
 #endif
 	mp->g0 = g0p;
+	mutex_lock(&sched.lock);
 	mp->alllink = sched.allm;
-	sched.allm = mp;
+	__atomic_store_n(&sched.allm, mp, __ATOMIC_RELEASE);
+	mutex_unlock(&sched.lock);
+	return mp;
+}
+
+/* Go's newm(fn, nil, -1): an M for one function, without a P. */
+struct m *newm(void (*fn)(void *), void *arg)
+{
+	struct m *mp = allocm(fn, arg);
+	newosproc(mp);
+	return mp;
+}
+
+/* Go's newm(nil or mspinning, pp, -1) from startm: an M that runs
+ * goroutines, starting with pp. */
+struct m *newm_sched(struct p *pp, bool spinning)
+{
+	struct m *mp = allocm(NULL, NULL);
+	mp->nextp = pp;
+	mp->spinning = spinning;
+	mp->sched_m = true;
+	mutex_lock(&sched.lock);
+	sched.mcount++;
+	mutex_unlock(&sched.lock);
 	newosproc(mp);
 	return mp;
 }
@@ -163,21 +200,55 @@ void rt0_m_self(struct rt0_m_info *out)
 }
 
 /* Notes: one waiter, one waker, like Go's (lock_futex.go). key 0 is
- * unset, 1 is set; the waiter sleeps in the kernel until the key moves. */
-void rt0_noteclear(struct rt0_note *n)
+ * unset, 1 is set; the waiter sleeps in the kernel until the key moves.
+ * The runtime's exchanges (atomic.c), not the compiler's: the wakeup must
+ * be a release on every arch (riscv64: arch.h, ARCH_ATOMIC_RMW). */
+void noteclear(struct rt0_note *n)
 {
 	__atomic_store_n(&n->key, 0, __ATOMIC_SEQ_CST);
 }
 
-void rt0_notewakeup(struct rt0_note *n)
+void notewakeup(struct rt0_note *n)
 {
-	if (__atomic_exchange_n(&n->key, 1, __ATOMIC_SEQ_CST) != 0)
+	if (xchg32(&n->key, 1) != 0)
 		fatal("notewakeup - double wakeup");
 	sys_futex(&n->key, FUTEX_WAKE_PRIVATE, 1);
 }
 
-void rt0_notesleep(struct rt0_note *n)
+void notesleep(struct rt0_note *n)
 {
 	while (__atomic_load_n(&n->key, __ATOMIC_SEQ_CST) == 0)
 		sys_futex(&n->key, FUTEX_WAIT_PRIVATE, 0);
+}
+
+void rt0_noteclear(struct rt0_note *n)
+{
+	noteclear(n);
+}
+
+void rt0_notewakeup(struct rt0_note *n)
+{
+	notewakeup(n);
+}
+
+void rt0_notesleep(struct rt0_note *n)
+{
+	notesleep(n);
+}
+
+/* Go's lock_futex.go mutex: take it with one exchange when free; else mark
+ * it contended (2) and sleep until an unlock finds the mark and wakes one
+ * sleeper. Start-up never contends; Ms handing Ps over do, briefly. */
+void mutex_lock(struct mutex *l)
+{
+	if (cas32(&l->key, 0, 1))
+		return;
+	while (xchg32(&l->key, 2) != 0)
+		sys_futex(&l->key, FUTEX_WAIT_PRIVATE, 2);
+}
+
+void mutex_unlock(struct mutex *l)
+{
+	if (xchg32(&l->key, 0) == 2)
+		sys_futex(&l->key, FUTEX_WAKE_PRIVATE, 1);
 }

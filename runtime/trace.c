@@ -94,6 +94,7 @@ static void record(int level, const char *phase, const struct trace_kv *kv,
 		return;
 	if (nkv > MAX_KV)
 		fatal("trace: an event has more fields than MAX_KV");
+	printlock(); /* seq and the line: one event at a time */
 	struct g *gp = getg();
 	struct event e = {
 	    .phase = phase,
@@ -113,6 +114,7 @@ static void record(int level, const char *phase, const struct trace_kv *kv,
 		print_event(&e);
 	else if (nearly < EARLY_EVENTS)
 		early[nearly++] = e;
+	printunlock();
 }
 
 void trace_event(const char *phase, const struct trace_kv *kv, size_t nkv)
