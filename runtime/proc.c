@@ -834,6 +834,10 @@ void mstart0(void)
 		 * bytes stand for what lies above (proc.go:1359-1374). */
 		uintptr_t size = gp->stack.hi;
 		gp->stack.hi = (uintptr_t)&size;
+		/* mstart (asm.S) recorded g0.sched in its own frame, above
+		 * this one: every mcall restarts there, so hi covers it. */
+		if (gp->sched.sp > gp->stack.hi)
+			gp->stack.hi = gp->sched.sp;
 		gp->stack.lo = gp->stack.hi - size + 1024;
 		gp->stackguard0 = gp->stackguard1 = gp->stack.lo + STACK_GUARD;
 	}

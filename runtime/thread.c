@@ -107,6 +107,12 @@ static void newosproc(struct m *mp)
  * function it calls lie, with tls as its thread pointer. */
 long arch_clone(long flags, uintptr_t *stk, uintptr_t tls);
 
+/* One clone at a time: on qemu-i386 every thread's TLS entry lives in one
+ * shared GDT slot, which a child must load before the next CLONE_SETTLS
+ * rewrites it (arch/386/asm.S, arch_clone); Ms started by two Ms at once
+ * would otherwise swap thread pointers. */
+static struct mutex newosproc_lock;
+
 static void newosproc(struct m *mp)
 {
 	uintptr_t *stk = (uintptr_t *)(mp->g0->stack.hi - 16);
@@ -116,7 +122,9 @@ static void newosproc(struct m *mp)
 	uint64_t old;
 	rt.threaded = true;
 	sigprocmask_all(&old);
+	mutex_lock(&newosproc_lock);
 	long r = arch_clone(NEWM_CLONE_FLAGS, stk, tls);
+	mutex_unlock(&newosproc_lock);
 	sys_sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0)
 		fatal("runtime: failed to create new OS thread");

@@ -408,7 +408,7 @@ Test(walk, walk_m_sp_in_own_g0)
 	SKIP_IF_EXCEPTION("WALK-M-SP-IN-OWN-G0");
 	start();
 	check_stack_base("m", "the new M's g0",
-	                 link_is("internal") ? NULL : "mstart0",
+	                 link_is("internal") ? NULL : "mstart",
 	                 trace_fact_u64(&run.t, "walk.m.g0_lo"),
 	                 trace_fact_u64(&run.t, "walk.m.g0_hi"));
 }
