@@ -68,6 +68,7 @@ GROUPS = [
     ("walk", "Stack walks"),
     ("threads", "Ms beyond m0"),
     ("sysmon", "sysmon, the system monitor"),
+    ("procs", "Ps running goroutines on several Ms"),
     ("atomics", "Atomics under contention"),
     ("lib", "Library mode (C archive)"),
 ]

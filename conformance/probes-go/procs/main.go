@@ -1,0 +1,97 @@
+// procs: the twin of conformance/probes/procs.c. Two goroutines spin until
+// each has seen the other arrive (for at most 2 s), a goroutine locked to
+// its thread and a package init each block 50 times on a channel another
+// goroutine feeds, and every thread is the probe's own gettid. The M a
+// spinner runs on is the runtime's m.procid (read through the binary's
+// DWARF), where the C probe asks rt0_m_self for the M's id.
+package main
+
+import (
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"rt0probe/internal/rt0"
+)
+
+const (
+	spin   = 2 * time.Second
+	rounds = 50
+)
+
+func blockRounds() (tid int, moved int) {
+	c := make(chan int)
+	tid = syscall.Gettid()
+	for i := 0; i < rounds; i++ {
+		go func() { c <- 1 }()
+		<-c
+		if syscall.Gettid() != tid {
+			moved++
+		}
+	}
+	return tid, moved
+}
+
+var initTid, initMoved int
+
+func init() { initTid, initMoved = blockRounds() }
+
+type spinner struct {
+	tid      int
+	m        int64
+	sawOther bool
+}
+
+var arrived int32
+
+func spinOnce(s *spinner, done chan<- int) {
+	s.m, _ = rt0.Procid()
+	s.tid = syscall.Gettid()
+	atomic.AddInt32(&arrived, 1)
+	deadline := time.Now().Add(spin)
+	for atomic.LoadInt32(&arrived) < 2 && time.Now().Before(deadline) {
+	}
+	s.sawOther = atomic.LoadInt32(&arrived) >= 2
+	done <- 1
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func main() {
+	rt0.FactInt("procs.pid", int64(syscall.Getpid()))
+	rt0.FactInt("procs.init.tid", int64(initTid))
+	rt0.FactInt("procs.init.moved", int64(initMoved))
+	rt0.FactInt("procs.rounds", rounds)
+
+	done := make(chan int, 2)
+	var spinners [2]spinner
+	for i := range spinners {
+		go spinOnce(&spinners[i], done)
+	}
+	<-done
+	<-done
+	for i, s := range spinners {
+		p := "procs.spinner." + string(rune('0'+i)) + "."
+		rt0.FactInt(p+"tid", int64(s.tid))
+		rt0.FactInt(p+"m", s.m)
+		rt0.FactInt(p+"saw_other", b2i(s.sawOther))
+	}
+
+	var lockedTid, lockedMoved int
+	go func() {
+		runtime.LockOSThread()
+		lockedTid, lockedMoved = blockRounds()
+		runtime.UnlockOSThread()
+		done <- 1
+	}()
+	<-done
+	rt0.FactInt("procs.locked.tid", int64(lockedTid))
+	rt0.FactInt("procs.locked.moved", int64(lockedMoved))
+	rt0.Flush()
+}
