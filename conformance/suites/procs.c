@@ -60,7 +60,7 @@ PROCS_TEST(procs_goroutines_run_in_parallel)
 	expect_parallel(&run2);
 }
 
-PROCS_TEST(procs_one_p_one_goroutine_at_a_time)
+PROCS_TEST(procs_one_p_spinner_keeps_it)
 {
 	CHECK_EXIT(&run1, 0);
 	int64_t saw = spinner_fact(&run1, 0, "saw_other") +
