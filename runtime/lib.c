@@ -6,9 +6,9 @@
  * a new thread and returns at once. On that thread the runtime starts as
  * usual; runtime.main runs the runtime's and the program's inits but never
  * main.main (Go: proc.go:244-248), and its Ms park when nothing is left
- * to run (checkdead does not call that a deadlock). A function the program exports to its host waits, with
- * rt0_lib_wait_init, until runtime.main is past the inits (Go's cgocallback
- * waits on main_init_done). */
+ * to run (checkdead does not call that a deadlock). A function the program
+ * exports to its host waits, with rt0_lib_wait_init, until runtime.main is past
+ * the inits (Go's cgocallback waits on main_init_done). */
 #include "runtime.h"
 #include <linux/futex.h>
 #include <pthread.h>

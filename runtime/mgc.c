@@ -7,8 +7,8 @@ static void forcegchelper(void *unused)
 {
 	(void)unused;
 	TRACE("runtime.forcegchelper");
-	for (;;)
-		gopark(WAIT_FORCEGC_IDLE, NULL); /* until sysmon would want a GC */
+	for (;;) /* until sysmon would want a GC */
+		gopark(WAIT_FORCEGC_IDLE, NULL);
 }
 
 void forcegc_start(void)

@@ -147,7 +147,6 @@ STARTUP_STEP static void procresize(int32_t n)
 	sched.nallp = 1;
 	sched.npidle = n - 1;
 	sched.mcount = 1; /* m0 */
-	m0.sched_m = true;
 	struct trace_kv kv[] = {KV_I("nprocs", n)};
 	trace_event("runtime.procresize", kv, 1);
 }
@@ -180,12 +179,12 @@ static void add32(int32_t *p, int32_t v)
 	xadd32((uint32_t *)p, v);
 }
 
-static bool casp(struct g **p, struct g *old, struct g *new)
+static bool casp(struct g **p, struct g *old, struct g *desired)
 {
 #if ARCH_PTRSIZE == 8
-	return cas64((uint64_t *)p, (uint64_t)old, (uint64_t)new);
+	return cas64((uint64_t *)p, (uint64_t)old, (uint64_t)desired);
 #else
-	return cas32((uint32_t *)p, (uint32_t)old, (uint32_t)new);
+	return cas32((uint32_t *)p, (uint32_t)old, (uint32_t)desired);
 #endif
 }
 
@@ -312,7 +311,8 @@ static bool runqempty(struct p *pp)
 	for (;;) {
 		uint32_t h = load_acq(&pp->runqhead);
 		uint32_t t = load_acq(&pp->runqtail);
-		struct g *next = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
+		struct g *next =
+		    __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
 		if (t == load_acq(&pp->runqtail))
 			return h == t && next == NULL;
 	}
@@ -760,12 +760,12 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	}
 	gp->goid = pp->goidcache++;
 	gp->system = system;
+	if (!system)
+		add32(&sched.nuser, 1);
 	gp->m = NULL;
 	gp->lockedm = NULL;
 	gp->waitreason = WAIT_NONE;
 	gp->status = G_RUNNABLE;
-	if (!system)
-		add32(&sched.nuser, 1);
 	/* Where the entry function will find its return address: in the link
 	 * register, or at SP (conformance/TRACE.md). */
 #if ARCH_LINK_REGISTER

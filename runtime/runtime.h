@@ -112,13 +112,12 @@ struct m {
 	struct m *alllink;   /* every M but m0, newest first */
 	void (*mstartfn)(void *); /* what a new M runs on its g0 */
 	void *mstartarg;
-	int32_t procid;   /* the kernel's thread id (minit) */
-	uint64_t sigmask; /* the mask minit installs */
-	struct p *nextp;  /* the P a woken or new M takes (startm) */
-	bool spinning;    /* looking for work with a P (findrunnable) */
-	bool sched_m;     /* runs goroutines: counted by checkdead */
-	struct rt0_note park;    /* an idle or locked M sleeps here */
-	struct m *schedlink;     /* the idle M list */
+	int32_t procid;           /* the kernel's thread id (minit) */
+	uint64_t sigmask;         /* the mask minit installs */
+	struct p *nextp;          /* the P a woken or new M takes (startm) */
+	bool spinning;            /* looking for work with a P (findrunnable) */
+	struct rt0_note park;     /* an idle or locked M sleeps here */
+	struct m *schedlink;      /* the idle M list */
 	struct mutex *waitunlock; /* gopark's lock, released on g0 */
 	uint32_t printlock;       /* print.c's lock, held this deep */
 };
@@ -210,7 +209,7 @@ struct sched {
 	int32_t nmspinning;
 	struct m *midle; /* idle Ms */
 	int32_t nmidle, nmidlelocked;
-	int32_t mcount; /* Ms that run goroutines, m0 included */
+	int32_t mcount;                /* Ms that run goroutines, m0 included */
 	struct g *runqhead, *runqtail; /* the global run queue */
 	int32_t runqsize;
 	struct g *maing;
@@ -315,7 +314,7 @@ void print_int(int64_t v);
 void print_hex(uintptr_t v);
 void print_encoded(const char *s, size_t n);
 void print_flush(void);
-void printlock(void);   /* recursive per M: one M's lines stay whole */
+void printlock(void); /* recursive per M: one M's lines stay whole */
 void printunlock(void);
 _Noreturn void fatal(const char *msg);
 _Noreturn void fatal_nog(const char *msg);

@@ -4,10 +4,11 @@
  *
  * An M either runs goroutines (the scheduler starts it with a P: startm,
  * newm_sched) or one function on its own g0 without a P, the way Go runs
- * sysmon (newm). Either is a kernel thread of the process made as Go makes it: in internal mode clone(2) with Go's flags,
- * every signal blocked across the call, a 16 KiB g0 from stackalloc and the
- * thread pointer aimed at the M's own TLS block; under libc a pthread,
- * whose own stack is the M's g0, as under cgo. */
+ * sysmon (newm). Either is a kernel thread of the process made as Go makes it:
+ * in internal mode clone(2) with Go's flags, every signal blocked across the
+ * call, a 16 KiB g0 from stackalloc and the thread pointer aimed at the M's own
+ * TLS block; under libc a pthread, whose own stack is the M's g0, as under cgo.
+ */
 #include "runtime.h"
 #include <linux/futex.h>
 #include <linux/sched.h>
@@ -176,7 +177,6 @@ struct m *newm_sched(struct p *pp, bool spinning)
 	struct m *mp = allocm(NULL, NULL);
 	mp->nextp = pp;
 	mp->spinning = spinning;
-	mp->sched_m = true;
 	mutex_lock(&sched.lock);
 	sched.mcount++;
 	mutex_unlock(&sched.lock);

@@ -270,10 +270,10 @@ Test(mstart, mstart_observed_scheduler_on_g0)
 			/* m0's g0 is the ELF's; another M's (one that runs
 			 * goroutines while main is locked to m0, or with
 			 * several Ps) is a g with goid 0 that is not m0's. */
-			bool on_g0 = s->have_m && s->m == o.m0
-			                 ? s->g == o.g0
-			                 : s->have_goid && s->goid == 0 &&
-			                       s->g != o.g0;
+			bool on_g0 =
+			    s->have_m && s->m == o.m0
+			        ? s->g == o.g0
+			        : s->have_goid && s->goid == 0 && s->g != o.g0;
 			OCHECK(&o,
 			       s->gread == OBS_GREAD_OK && on_g0 &&
 			           s->sp_in_stack,
@@ -395,13 +395,14 @@ static void agrees(struct observed *o, bool goids, bool stacks)
 			       (long long)s->goid, line, evl);
 			/* The trace's m=0 is g.m = &m0, and only that: the
 			 * other Ms' ids are not 0. */
-			OCHECK(o,
-			       s->have_m && (s->m == o->m0) ==
-			                        (trace_i64(ev, "m") == 0),
-			       "expected the event on m0 (g.m = 0x%llx) exactly "
-			       "when the trace says m=0; measured\n  %s\nthe "
-			       "trace says\n  %s",
-			       (unsigned long long)o->m0, line, evl);
+			OCHECK(
+			    o,
+			    s->have_m &&
+			        (s->m == o->m0) == (trace_i64(ev, "m") == 0),
+			    "expected the event on m0 (g.m = 0x%llx) exactly "
+			    "when the trace says m=0; measured\n  %s\nthe "
+			    "trace says\n  %s",
+			    (unsigned long long)o->m0, line, evl);
 		}
 		if (stacks) {
 			uint64_t lo = trace_u64(ev, "lo"),
