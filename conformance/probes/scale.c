@@ -61,6 +61,18 @@ static void fact_bad(const char *key, const char *what, int64_t a, int64_t b)
 
 static int32_t started, finished;
 
+/* The counters goroutines share: atomic, so that a run with several Ps
+ * (GOMAXPROCS from the environment) counts right; returns the old value. */
+static int32_t bump(int32_t *n)
+{
+	return __atomic_fetch_add(n, 1, __ATOMIC_SEQ_CST);
+}
+
+static int32_t count(int32_t *n)
+{
+	return __atomic_load_n(n, __ATOMIC_SEQ_CST);
+}
+
 /* ---- many ------------------------------------------------------------------
  */
 
@@ -87,10 +99,10 @@ static void many_worker(void *arg)
 	many[i].self = rt0_goid();
 	rt0_stack_bounds(&many[i].lo, &many[i].hi);
 	many[i].local = (uintptr_t)&mark[0];
-	started++;
+	bump(&started);
 	for (int r = 0; r < ROUNDS; r++) {
-		turns[r][nturns[r]++] = i;
-		turn_round[nturn_rounds++] = (int8_t)r;
+		turns[r][bump(&nturns[r])] = i;
+		turn_round[bump(&nturn_rounds)] = (int8_t)r;
 		rt0_gosched();
 	}
 	for (int k = 0; k < 8; k++)
@@ -98,17 +110,18 @@ static void many_worker(void *arg)
 		                (uint64_t)k) &&
 		    marks_bad < 0)
 			marks_bad = i;
-	finished++;
+	bump(&finished);
 }
 
 static void run_many(void)
 {
 	for (int32_t i = 0; i < NMANY; i++)
 		many[i].spawned = rt0_go(many_worker, (void *)(intptr_t)i);
-	for (int t = 0; t < MAX_TURNS && finished < NMANY; t++)
+	for (int t = 0; t < MAX_TURNS && count(&finished) < NMANY; t++)
 		rt0_gosched();
-	if (finished < NMANY) {
-		fact_bad("scale.many.stuck", "finished of", finished, NMANY);
+	if (count(&finished) < NMANY) {
+		fact_bad("scale.many.stuck", "finished of", count(&finished),
+		         NMANY);
 		return;
 	}
 	rt0_fact_int("scale.many.n", NMANY);
@@ -200,16 +213,17 @@ static void wave_worker(void *arg)
 			touch_bad = n;
 	}
 	(void)here;
-	finished++;
+	bump(&finished);
 }
 
 static void run_waves(void)
 {
 	for (int32_t w = 0; w < NWAVES; w++) {
-		int32_t before = finished;
+		int32_t before = count(&finished);
 		for (int32_t k = 0; k < WAVE; k++)
 			rt0_go(wave_worker, (void *)(intptr_t)(w * WAVE + k));
-		for (int t = 0; t < MAX_TURNS && finished < before + WAVE; t++)
+		for (int t = 0;
+		     t < MAX_TURNS && count(&finished) < before + WAVE; t++)
 			rt0_gosched();
 		/* A worker that counted itself may not have exited yet where
 		 * Ms run in parallel. The runtime's own count says when they
@@ -247,7 +261,7 @@ static void producer(void *arg)
 		if (v % 5 == 0) /* let the consumer drain part of the ring */
 			rt0_gosched();
 	}
-	finished++;
+	bump(&finished);
 }
 
 static void run_chan(void)
@@ -255,7 +269,7 @@ static void run_chan(void)
 	chans[0] = rt0_chan_make(3);
 	chans[1] = rt0_chan_make(7);
 	chans[2] = rt0_chan_make(0);
-	int32_t before = finished;
+	int32_t before = count(&finished);
 	for (intptr_t k = 0; k < 3; k++)
 		rt0_go(producer, (void *)k);
 	for (uintptr_t v = 0; v < CHAN_VALUES; v++)
@@ -266,7 +280,7 @@ static void run_chan(void)
 			if (v % 7 == 0)
 				rt0_gosched();
 		}
-	for (int t = 0; t < MAX_TURNS && finished < before + 3; t++)
+	for (int t = 0; t < MAX_TURNS && count(&finished) < before + 3; t++)
 		rt0_gosched();
 	rt0_fact_int("scale.chan.values", CHAN_VALUES);
 	static const char *const keys[3] = {"scale.chan.cap3.bad",
