@@ -5,9 +5,10 @@
  * do: 20 us sleeps, doubled once it has been idle for 50 rounds (1 ms),
  * up to 10 ms (go1.19 proc.go:5134-5153). Each round it retakes Ps blocked
  * in system calls and preempts goroutines that ran over 10 ms (retake), and
- * injects the forced GC's goroutine when one is due. rt0's one P never
- * enters a system call as Go's entersyscall does, and its goroutines run
- * until they yield, so no round finds anything to retake: sysmon keeps
+ * injects the forced GC's goroutine when one is due. rt0's goroutines
+ * never enter a system call as Go's entersyscall does (a P stays with its
+ * M), and run until they yield, so no round finds anything to retake or
+ * preempt (DESIGN 1, Threads): sysmon keeps
  * Go's schedule and counts its rounds as idle, and the forced GC (2
  * minutes, forcegcperiod) is left to the GC that rt0 does not have. */
 #include "runtime.h"
