@@ -16,8 +16,10 @@
 #include "rt0.h"
 #include <asm/unistd.h>
 
-#define SPIN_NS 2000000000ll /* long enough for qemu to start a thread */
-#define ROUNDS  50
+#define SPIN_NS       2000000000ll /* long enough for qemu to start a thread */
+#define ROUNDS        50
+#define FEED_WAIT_NS  500000000ll /* for the feeder to start on another M */
+#define FEED_DELAY_NS 200000ll    /* for the blocked goroutine to block */
 
 static long sys0(long nr)
 {
@@ -34,21 +36,44 @@ static int64_t now_ns(void)
 	return (int64_t)ts.sec * 1000000000 + ts.nsec;
 }
 
-static void feeder(void *c)
+struct feed {
+	struct rt0_chan *c;
+	uint32_t running; /* the feeder has started */
+};
+
+/* Sends one value a moment after it starts: with two Ps it runs on the
+ * other M while the blocked goroutine waits, and readies it from there. */
+static void feeder(void *arg)
 {
-	rt0_chan_send(c, 1);
+	struct feed *f = arg;
+	__atomic_store_n(&f->running, 1, __ATOMIC_SEQ_CST);
+	int64_t until = now_ns() + FEED_DELAY_NS;
+	while (now_ns() < until)
+		;
+	rt0_chan_send(f->c, 1);
 }
 
 /* Blocks ROUNDS times, each time woken by a new goroutine; returns how
- * many times it woke on a thread other than the one it started on. */
+ * many times it woke on a thread other than the one it started on. Before
+ * it blocks it waits (FEED_WAIT_NS at most) until the feeder runs, so that
+ * with two Ps the feeder runs on the other M and the waker's M is not the
+ * one this goroutine left; with GOMAXPROCS=1 the feeder could not run, and
+ * there is no wait. */
 static int32_t block_rounds(long *tid)
 {
-	struct rt0_chan *c = rt0_chan_make(0);
+	struct feed f = {rt0_chan_make(0), 0};
+	const char *procs = rt0_getenv("GOMAXPROCS");
+	int64_t wait = pu_streq(procs, "1") ? 0 : FEED_WAIT_NS;
 	*tid = sys0(__NR_gettid);
 	int32_t moved = 0;
 	for (int i = 0; i < ROUNDS; i++) {
-		rt0_go(feeder, c);
-		rt0_chan_recv(c);
+		__atomic_store_n(&f.running, 0, __ATOMIC_SEQ_CST);
+		rt0_go(feeder, &f);
+		int64_t give_up = now_ns() + wait;
+		while (!__atomic_load_n(&f.running, __ATOMIC_SEQ_CST) &&
+		       now_ns() < give_up)
+			;
+		rt0_chan_recv(f.c);
 		moved += sys0(__NR_gettid) != *tid;
 	}
 	return moved;

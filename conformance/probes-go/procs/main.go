@@ -16,15 +16,33 @@ import (
 )
 
 const (
-	spin   = 2 * time.Second
-	rounds = 50
+	spin      = 2 * time.Second
+	rounds    = 50
+	feedWait  = 500 * time.Millisecond
+	feedDelay = 200 * time.Microsecond
 )
 
+// blockRounds blocks rounds times, each time woken by a new goroutine that
+// sends a moment after it starts; before blocking it waits (500 ms at
+// most, with more than one P) for that goroutine to run, so that the waker
+// runs on the other M. It returns how many times it woke on another thread.
 func blockRounds() (tid int, moved int) {
 	c := make(chan int)
 	tid = syscall.Gettid()
+	wait := feedWait
+	if runtime.GOMAXPROCS(0) == 1 {
+		wait = 0 // the feeder cannot run before this blocks
+	}
 	for i := 0; i < rounds; i++ {
-		go func() { c <- 1 }()
+		var running int32
+		go func() {
+			atomic.StoreInt32(&running, 1)
+			for until := time.Now().Add(feedDelay); time.Now().Before(until); {
+			}
+			c <- 1
+		}()
+		for giveUp := time.Now().Add(wait); atomic.LoadInt32(&running) == 0 && time.Now().Before(giveUp); {
+		}
 		<-c
 		if syscall.Gettid() != tid {
 			moved++
