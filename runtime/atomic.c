@@ -4,28 +4,7 @@
  * which is exactly what check() is there to catch. */
 #include "runtime.h"
 
-/* The sequentially consistent read-modify-writes: the compiler's, unless
- * the arch gives its own (arch.h, ARCH_ATOMIC_RMW: where the compiler's
- * mapping is not the one the arch's psABI and Go use). */
-#ifndef ARCH_ATOMIC_RMW
-#define RMW_CAS(p, old, new)                                                   \
-	__atomic_compare_exchange_n(p, &(old), new, false, __ATOMIC_SEQ_CST,   \
-	                            __ATOMIC_SEQ_CST)
-#define RMW_FETCH_ADD(p, v) __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST)
-#define RMW_ADD_FETCH(p, v) __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST)
-#define RMW_XCHG(p, v)      __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
-#define RMW_FETCH_OR(p, v)  __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST)
-#define RMW_FETCH_AND(p, v) __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST)
-#else
-#define RMW_WIDTH(op, p)                                                       \
-	_Generic((p), uint32_t * : arch_##op##32, uint64_t * : arch_##op##64)
-#define RMW_CAS(p, old, new) RMW_WIDTH(cas, p)(p, old, new)
-#define RMW_FETCH_ADD(p, v)  RMW_WIDTH(fetch_add, p)(p, v)
-#define RMW_ADD_FETCH(p, v)  (RMW_FETCH_ADD(p, v) + (v))
-#define RMW_XCHG(p, v)       RMW_WIDTH(xchg, p)(p, v)
-#define RMW_FETCH_OR(p, v)   arch_fetch_or32(p, v)
-#define RMW_FETCH_AND(p, v)  arch_fetch_and32(p, v)
-#endif
+#include "atomic.h"
 
 bool cas32(uint32_t *p, uint32_t old, uint32_t new)
 {

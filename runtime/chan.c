@@ -15,6 +15,25 @@ struct rt0_chan {
 	struct waitq recvq, sendq;
 };
 
+/* The channel's lock, where another M could hold it (single_p). */
+static void chan_lock(struct rt0_chan *c)
+{
+	if (!single_p())
+		mutex_lock(&c->lock);
+}
+
+static void chan_unlock(struct rt0_chan *c)
+{
+	if (!single_p())
+		mutex_unlock(&c->lock);
+}
+
+/* Parks the running goroutine, the lock released once it is off its M. */
+static void chan_park(struct rt0_chan *c, enum waitreason reason)
+{
+	gopark(reason, single_p() ? NULL : &c->lock);
+}
+
 static void enqueue(struct waitq *q, struct g *gp)
 {
 	gp->schedlink = NULL;
@@ -46,28 +65,28 @@ struct rt0_chan *rt0_chan_make(uint32_t cap)
 
 void rt0_chan_send(struct rt0_chan *c, uintptr_t v)
 {
-	mutex_lock(&c->lock);
+	chan_lock(c);
 	struct g *receiver = dequeue(&c->recvq);
 	if (receiver != NULL) { /* hand the value straight over */
 		receiver->param = v;
-		mutex_unlock(&c->lock);
+		chan_unlock(c);
 		goready(receiver);
 		return;
 	}
 	if (c->count < c->cap) {
 		c->buf[(c->head + c->count++) % c->cap] = v;
-		mutex_unlock(&c->lock);
+		chan_unlock(c);
 		return;
 	}
 	struct g *gp = getg();
 	gp->param = v;
 	enqueue(&c->sendq, gp);
-	gopark(WAIT_CHAN_SEND, &c->lock); /* a receiver took the value */
+	chan_park(c, WAIT_CHAN_SEND); /* a receiver took the value */
 }
 
 uintptr_t rt0_chan_recv(struct rt0_chan *c)
 {
-	mutex_lock(&c->lock);
+	chan_lock(c);
 	if (c->count > 0) {
 		uintptr_t v = c->buf[c->head];
 		c->head = (c->head + 1) % c->cap;
@@ -75,7 +94,7 @@ uintptr_t rt0_chan_recv(struct rt0_chan *c)
 		struct g *sender = dequeue(&c->sendq);
 		if (sender != NULL) /* its value takes the freed slot */
 			c->buf[(c->head + c->count++) % c->cap] = sender->param;
-		mutex_unlock(&c->lock);
+		chan_unlock(c);
 		if (sender != NULL)
 			goready(sender);
 		return v;
@@ -83,12 +102,12 @@ uintptr_t rt0_chan_recv(struct rt0_chan *c)
 	struct g *sender = dequeue(&c->sendq);
 	if (sender != NULL) { /* unbuffered: take it from the sender */
 		uintptr_t v = sender->param;
-		mutex_unlock(&c->lock);
+		chan_unlock(c);
 		goready(sender);
 		return v;
 	}
 	struct g *gp = getg();
 	enqueue(&c->recvq, gp);
-	gopark(WAIT_CHAN_RECEIVE, &c->lock);
+	chan_park(c, WAIT_CHAN_RECEIVE);
 	return gp->param;
 }

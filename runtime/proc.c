@@ -7,6 +7,7 @@
  * or exits: there is no preemption. Ps are made when an M first needs an
  * idle one, not all in procresize, so GOMAXPROCS=2147483647 still starts
  * in bounded memory; the ones never made are counted as idle. */
+#include "atomic.h"
 #include "runtime.h"
 
 struct runtime_state rt;
@@ -176,15 +177,15 @@ static int32_t load32(const int32_t *p)
 
 static void add32(int32_t *p, int32_t v)
 {
-	xadd32((uint32_t *)p, v);
+	rt_xadd32((uint32_t *)p, v);
 }
 
 static bool casp(struct g **p, struct g *old, struct g *desired)
 {
 #if ARCH_PTRSIZE == 8
-	return cas64((uint64_t *)p, (uint64_t)old, (uint64_t)desired);
+	return rt_cas64((uint64_t *)p, (uint64_t)old, (uint64_t)desired);
 #else
-	return cas32((uint32_t *)p, (uint32_t)old, (uint32_t)desired);
+	return rt_cas32((uint32_t *)p, (uint32_t)old, (uint32_t)desired);
 #endif
 }
 
@@ -253,7 +254,7 @@ static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t)
 	uint32_t n = t - h;
 	for (uint32_t i = 0; i < n; i++)
 		batch[i] = slot_get(pp, h + i);
-	if (!cas32(&pp->runqhead, h, h + n))
+	if (!rt_cas32(&pp->runqhead, h, h + n))
 		return false; /* a thief took some: the ring has room now */
 	batch[n] = gp;
 	mutex_lock(&sched.lock);
@@ -263,18 +264,39 @@ static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t)
 	return true;
 }
 
+/* runnext's goroutine, if a thief has not just taken it. */
+static struct g *runnext_take(struct p *pp)
+{
+	struct g *next = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
+	if (next == NULL)
+		return NULL;
+	if (single_p()) {
+		__atomic_store_n(&pp->runnext, NULL, __ATOMIC_RELAXED);
+		return next;
+	}
+	return casp(&pp->runnext, next, NULL) ? next : NULL;
+}
+
+/* gp into runnext; returns what was there. */
+static struct g *runnext_swap(struct p *pp, struct g *gp)
+{
+	struct g *old = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
+	if (single_p())
+		__atomic_store_n(&pp->runnext, gp, __ATOMIC_RELEASE);
+	else
+		while (!casp(&pp->runnext, old, gp))
+			old = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
+	return old;
+}
+
 /* Go's runqput: gp to pp's runnext (kicking the old one to the tail) or
  * its tail. Only pp's owner puts. */
 static void runqput(struct p *pp, struct g *gp, bool next)
 {
 	if (next) {
-		struct g *old;
-		do
-			old = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
-		while (!casp(&pp->runnext, old, gp));
-		if (old == NULL)
-			return;
-		gp = old; /* the old runnext goes to the tail */
+		gp = runnext_swap(pp, gp);
+		if (gp == NULL)
+			return; /* else the old runnext goes to the tail */
 	}
 	for (;;) {
 		uint32_t h = load_acq(&pp->runqhead);
@@ -289,19 +311,22 @@ static void runqput(struct p *pp, struct g *gp, bool next)
 	}
 }
 
-/* Go's runqget: runnext first, then the head. Only pp's owner gets. */
-static struct g *runqget(struct p *pp)
+/* Go's runqget without runnext (findrunnable takes that first): the
+ * ring's head. Only pp's owner gets. */
+static struct g *runqget_ring(struct p *pp)
 {
-	struct g *next = __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
-	if (next != NULL && casp(&pp->runnext, next, NULL))
-		return next;
+	struct g *gp;
 	for (;;) {
 		uint32_t h = load_acq(&pp->runqhead);
 		uint32_t t = pp->runqtail;
 		if (t == h)
 			return NULL;
-		struct g *gp = slot_get(pp, h);
-		if (cas32(&pp->runqhead, h, h + 1))
+		gp = slot_get(pp, h);
+		if (single_p()) {
+			store_rel(&pp->runqhead, h + 1);
+			return gp;
+		}
+		if (rt_cas32(&pp->runqhead, h, h + 1))
 			return gp;
 	}
 }
@@ -350,7 +375,7 @@ static uint32_t runqgrab(struct p *victim, struct p *pp, uint32_t t,
 			continue; /* read h and vt apart: try again */
 		for (uint32_t i = 0; i < n; i++)
 			slot_set(pp, t + i, slot_get(victim, h + i));
-		if (cas32(&victim->runqhead, h, h + n))
+		if (rt_cas32(&victim->runqhead, h, h + n))
 			return n;
 	}
 }
@@ -495,10 +520,10 @@ static void startm(struct p *pp, bool spinning)
  * already looking for work, start one spinning. */
 static void wakep(void)
 {
-	if (!rt.main_started || load32(&sched.npidle) == 0)
+	if (single_p() || !rt.main_started || load32(&sched.npidle) == 0)
 		return;
 	if (load32(&sched.nmspinning) != 0 ||
-	    !cas32((uint32_t *)&sched.nmspinning, 0, 1))
+	    !rt_cas32((uint32_t *)&sched.nmspinning, 0, 1))
 		return;
 	startm(NULL, true);
 }
@@ -512,7 +537,7 @@ static void handoffp(struct p *pp)
 		return;
 	}
 	if (load32(&sched.nmspinning) + load32(&sched.npidle) == 0 &&
-	    cas32((uint32_t *)&sched.nmspinning, 0, 1)) {
+	    rt_cas32((uint32_t *)&sched.nmspinning, 0, 1)) {
 		startm(pp, true);
 		return;
 	}
@@ -610,10 +635,8 @@ static struct g *findrunnable(struct m *mp)
 		 * first, since a P's overflow (runqputslow) is older than
 		 * what its ring holds. A ring rarely overflows, so the
 		 * single-P path rarely takes the lock. */
-		struct g *next =
-		    __atomic_load_n(&pp->runnext, __ATOMIC_ACQUIRE);
-		if (next != NULL && casp(&pp->runnext, next, NULL))
-			return next;
+		if ((gp = runnext_take(pp)) != NULL)
+			return gp;
 		if (load32(&sched.runqsize) > 0) {
 			mutex_lock(&sched.lock);
 			gp = globrunqget();
@@ -621,7 +644,7 @@ static struct g *findrunnable(struct m *mp)
 			if (gp != NULL)
 				return gp;
 		}
-		if ((gp = runqget(pp)) != NULL)
+		if ((gp = runqget_ring(pp)) != NULL)
 			return gp;
 		/* Steal only while few Ms spin: at most half the busy Ps. */
 		int32_t busy = rt.gomaxprocs - load32(&sched.npidle);
@@ -663,6 +686,13 @@ static struct g *findrunnable(struct m *mp)
 	}
 }
 
+/* A P's count of user goroutines, which only its M changes and anyone may
+ * read (rt0_num_goroutine): no read-modify-write on the create path. */
+static void count_user(struct p *pp, int32_t delta)
+{
+	__atomic_store_n(&pp->nuser, pp->nuser + delta, __ATOMIC_RELAXED);
+}
+
 /* Go's gfget and gfput: a P's own free gs, shared through sched's list
  * in batches. */
 static struct g *gfget(struct p *pp)
@@ -691,8 +721,8 @@ static void gfput(struct p *pp, struct g *gp)
 {
 	gp->schedlink = pp->gfree;
 	pp->gfree = gp;
-	if (++pp->ngfree < GFREE_KEEP)
-		return;
+	if (++pp->ngfree < GFREE_KEEP || single_p())
+		return; /* with one P there is no one to share with */
 	mutex_lock(&sched.lock);
 	while (pp->ngfree > GFREE_KEEP / 2) {
 		struct g *move = pp->gfree;
@@ -761,7 +791,7 @@ struct g *newproc1(rt0_fn fn, void *arg, bool system, uintptr_t stacksize)
 	gp->goid = pp->goidcache++;
 	gp->system = system;
 	if (!system)
-		add32(&sched.nuser, 1);
+		count_user(pp, 1);
 	gp->m = NULL;
 	gp->lockedm = NULL;
 	gp->waitreason = WAIT_NONE;
@@ -913,7 +943,7 @@ static void goexit0(struct g *gp)
 	struct m *mp = gp->m;
 	gp->status = G_DEAD;
 	if (!gp->system)
-		add32(&sched.nuser, -1);
+		count_user(mp->p, -1);
 	if (mp->lockedg == gp) {
 		mp->lockedg = NULL;
 		mp->locked_ext = mp->locked_int = 0;
@@ -947,9 +977,15 @@ int64_t rt0_goid(void)
 	return getg()->goid;
 }
 
+/* Go's gcount, in its way: each P counts the user goroutines made and
+ * ended on it, and the sum is exact whenever no other M is changing one. */
 int32_t rt0_num_goroutine(void)
 {
-	return load32(&sched.nuser);
+	int32_t n = 0;
+	struct p *all = __atomic_load_n(&sched.allp, __ATOMIC_ACQUIRE);
+	for (struct p *pp = all; pp != NULL; pp = pp->alllink)
+		n += __atomic_load_n(&pp->nuser, __ATOMIC_RELAXED);
+	return n;
 }
 
 static void lock_update(struct g *gp)

@@ -145,6 +145,7 @@ struct p {
 	struct g *runq[RUNQ_SIZE];
 	struct g *gfree;
 	int32_t ngfree;
+	int32_t nuser; /* user goroutines made here less those ended here */
 	struct {
 		struct free_stack *head;
 		uint32_t n;
@@ -192,7 +193,7 @@ struct runtime_state {
 };
 
 /* Everything below lock is under it, but for the counters read without it
- * (atomics: npidle, nmspinning, nuser, runqsize) and the lists only ever
+ * (atomics: npidle, nmspinning, runqsize) and the lists only ever
  * pushed to (allg, allp, allm: read by walking from a published head). */
 struct sched {
 	struct mutex lock;
@@ -200,7 +201,6 @@ struct sched {
 	struct g *allg;
 	struct g *gfree; /* dead gs, stacks already freed */
 	int32_t ngfree;
-	int32_t nuser;   /* live user goroutines (NumGoroutine) */
 	int32_t npidle;  /* idle Ps, counting those never made */
 	int32_t nallp;   /* Ps made: P ids 0..nallp-1 */
 	struct p *pidle; /* idle Ps made so far */
@@ -224,6 +224,16 @@ enum cpu_feature {
 };
 
 extern struct runtime_state rt;
+
+/* With one P no other M touches a P's queue or a channel: only the M that
+ * holds the P runs goroutines (no M spins without one), and the P passes
+ * between Ms through notes, which order memory. There the read-modify-
+ * writes that guard against thieves and other Ms become plain (relaxed)
+ * loads and stores, so one P costs what it did before there were Ms. */
+static inline bool single_p(void)
+{
+	return rt.gomaxprocs == 1;
+}
 extern struct sched sched;
 extern struct m m0;
 extern struct g g0;

@@ -17,7 +17,9 @@ struct free_stack {
 	struct free_stack *next;
 };
 
-#define STACK_CACHE_KEEP 32 /* a P's free stacks per class, before sharing */
+/* A P's free stacks per class before it shares them; with one P there is
+ * no one to share with, and it keeps them all. */
+#define STACK_CACHE_KEEP 32
 
 void stackinit(void)
 {
@@ -80,7 +82,8 @@ void stackfree(struct stack st)
 		fatal("stackfree: bad stack size");
 	struct free_stack *f = (struct free_stack *)st.lo;
 	struct p *pp = getg()->m->p;
-	if (pp != NULL && pp->stackcache[order].n < STACK_CACHE_KEEP) {
+	if (pp != NULL &&
+	    (pp->stackcache[order].n < STACK_CACHE_KEEP || single_p())) {
 		f->next = pp->stackcache[order].head;
 		pp->stackcache[order].head = f;
 		pp->stackcache[order].n++;

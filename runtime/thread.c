@@ -9,6 +9,7 @@
  * call, a 16 KiB g0 from stackalloc and the thread pointer aimed at the M's own
  * TLS block; under libc a pthread, whose own stack is the M's g0, as under cgo.
  */
+#include "atomic.h"
 #include "runtime.h"
 #include <linux/futex.h>
 #include <linux/sched.h>
@@ -218,7 +219,7 @@ void noteclear(struct rt0_note *n)
 
 void notewakeup(struct rt0_note *n)
 {
-	if (xchg32(&n->key, 1) != 0)
+	if (rt_xchg32(&n->key, 1) != 0)
 		fatal("notewakeup - double wakeup");
 	sys_futex(&n->key, FUTEX_WAKE_PRIVATE, 1);
 }
@@ -249,14 +250,14 @@ void rt0_notesleep(struct rt0_note *n)
  * sleeper. Start-up never contends; Ms handing Ps over do, briefly. */
 void mutex_lock(struct mutex *l)
 {
-	if (cas32(&l->key, 0, 1))
+	if (rt_cas32(&l->key, 0, 1))
 		return;
-	while (xchg32(&l->key, 2) != 0)
+	while (rt_xchg32(&l->key, 2) != 0)
 		sys_futex(&l->key, FUTEX_WAIT_PRIVATE, 2);
 }
 
 void mutex_unlock(struct mutex *l)
 {
-	if (xchg32(&l->key, 0) == 2)
+	if (rt_xchg32(&l->key, 0) == 2)
 		sys_futex(&l->key, FUTEX_WAKE_PRIVATE, 1);
 }
