@@ -1,13 +1,16 @@
-// bench/sched.go: bench/sched.c in Go, run with GOMAXPROCS=1 (rt0 has one
-// P): goroutine create+exit, Gosched between two goroutines and an
-// unbuffered channel round trip, in nanoseconds per operation, printed as
-// "rt0 fact NAME_ns=N" lines on stderr like the C program's.
+// bench/sched.go: bench/sched.c in Go: goroutine create+exit, Gosched
+// between two goroutines and an unbuffered channel round trip (run with
+// GOMAXPROCS=1), then spread, the same CPU work in 8 goroutines (also run
+// alone, argument "spread", with GOMAXPROCS=2), in nanoseconds per
+// operation, printed as "rt0 fact NAME_ns=N" lines on stderr like the C
+// program's.
 package main
 
 import (
 	"fmt"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,11 +19,42 @@ const (
 	batches  = 1000
 	switches = 100000
 	trips    = 100000
+	nspread  = 8
+	work     = 20000000
 )
+
+var spreadSink uint64
+
+func spreadWork(done chan<- int) {
+	x := uint64(88172645463325252)
+	for i := 0; i < work; i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	atomic.AddUint64(&spreadSink, x)
+	done <- 1
+}
+
+func spread() {
+	done := make(chan int, nspread)
+	t0 := time.Now()
+	for i := 0; i < nspread; i++ {
+		go spreadWork(done)
+	}
+	for i := 0; i < nspread; i++ {
+		<-done
+	}
+	fmt.Fprintf(os.Stderr, "rt0 fact spread_ns=%d\n", time.Since(t0).Nanoseconds()/nspread)
+}
 
 var exited int
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "spread" {
+		spread()
+		return
+	}
 	t0 := time.Now()
 	for b := 0; b < batches; b++ {
 		exited = 0
@@ -62,4 +96,5 @@ func main() {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "rt0 fact chan_roundtrip_ns=%d\n", time.Since(t0).Nanoseconds()/trips)
+	spread()
 }
