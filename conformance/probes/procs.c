@@ -2,9 +2,10 @@
  *
  * Which thread a goroutine runs on is measured by the probe itself, with
  * gettid, not asked of the runtime:
- *   - two goroutines that each spin until the other has arrived (for at
- *     most SPIN_NS): with two Ps both arrive, on two threads at once; with
- *     one P the first gives up before the second ever runs;
+ *   - two goroutines, each locked to its thread, that spin until the
+ *     other has arrived (for at most SPIN_NS): with two Ps both arrive, on
+ *     two threads at once; with one P the first gives up before the second
+ *     ever runs;
  *   - a goroutine locked to its thread blocks ROUNDS times on a channel that
  *     another goroutine feeds, and must wake on its own thread every time
  *     (the feeder's M has to hand its P over, not run it);
@@ -98,9 +99,13 @@ struct spinner {
 
 static uint32_t arrived;
 
+/* Each spinner holds its thread (LockOSThread), as the Go twin's must: Go
+ * preempts a goroutine after 10 ms, and two unlocked spinners could then
+ * take turns on one thread and still see each other arrive. */
 static void spinner(void *arg)
 {
 	struct spinner *s = arg;
+	rt0_lock_os_thread();
 	struct rt0_m_info mi;
 	rt0_m_self(&mi);
 	s->mid = mi.id;
@@ -111,6 +116,7 @@ static void spinner(void *arg)
 	       now_ns() < deadline)
 		;
 	s->saw_other = __atomic_load_n(&arrived, __ATOMIC_SEQ_CST) >= 2;
+	rt0_unlock_os_thread();
 	rt0_chan_send(s->done, 1);
 }
 

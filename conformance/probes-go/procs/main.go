@@ -1,5 +1,6 @@
-// procs: the twin of conformance/probes/procs.c. Two goroutines spin until
-// each has seen the other arrive (for at most 2 s), a goroutine locked to
+// procs: the twin of conformance/probes/procs.c. Two goroutines, each
+// locked to its thread, spin until each has seen the other arrive (for at
+// most 2 s), a goroutine locked to
 // its thread and a package init each block 50 times on a channel another
 // goroutine feeds, and every thread is the probe's own gettid. The M a
 // spinner runs on is the runtime's m.procid (read through the binary's
@@ -63,7 +64,12 @@ type spinner struct {
 
 var arrived int32
 
+// spinOnce holds its thread: Go preempts a goroutine after 10 ms, and two
+// unlocked spinners could take turns on one thread and still see each
+// other arrive.
 func spinOnce(s *spinner, done chan<- int) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	s.m, _ = rt0.Procid()
 	s.tid = syscall.Gettid()
 	atomic.AddInt32(&arrived, 1)
