@@ -19,8 +19,8 @@
 
 #define SPIN_NS       2000000000ll /* long enough for qemu to start a thread */
 #define ROUNDS        50
-#define FEED_WAIT_NS  500000000ll /* for the feeder to start on another M */
-#define FEED_DELAY_NS 200000ll    /* for the blocked goroutine to block */
+#define FEED_WAIT_NS  50000000ll /* for the feeder to start on another M */
+#define FEED_DELAY_NS 200000ll   /* for the blocked goroutine to block */
 
 static long sys0(long nr)
 {

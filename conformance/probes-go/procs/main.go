@@ -19,12 +19,12 @@ import (
 const (
 	spin      = 2 * time.Second
 	rounds    = 50
-	feedWait  = 500 * time.Millisecond
+	feedWait  = 50 * time.Millisecond
 	feedDelay = 200 * time.Microsecond
 )
 
 // blockRounds blocks rounds times, each time woken by a new goroutine that
-// sends a moment after it starts; before blocking it waits (500 ms at
+// sends a moment after it starts; before blocking it waits (50 ms at
 // most, with more than one P) for that goroutine to run, so that the waker
 // runs on the other M. It returns how many times it woke on another thread.
 func blockRounds() (tid int, moved int) {
