@@ -7,9 +7,8 @@
  * the same program in Go; bench/sched runs both and prints ratios. Prints
  * one "rt0 fact NAME_ns=N" line per benchmark (nanoseconds per
  * operation). */
-#include "arch.h"
+#include "probe_util.h"
 #include "rt0.h"
-#include <asm/unistd.h>
 
 #define BATCH    100 /* goroutines alive at once in create+exit */
 #define BATCHES  1000
@@ -17,16 +16,6 @@
 #define TRIPS    100000
 #define SPREAD   8
 #define WORK     20000000 /* xorshift rounds per spread goroutine */
-
-static int64_t now_ns(void)
-{
-	struct {
-		long sec, nsec; /* the kernel's timespec for this call */
-	} ts = {0, 0};
-	arch_syscall6(__NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)&ts, 0,
-	              0, 0, 0);
-	return (int64_t)ts.sec * 1000000000 + ts.nsec;
-}
 
 static int64_t exited;
 
@@ -68,12 +57,12 @@ static void spread_work(void *done)
 static void spread(void)
 {
 	struct rt0_chan *done = rt0_chan_make(SPREAD);
-	int64_t t0 = now_ns();
+	int64_t t0 = pu_monotonic_ns();
 	for (int i = 0; i < SPREAD; i++)
 		rt0_go(spread_work, done);
 	for (int i = 0; i < SPREAD; i++)
 		rt0_chan_recv(done);
-	rt0_fact_int("spread_ns", (now_ns() - t0) / SPREAD);
+	rt0_fact_int("spread_ns", (pu_monotonic_ns() - t0) / SPREAD);
 }
 
 void main_main(void)
@@ -82,7 +71,7 @@ void main_main(void)
 		spread();
 		return;
 	}
-	int64_t t0 = now_ns();
+	int64_t t0 = pu_monotonic_ns();
 	for (int b = 0; b < BATCHES; b++) {
 		exited = 0;
 		for (int i = 0; i < BATCH; i++)
@@ -90,23 +79,24 @@ void main_main(void)
 		while (exited < BATCH)
 			rt0_gosched();
 	}
-	rt0_fact_int("create_exit_ns", (now_ns() - t0) / (BATCH * BATCHES));
+	rt0_fact_int("create_exit_ns",
+	             (pu_monotonic_ns() - t0) / (BATCH * BATCHES));
 
 	exited = 0;
-	t0 = now_ns();
+	t0 = pu_monotonic_ns();
 	rt0_go(yield_n, (void *)(intptr_t)(SWITCHES / 2));
 	rt0_go(yield_n, (void *)(intptr_t)(SWITCHES / 2));
 	while (exited < 2)
 		rt0_gosched();
-	rt0_fact_int("gosched_ns", (now_ns() - t0) / SWITCHES);
+	rt0_fact_int("gosched_ns", (pu_monotonic_ns() - t0) / SWITCHES);
 
 	struct pingpong pp = {rt0_chan_make(0), rt0_chan_make(0)};
 	rt0_go(ponger, &pp);
-	t0 = now_ns();
+	t0 = pu_monotonic_ns();
 	for (uintptr_t i = 0; i < TRIPS; i++)
 		if (rt0_chan_recv((rt0_chan_send(pp.ping, i), pp.pong)) !=
 		    i + 1)
 			rt0_panic("bench: the round trip lost a value");
-	rt0_fact_int("chan_roundtrip_ns", (now_ns() - t0) / TRIPS);
+	rt0_fact_int("chan_roundtrip_ns", (pu_monotonic_ns() - t0) / TRIPS);
 	spread();
 }

@@ -3,6 +3,8 @@
 #ifndef PROBE_UTIL_H
 #define PROBE_UTIL_H
 
+#include "arch.h"
+#include <asm/unistd.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +49,18 @@ static inline const char *pu_key(char *buf, const char *a, int64_t n,
 		buf[o++] = *b;
 	buf[o] = '\0';
 	return buf;
+}
+
+/* CLOCK_MONOTONIC in nanoseconds, by the system call (probes have no libc;
+ * the vDSO is the runtime's). */
+static inline int64_t pu_monotonic_ns(void)
+{
+	struct {
+		long sec, nsec; /* the kernel's timespec for this call */
+	} ts = {0, 0};
+	arch_syscall6(__NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)&ts, 0,
+	              0, 0, 0);
+	return (int64_t)ts.sec * 1000000000 + ts.nsec;
 }
 
 /* argv[1], or "" when there is none: the scenario a probe should run. */

@@ -27,16 +27,6 @@ static long sys0(long nr)
 	return arch_syscall6(nr, 0, 0, 0, 0, 0, 0);
 }
 
-static int64_t now_ns(void)
-{
-	struct {
-		long sec, nsec; /* the kernel's timespec for this call */
-	} ts = {0, 0};
-	arch_syscall6(__NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)&ts, 0,
-	              0, 0, 0);
-	return (int64_t)ts.sec * 1000000000 + ts.nsec;
-}
-
 struct feed {
 	struct rt0_chan *c;
 	uint32_t running; /* the feeder has started */
@@ -48,8 +38,8 @@ static void feeder(void *arg)
 {
 	struct feed *f = arg;
 	__atomic_store_n(&f->running, 1, __ATOMIC_SEQ_CST);
-	int64_t until = now_ns() + FEED_DELAY_NS;
-	while (now_ns() < until)
+	int64_t until = pu_monotonic_ns() + FEED_DELAY_NS;
+	while (pu_monotonic_ns() < until)
 		;
 	rt0_chan_send(f->c, 1);
 }
@@ -70,9 +60,9 @@ static int32_t block_rounds(long *tid)
 	for (int i = 0; i < ROUNDS; i++) {
 		__atomic_store_n(&f.running, 0, __ATOMIC_SEQ_CST);
 		rt0_go(feeder, &f);
-		int64_t give_up = now_ns() + wait;
+		int64_t give_up = pu_monotonic_ns() + wait;
 		while (!__atomic_load_n(&f.running, __ATOMIC_SEQ_CST) &&
-		       now_ns() < give_up)
+		       pu_monotonic_ns() < give_up)
 			;
 		rt0_chan_recv(f.c);
 		moved += sys0(__NR_gettid) != *tid;
@@ -111,9 +101,9 @@ static void spinner(void *arg)
 	s->mid = mi.id;
 	s->tid = sys0(__NR_gettid);
 	__atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST);
-	int64_t deadline = now_ns() + SPIN_NS;
+	int64_t deadline = pu_monotonic_ns() + SPIN_NS;
 	while (__atomic_load_n(&arrived, __ATOMIC_SEQ_CST) < 2 &&
-	       now_ns() < deadline)
+	       pu_monotonic_ns() < deadline)
 		;
 	s->saw_other = __atomic_load_n(&arrived, __ATOMIC_SEQ_CST) >= 2;
 	rt0_unlock_os_thread();

@@ -107,15 +107,6 @@ static int64_t other_threads_switches(int64_t main_tid)
 	return sum;
 }
 
-static int64_t monotonic_ms(void)
-{
-	struct {
-		long sec, nsec; /* the kernel's timespec for this call */
-	} ts = {0, 0};
-	sys(__NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)&ts, 0);
-	return (int64_t)ts.sec * 1000 + ts.nsec / 1000000;
-}
-
 void main_main(void)
 {
 	int64_t want_switches = rt0_argc() > 1 ? parse_decimal(rt0_argv(1)) : 0;
@@ -129,10 +120,10 @@ void main_main(void)
 	rt0_m_self(&self);
 	/* sysmon's minit records its thread id on that thread, which may not
 	 * have run yet (in Go too): wait for it, at most MAX_BUSY_MS. */
-	int64_t waited_from = monotonic_ms();
+	int64_t waited_from = (pu_monotonic_ns() / 1000000);
 	while (sysmon_at_init && rt0_sysmon_m(&sysmon_m) &&
 	       sysmon_m.procid == 0 &&
-	       monotonic_ms() - waited_from < MAX_BUSY_MS)
+	       (pu_monotonic_ns() / 1000000) - waited_from < MAX_BUSY_MS)
 		;
 	rt0_fact_int("pid", sys(__NR_getpid, 0, 0, 0));
 	rt0_fact_int("main.tid", sys(__NR_gettid, 0, 0, 0));
@@ -153,14 +144,14 @@ void main_main(void)
 	/* Busy, in rounds of plain work between looks: reading the clock and
 	 * /proc are the only system calls, and none of them sleeps. */
 	int64_t main_tid = sys(__NR_gettid, 0, 0, 0), switches = 0;
-	int64_t start = monotonic_ms(), now = start;
+	int64_t start = (pu_monotonic_ns() / 1000000), now = start;
 	volatile uint64_t spin = 0;
 	while (want_switches > 0 && now - start < MAX_BUSY_MS &&
 	       ((switches = other_threads_switches(main_tid)) < want_switches ||
 	        now - start < min_busy_ms)) {
 		for (int i = 0; i < 100000; i++)
 			spin += (uint64_t)i;
-		now = monotonic_ms();
+		now = (pu_monotonic_ns() / 1000000);
 	}
 	rt0_fact_int("busy.switches", switches);
 	rt0_fact_int("busy.ms", now - start);

@@ -103,15 +103,6 @@ static uint64_t sigmask_now(void)
 	return m;
 }
 
-static int64_t monotonic_ns(void)
-{
-	struct {
-		long sec, nsec; /* the kernel's timespec for this call */
-	} ts = {0, 0};
-	sys(__NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)&ts, 0, 0);
-	return (int64_t)ts.sec * 1000000000 + ts.nsec;
-}
-
 static bool hammered_enough(int64_t n, int64_t start)
 {
 	if (n < iters || n % 1024 != 0)
@@ -119,13 +110,13 @@ static bool hammered_enough(int64_t n, int64_t start)
 	return (__atomic_load_n(&overlap, __ATOMIC_RELAXED) >= WANT_OVERLAP &&
 	        __atomic_load_n(&byte_ops_interleaved, __ATOMIC_RELAXED) >=
 	            WANT_OVERLAP) ||
-	       monotonic_ns() - start > MAX_HAMMER_NS;
+	       pu_monotonic_ns() - start > MAX_HAMMER_NS;
 }
 
 static void hammer(struct m_report *r, int idx)
 {
 	uint32_t prev32 = 0, prev_witness = 0;
-	int64_t n, start = monotonic_ns();
+	int64_t n, start = pu_monotonic_ns();
 	for (n = 0; !hammered_enough(n, start); n++) {
 		uint32_t seen =
 		    __atomic_fetch_add(&witness, 1, __ATOMIC_SEQ_CST);
