@@ -170,6 +170,10 @@ void schedinit(void)
 	procresize(read_gomaxprocs());
 }
 
+/* The few steps of every goroutine switch, inlined into their callers: a
+ * call's frame setup costs as much as the single-P work itself. */
+#define SWITCH_PATH static inline __attribute__((always_inline))
+
 static int32_t load32(const int32_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
@@ -291,7 +295,7 @@ static struct g *runnext_swap(struct p *pp, struct g *gp)
 
 /* Go's runqput: gp to pp's runnext (kicking the old one to the tail) or
  * its tail. Only pp's owner puts. */
-static void runqput(struct p *pp, struct g *gp, bool next)
+SWITCH_PATH void runqput(struct p *pp, struct g *gp, bool next)
 {
 	if (next) {
 		gp = runnext_swap(pp, gp);
@@ -518,7 +522,7 @@ static void startm(struct p *pp, bool spinning)
 
 /* Go's wakep: a goroutine became runnable; if a P is idle and no M is
  * already looking for work, start one spinning. */
-static void wakep(void)
+SWITCH_PATH void wakep(void)
 {
 	if (single_p() || !rt.main_started || load32(&sched.npidle) == 0)
 		return;
@@ -822,14 +826,14 @@ void newproc(rt0_fn fn, void *arg)
 	newproc1(fn, arg, false, STACK_USER);
 }
 
-static _Noreturn void execute(struct g *gp)
+SWITCH_PATH _Noreturn void execute(struct g *gp)
 {
 	struct m *mp = getg()->m;
 	mp->curg = gp;
 	gp->m = mp;
 	gp->status = G_RUNNING;
-	struct trace_kv kv[] = {KV_I("next", gp->goid), KV_I("p", mp->p->id)};
-	trace_sched_event("runtime.execute", kv, 2);
+	TRACE_SCHED("runtime.execute", KV_I("next", gp->goid),
+	            KV_I("p", mp->p->id));
 	gogo(&gp->sched);
 }
 
@@ -905,8 +909,7 @@ void gopark(enum waitreason reason, struct mutex *unlock)
 	gp->status = G_WAITING;
 	gp->waitreason = reason;
 	gp->m->waitunlock = unlock;
-	struct trace_kv kv[] = {KV_I("reason", reason)};
-	trace_sched_event("runtime.gopark", kv, 1);
+	TRACE_SCHED("runtime.gopark", KV_I("reason", reason));
 	mcall(park_m);
 }
 

@@ -352,6 +352,17 @@ void trace_event(const char *phase, const struct trace_kv *kv, size_t nkv);
 void trace_sched_event(const char *phase, const struct trace_kv *kv,
                        size_t nkv);
 void trace_env_known(void);
+/* Whether trace_sched_event prints (or keeps) anything: the switch paths
+ * test it before they build their fields. */
+extern bool trace_sched_on;
+#define TRACE_SCHED(phase, ...)                                                \
+	do {                                                                   \
+		if (trace_sched_on) {                                          \
+			struct trace_kv kv_[] = {__VA_ARGS__};                 \
+			trace_sched_event(phase, kv_,                          \
+			                  sizeof kv_ / sizeof kv_[0]);         \
+		}                                                              \
+	} while (0)
 #define TRACE(phase) trace_event(phase, NULL, 0)
 
 /* System calls (raw, through arch.h). */

@@ -87,6 +87,9 @@ static bool wanted(int level)
 	return !env_known || rt.debug.rt0trace >= level;
 }
 
+/* The scheduler asks on every switch, inline (trace_sched_wanted). */
+bool trace_sched_on = true;
+
 static void record(int level, const char *phase, const struct trace_kv *kv,
                    size_t nkv)
 {
@@ -132,6 +135,7 @@ void trace_sched_event(const char *phase, const struct trace_kv *kv, size_t nkv)
 void trace_env_known(void)
 {
 	env_known = true;
+	trace_sched_on = wanted(2);
 	if (rt.debug.rt0trace < 1)
 		return;
 	print_header();
