@@ -1,7 +1,9 @@
-/* lib.c: library mode, Go's -buildmode=c-archive (external linking only).
+/* lib.c: library mode, Go's -buildmode=c-archive and c-shared (external
+ * linking only).
  *
  * The C library's start-up calls _rt0_<arch>_linux_lib (arch/<arch>/
- * rt0_linux.S, an .init_array entry) before the host's main; it comes here
+ * rt0_linux.S, an .init_array entry) before the host's main, or dlopen
+ * calls it before it returns the shared object; it comes here
  * and, as Go's _rt0_amd64_lib does, records argc and argv, starts rt0_go on
  * a new thread and returns at once. On that thread the runtime starts as
  * usual; runtime.main runs the runtime's and the program's inits but never

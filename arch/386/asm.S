@@ -7,8 +7,8 @@
  * independent code (external mode is PIE) reaches data through the GOT
  * base, GOTBASE below. g is found through GS: -4(%gs) in internal mode
  * (GS's GDT entry has base &m0.tls[1], set up here with set_thread_area),
- * the thread-local rt0_tls_g under libc (local-exec TLS, since the runtime
- * is always part of the executable).
+ * the thread-local rt0_tls_g under libc (local-exec TLS in an executable,
+ * initial exec in a shared object).
  *
  * Saved context (struct gobuf, offsets from asm_offsets.h):
  *   +0 sp   +4 pc   +8 g   +12 ctxt (unused: a new goroutine's argument is
@@ -20,7 +20,20 @@
 #include "asm_offsets.h"
 #include <asm/unistd.h>
 
-#ifdef RT0_LINK_EXTERNAL
+#if defined(RT0_LIB_SHARED)
+/* Initial exec: in a shared object the offset is the loader's, read from
+ * the GOT (GOTBASE below); SET_G borrows ecx, so r must be another. */
+#define GET_G(r)                                                               \
+	GOTBASE r;                                                             \
+	movl rt0_tls_g@gotntpoff(r), r;                                       \
+	movl %gs:(r), r
+#define SET_G(r)                                                               \
+	pushl %ecx;                                                            \
+	GOTBASE %ecx;                                                          \
+	movl rt0_tls_g@gotntpoff(%ecx), %ecx;                                 \
+	movl r, %gs:(%ecx);                                                    \
+	popl %ecx
+#elif defined(RT0_LINK_EXTERNAL)
 #define GET_G(r) movl %gs:rt0_tls_g@ntpoff, r
 #define SET_G(r) movl r, %gs:rt0_tls_g@ntpoff
 #else
@@ -152,7 +165,12 @@ runtime_rt0_go:
 	movl	$0x123, %eax
 	SET_G(%eax)
 	movl	%gs:0, %ecx
+#ifdef RT0_LIB_SHARED
+	addl	rt0_tls_g@gotntpoff(%ebx), %ecx
+	cmpl	(%ecx), %eax
+#else
 	cmpl	rt0_tls_g@ntpoff(%ecx), %eax
+#endif
 	jne	bad_tls
 #endif
 	leal	g0@GOTOFF(%ebx), %eax

@@ -3,8 +3,8 @@
  * Registers: rdi, rsi, rdx = first arguments; rsp = SP; the C ABI's
  * callee-saved set is rbx, rbp, r12-r15. g is found through FS: -8(%fs) in
  * internal mode (FS = &m0.tls[1], set by arch_prctl), the thread-local
- * rt0_tls_g under libc (local-exec TLS, since the runtime is always part of
- * the executable).
+ * rt0_tls_g under libc (local-exec TLS when the runtime is part of the
+ * executable; initial exec in a shared object, library mode's c-shared).
  *
  * Saved context (struct gobuf, offsets from asm_offsets.h):
  *   +0 sp   +8 pc   +16 g   +24 ctxt (rdi when a goroutine starts)
@@ -15,7 +15,16 @@
 #include "asm_offsets.h"
 #include <asm/unistd.h>
 
-#ifdef RT0_LINK_EXTERNAL
+#if defined(RT0_LIB_SHARED)
+/* Initial exec: a shared object learns its TLS offset from the GOT when it
+ * is loaded. r11, the ABI's scratch register, is free at every SET_G. */
+#define GET_G(r)                                                               \
+	movq rt0_tls_g@gottpoff(%rip), r;                                      \
+	movq %fs:(r), r
+#define SET_G(r)                                                               \
+	movq rt0_tls_g@gottpoff(%rip), %r11;                                   \
+	movq r, %fs:(%r11)
+#elif defined(RT0_LINK_EXTERNAL)
 #define GET_G(r) movq %fs:rt0_tls_g@tpoff, r
 #define SET_G(r) movq r, %fs:rt0_tls_g@tpoff
 #else
@@ -109,7 +118,12 @@ runtime_rt0_go:
 	movq	$0x123, %rax
 	SET_G(%rax)
 	movq	%fs:0, %rcx
+#ifdef RT0_LIB_SHARED
+	addq	rt0_tls_g@gottpoff(%rip), %rcx
+	cmpq	(%rcx), %rax
+#else
 	cmpq	rt0_tls_g@tpoff(%rcx), %rax
+#endif
 	jne	bad_tls
 #endif
 	leaq	g0(%rip), %rdi

@@ -5,8 +5,8 @@
  * (r11 = fp); r12 = ip (scratch); r13 = sp, 8-aligned at every public call;
  * r14 = lr (return address); d8-d15 callee-saved; r7 = system call number.
  * g is found through TPIDRURO (arch.h): [tp] in internal mode, the
- * thread-local rt0_tls_g under libc (local-exec TLS, since the runtime is
- * always part of the executable). Data is reached pc-relatively (external
+ * thread-local rt0_tls_g under libc (local-exec TLS in an executable,
+ * initial exec in a shared object). Data is reached pc-relatively (external
  * mode is PIE), ADDR below.
  *
  * Unwind tables, both kinds, as gcc emits them for C here: DWARF CFI in
@@ -42,7 +42,19 @@
 1:	add	\r, pc, \r
 	.endm
 
-#ifdef RT0_LINK_EXTERNAL
+#if defined(RT0_LIB_SHARED)
+	/* Initial exec: in a shared object the offset is the loader's, read
+	 * from the GOT entry the literal leads to pc-relatively. */
+	.macro GSLOT r, tmp		@ r = &rt0_tls_g
+	ldr	\tmp, 1f
+2:	ldr	\tmp, [pc, \tmp]
+	mrc	p15, 0, \r, c13, c0, 3
+	add	\r, \r, \tmp
+	b	3f
+1:	.word	rt0_tls_g(gottpoff) + (. - 2b - 8)
+3:
+	.endm
+#elif defined(RT0_LINK_EXTERNAL)
 	.macro GSLOT r, tmp		@ r = &rt0_tls_g
 	mrc	p15, 0, \r, c13, c0, 3
 	ldr	\tmp, 1f

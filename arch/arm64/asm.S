@@ -5,7 +5,7 @@
  * {saved x29, saved x30} at [x29]); x30 = LR; SP 16-aligned always;
  * d8-d15 callee-saved (low 64 bits). g is found through TPIDR_EL0
  * (arch.h): [tpidr_el0] in internal mode, the thread-local rt0_tls_g under
- * libc (local-exec TLS, since the runtime is always part of the executable).
+ * libc (local-exec TLS in an executable, initial exec in a shared object).
  *
  * Saved context (struct gobuf, offsets from asm_offsets.h):
  *   +0 sp   +8 pc   +16 g   +24 ctxt (x0 when a goroutine starts)
@@ -19,7 +19,16 @@
 #include "asm_offsets.h"
 #include <asm/unistd.h>
 
-#ifdef RT0_LINK_EXTERNAL
+#if defined(RT0_LIB_SHARED)
+	/* Initial exec: in a shared object the offset is the loader's, read
+	 * from the GOT; x16 (IP0, free across calls) holds it. */
+	.macro GSLOT r			// r = &rt0_tls_g
+	mrs	\r, tpidr_el0
+	adrp	x16, :gottprel:rt0_tls_g
+	ldr	x16, [x16, #:gottprel_lo12:rt0_tls_g]
+	add	\r, \r, x16
+	.endm
+#elif defined(RT0_LINK_EXTERNAL)
 	.macro GSLOT r			// r = &rt0_tls_g
 	mrs	\r, tpidr_el0
 	add	\r, \r, #:tprel_hi12:rt0_tls_g, lsl #12

@@ -9,8 +9,9 @@
  * callee-saved; LR = return address, which a callee stores at 16(r1) of its
  * caller's frame before it allocates its own (stdu: 32 bytes at least).
  * g is found through r13 (arch.h): 0(r13) in internal mode, the
- * thread-local rt0_tls_g under libc (local-exec TLS). Calls to C are
- * "bl f; nop": the linker may put a TOC restore in the nop.
+ * thread-local rt0_tls_g under libc (local-exec TLS; initial exec in a
+ * shared object). Calls to C are "bl f; nop": the linker may put a TOC
+ * restore in the nop.
  *
  * Saved context (struct gobuf, offsets from asm_offsets.h):
  *   +0 sp   +8 pc   +16 g   +24 ctxt (r3 when a goroutine starts)
@@ -36,7 +37,21 @@
 #error "SAVE_REGS/LOAD_REGS keep r14-r31, f14-f31, CR, v20-v31: update them with arch.h"
 #endif
 
-#ifdef RT0_LINK_EXTERNAL
+#if defined(RT0_LIB_SHARED)
+	/* Initial exec: in a shared object the offset is the loader's, in
+	 * the GOT, reached through the TOC (r2: the object's own at every
+	 * use, which all run inside it). */
+	.macro GET_G rd, tmp
+	addis	\tmp, %r2, rt0_tls_g@got@tprel@ha
+	ld	\tmp, rt0_tls_g@got@tprel@l(\tmp)
+	ldx	\rd, \tmp, rt0_tls_g@tls
+	.endm
+	.macro SET_G rs, tmp
+	addis	\tmp, %r2, rt0_tls_g@got@tprel@ha
+	ld	\tmp, rt0_tls_g@got@tprel@l(\tmp)
+	stdx	\rs, \tmp, rt0_tls_g@tls
+	.endm
+#elif defined(RT0_LINK_EXTERNAL)
 	/* Local exec: r13 + the link-time offset of rt0_tls_g. */
 	.macro GET_G rd, tmp
 	addis	\tmp, %r13, rt0_tls_g@tprel@ha

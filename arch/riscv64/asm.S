@@ -6,8 +6,8 @@
  * scratch; s0 (= fp) to s11 and fs0-fs11 = callee-saved; gp = global
  * pointer, tp = thread pointer, neither ever allocated by the compiler.
  * g is found through tp: 0(tp) in internal mode (tp = &m0.tls[0], set
- * here), the thread-local rt0_tls_g under libc (local-exec TLS, since the
- * runtime is always part of the executable). See arch.h for why not X27.
+ * here), the thread-local rt0_tls_g under libc (local-exec TLS in an
+ * executable, initial exec in a shared object). See arch.h for why not X27.
  *
  * Saved context (struct gobuf, offsets from asm_offsets.h):
  *   +0 sp   +8 pc   +16 g   +24 ctxt (a0 when a goroutine starts)
@@ -21,7 +21,20 @@
 #include "asm_offsets.h"
 #include <asm/unistd.h>
 
-#ifdef RT0_LINK_EXTERNAL
+#if defined(RT0_LIB_SHARED)
+	/* Initial exec: in a shared object the offset is the loader's, read
+	 * from the GOT. */
+	.macro GET_G rd, tmp
+	la.tls.ie \tmp, rt0_tls_g
+	add	\tmp, \tmp, tp
+	ld	\rd, 0(\tmp)
+	.endm
+	.macro SET_G rs, tmp
+	la.tls.ie \tmp, rt0_tls_g
+	add	\tmp, \tmp, tp
+	sd	\rs, 0(\tmp)
+	.endm
+#elif defined(RT0_LINK_EXTERNAL)
 	/* Local exec: tp + the link-time offset of rt0_tls_g. */
 	.macro GET_G rd, tmp
 	lui	\tmp, %tprel_hi(rt0_tls_g)

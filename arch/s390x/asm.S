@@ -8,7 +8,8 @@
  * (r14 at 112, r15 at 120) before it allocates its own frame; the CFA is
  * r15 at entry + 160. The thread pointer lives in access registers a0
  * (high half) and a1 (low half); g is found through it (arch.h): 0(tp) in
- * internal mode, the thread-local rt0_tls_g under libc (local-exec TLS).
+ * internal mode, the thread-local rt0_tls_g under libc (local-exec TLS;
+ * initial exec in a shared object).
  * Data is reached pc-relatively with larl (external mode is PIE), which
  * wants even addresses: hence the .balign 2 of the messages.
  *
@@ -34,7 +35,15 @@
 	ear	\r, %a1
 	.endm
 
-#ifdef RT0_LINK_EXTERNAL
+#if defined(RT0_LIB_SHARED)
+	/* Initial exec: in a shared object the offset is the loader's, in
+	 * the GOT entry larl reaches pc-relatively. */
+	.macro GSLOT r, tmp		/* r = &rt0_tls_g */
+	TP	\r
+	larl	\tmp, rt0_tls_g@indntpoff
+	ag	\r, 0(\tmp)
+	.endm
+#elif defined(RT0_LINK_EXTERNAL)
 	.section .rodata
 	.balign	8
 tls_g_tpoff:				/* local exec: rt0_tls_g's offset from tp */
