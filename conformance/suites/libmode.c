@@ -1,8 +1,11 @@
-/* libmode: an rt0 program built as a C archive and linked by a C host
- * (library mode, Go's -buildmode=c-archive; probes/libprog.c and
- * libhost.c; conformance/invariants-threads.toml, group lib). The host
- * measures its own thread, its .init_array and what the program's exported
- * functions return once they have waited for the inits. */
+/* libmode: an rt0 program built as a C archive and linked by a C host, and
+ * the same program built as a shared object that a C host dlopens (library
+ * mode, Go's -buildmode=c-archive and c-shared; probes/libprog.c and
+ * libhost.c, whose dlopen build is libdlhost; conformance/invariants-
+ * threads.toml, group lib). The host measures its own thread, the
+ * .init_array of the object that holds the runtime and what the program's
+ * exported functions return once they have waited for the inits. Every
+ * check holds for both hosts. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,35 +16,51 @@
 /* No start-up trace: the runtime runs on a thread of its own and the host
  * may end the process while it still holds buffered output. */
 static const char *const env_lib[] = {"GOMAXPROCS=1", NULL};
-static struct run run;
+
+/* The C archive's host, then the shared object's. */
+#define NHOSTS 2
+static const char *const hosts[NHOSTS] = {"libhost", "libdlhost"};
+static struct run runs[NHOSTS];
 
 /* The host lingers 20 ms after the exports returned, then asks again
  * whether main.main ran. */
 static void lib_run(void)
 {
 	static const char *const args[] = {"0", "20", NULL};
-	run_probe_shared(&run, "libhost", args, env_lib);
+	for (int i = 0; i < NHOSTS; i++)
+		run_probe_shared(&runs[i], hosts[i], args, env_lib);
 }
 
 static void lib_free(void)
 {
-	run_free(&run);
+	for (int i = 0; i < NHOSTS; i++)
+		run_free(&runs[i]);
 }
 
-#define LIB_TEST(name) Test(lib, name, .init = lib_run, .fini = lib_free)
+/* A check, written once for the run of either host (a failure names the
+ * probe). */
+#define LIB_TEST(name)                                                         \
+	static void name##_on(struct run *run);                                \
+	Test(lib, name, .init = lib_run, .fini = lib_free)                     \
+	{                                                                      \
+		for (int i = 0; i < NHOSTS; i++)                               \
+			name##_on(&runs[i]);                                   \
+	}                                                                      \
+	static void name##_on(struct run *run)
 
-static int64_t fact(const char *key)
+static int64_t fact(struct run *run, const char *key)
 {
-	return trace_fact_i64(&run.t, key);
+	return trace_fact_i64(&run->t, key);
 }
 
 LIB_TEST(lib_entry_in_init_array)
 {
-	CHECK_EXIT(&run, 0);
-	CHECK(&run, fact("host.init_array_has_entry") == 1,
-	      "expected the host's .init_array (between __init_array_start "
-	      "and __init_array_end) to hold _rt0_%s_linux_lib itself",
-	      want_arch());
+	CHECK_EXIT(run, 0);
+	CHECK(run, fact(run, "host.init_array_has_entry") == 1,
+	      "expected the .init_array of the object that holds the runtime "
+	      "(%s's own, or the shared object it dlopened) to hold "
+	      "_rt0_%s_linux_lib itself",
+	      run->r.name, want_arch());
 }
 
 LIB_TEST(lib_entry_returns_at_once)
@@ -49,24 +68,25 @@ LIB_TEST(lib_entry_returns_at_once)
 	/* The first init waits until the host's main runs: a constructor
 	 * that ran the inits itself would never return (the probe times
 	 * out). */
-	CHECK_EXIT(&run, 0);
-	need_fact(&run, "host.tid"); /* the host's main ran */
+	CHECK_EXIT(run, 0);
+	need_fact(run, "host.tid"); /* the host's main ran */
 }
 
 LIB_TEST(lib_runtime_on_own_thread)
 {
-	CHECK_EXIT(&run, 0);
-	int64_t pid = fact("host.pid"), host = fact("host.tid");
-	int64_t init = fact("lib.init_tid"), init_pid = fact("lib.init_pid");
-	CHECK(&run, host == pid,
+	CHECK_EXIT(run, 0);
+	int64_t pid = fact(run, "host.pid"), host = fact(run, "host.tid");
+	int64_t init = fact(run, "lib.init_tid"),
+	        init_pid = fact(run, "lib.init_pid");
+	CHECK(run, host == pid,
 	      "expected the host's main on the process's first thread "
 	      "(tid %lld, pid %lld)",
 	      (long long)host, (long long)pid);
-	CHECK(&run, init > 0 && init != host,
+	CHECK(run, init > 0 && init != host,
 	      "expected the inits on the runtime's own thread, not the "
 	      "host's %lld; they ran on %lld",
 	      (long long)host, (long long)init);
-	CHECK(&run, init_pid == pid,
+	CHECK(run, init_pid == pid,
 	      "expected the runtime's thread in the host's process %lld; the "
 	      "inits' getpid said %lld",
 	      (long long)pid, (long long)init_pid);
@@ -74,9 +94,9 @@ LIB_TEST(lib_runtime_on_own_thread)
 
 LIB_TEST(lib_inits_before_export_returns)
 {
-	CHECK_EXIT(&run, 0);
-	int64_t n = fact("lib.inits_run");
-	CHECK(&run, n == 2,
+	CHECK_EXIT(run, 0);
+	int64_t n = fact(run, "lib.inits_run");
+	CHECK(run, n == 2,
 	      "expected an exported function to return only after every "
 	      "init ran (2; the second takes 20 ms); it saw %lld",
 	      (long long)n);
@@ -84,19 +104,19 @@ LIB_TEST(lib_inits_before_export_returns)
 
 LIB_TEST(lib_inits_on_goroutine_1)
 {
-	CHECK_EXIT(&run, 0);
-	int64_t goid = fact("lib.init_goid");
-	CHECK(&run, goid == 1,
+	CHECK_EXIT(run, 0);
+	int64_t goid = fact(run, "lib.init_goid");
+	CHECK(run, goid == 1,
 	      "expected the inits on goroutine 1 (runtime.main), got %lld",
 	      (long long)goid);
 }
 
 LIB_TEST(lib_main_main_never_runs)
 {
-	CHECK_EXIT(&run, 0);
-	CHECK(&run, fact("lib.main_ran") == 0,
+	CHECK_EXIT(run, 0);
+	CHECK(run, fact(run, "lib.main_ran") == 0,
 	      "expected main.main never to run in library mode; it ran");
-	CHECK(&run, fact("lib.main_ran_after_linger") == 0,
+	CHECK(run, fact(run, "lib.main_ran_after_linger") == 0,
 	      "expected main.main never to run in library mode; it ran "
 	      "after the exports returned, while the host lingered 20 ms");
 }
@@ -106,12 +126,14 @@ LIB_TEST(lib_main_main_never_runs)
  * deadlock report, an exit after runtime.main) does it first. */
 Test(lib, lib_exit_status_is_hosts)
 {
-	struct run r;
 	const char *args[] = {"7", "50", NULL};
-	run_probe_shared(&r, "libhost", args, env_lib);
-	CHECK_EXIT(&r, 7);
-	need_fact(&r, "lib.main_ran");
-	run_free(&r);
+	for (int i = 0; i < NHOSTS; i++) {
+		struct run r;
+		run_probe_shared(&r, hosts[i], args, env_lib);
+		CHECK_EXIT(&r, 7);
+		need_fact(&r, "lib.main_ran");
+		run_free(&r);
+	}
 }
 
 /* An export that panics, unrecovered, ends the process there, by SIGABRT
@@ -119,17 +141,21 @@ Test(lib, lib_exit_status_is_hosts)
  * crash): the host's call never returns. */
 Test(lib, lib_export_panic_aborts)
 {
-	struct run r;
 	const char *args[] = {"panic", NULL};
-	run_probe_shared(&r, "libhost", args, env_lib);
-	CHECK(&r, probe_killed_by(&r.r, SIGABRT),
-	      "expected the panic to end the process by SIGABRT");
-	CHECK(&r, other_line(&r, "panic: rt0lib_panic called") >= 0,
-	      "expected the line \"panic: rt0lib_panic called\" on stderr");
-	CHECK(&r, trace_fact(&r.t, "host.after_panic") == NULL,
-	      "expected the host's call to rt0lib_panic never to return");
-	need_fact(&r, "lib.main_ran"); /* the host got as far as the call */
-	run_free(&r);
+	for (int i = 0; i < NHOSTS; i++) {
+		struct run r;
+		run_probe_shared(&r, hosts[i], args, env_lib);
+		CHECK(&r, probe_killed_by(&r.r, SIGABRT),
+		      "expected the panic to end the process by SIGABRT");
+		CHECK(&r, other_line(&r, "panic: rt0lib_panic called") >= 0,
+		      "expected the line \"panic: rt0lib_panic called\" on "
+		      "stderr");
+		CHECK(&r, trace_fact(&r.t, "host.after_panic") == NULL,
+		      "expected the host's call to rt0lib_panic never to "
+		      "return");
+		need_fact(&r, "lib.main_ran"); /* the host got that far */
+		run_free(&r);
+	}
 }
 
 /* ---- the caller's registers, measured by the observer ------------------ */
