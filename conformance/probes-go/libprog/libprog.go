@@ -1,5 +1,6 @@
 // libprog: the Go twin of probes/libprog.c, built with -buildmode=c-archive
-// and linked by the same C host (probes/libhost.c). Its first init waits
+// and linked by the same C host (probes/libhost.c), and with c-shared for the
+// same host built to dlopen it (libdlhost). Its first init waits
 // until the host's main has started, which only a library entry that
 // returned at once lets happen; the second takes 20 ms, then records the
 // thread and goroutine the inits ran on; main.main must never run; the

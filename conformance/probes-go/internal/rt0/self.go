@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -15,8 +16,9 @@ import (
 // getg returns the running g's address (getg_<arch>.s).
 func getg() uintptr
 
-// The probe's own binary, opened once: os.Executable is /proc/self/exe,
-// which under qemu-user names the guest's binary, not the emulator.
+// The probe's own binary, opened once: the file mapped where this package's
+// code is (/proc/self/maps, which qemu-user writes for the guest): the
+// executable, or the shared object a c-shared probe was linked into.
 var (
 	selfOnce sync.Once
 	self     *layout.Binary
@@ -26,7 +28,30 @@ var (
 
 func anchor() {}
 
-// binary opens the probe's own executable. Reading its DWARF allocates
+// objectOf is the file mapped at addr, from /proc/self/maps.
+func objectOf(addr uintptr) (string, error) {
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(maps), "\n") {
+		// start-end perms offset dev inode path
+		f := strings.Fields(line)
+		var lo, hi uint64
+		if len(f) < 6 || !strings.HasPrefix(f[5], "/") {
+			continue
+		}
+		if _, err := fmt.Sscanf(f[0], "%x-%x", &lo, &hi); err != nil {
+			continue
+		}
+		if uint64(addr) >= lo && uint64(addr) < hi {
+			return strings.Join(f[5:], " "), nil
+		}
+	}
+	return "", fmt.Errorf("no file is mapped at %#x in /proc/self/maps", addr)
+}
+
+// binary opens the probe's own executable or shared object. Reading its DWARF allocates
 // tens of megabytes; with the collector on, that starts a GC cycle, and
 // Go's first cycle creates the gcBgMarkWorker goroutines, which take
 // goids and shift every goid the suites check. A probe's observation must
@@ -36,7 +61,7 @@ func anchor() {}
 func binary() (*layout.Binary, error) {
 	selfOnce.Do(func() {
 		debug.SetGCPercent(-1)
-		path, err := os.Executable()
+		path, err := objectOf(reflect.ValueOf(anchor).Pointer())
 		if err != nil {
 			selfErr = err
 			return
