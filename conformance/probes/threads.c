@@ -13,7 +13,12 @@
  *
  * Under libc each M is a pthread, and the probe asks the C library for the
  * thread's own stack (pthread_getattr_np), beside the g0 bounds the runtime
- * took from it. */
+ * took from it.
+ *
+ * argv[1] "serial" makes each M only once the one before is ready, so that
+ * one thread at a time enters m_main: the observer stops there on each
+ * M's thread (a debugger cannot take two threads stopping at once under
+ * qemu-user). */
 #ifdef RT0_LINK_EXTERNAL
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include <pthread.h>
@@ -238,7 +243,9 @@ static int64_t parse_iters(const char *s)
 
 void main_main(void)
 {
-	if (rt0_argc() > 1 && (iters = parse_iters(rt0_argv(1))) < 0) {
+	bool serial = rt0_argc() > 1 && pu_streq(rt0_argv(1), "serial");
+	if (rt0_argc() > 1 && !serial &&
+	    (iters = parse_iters(rt0_argv(1))) < 0) {
 		rt0_fact_str("error", "iterations: want 1..1000000");
 		return;
 	}
@@ -248,9 +255,12 @@ void main_main(void)
 	uint64_t usr2 = (uint64_t)1 << (SIGUSR2_ - 1);
 	sys(__NR_rt_sigprocmask, 0 /* SIG_BLOCK */, (long)&usr2, 0, 8);
 
-	for (int i = 0; i < NMS; i++)
+	for (int i = 0; i < NMS; i++) {
 		reports[i].id_returned = rt0_newm(m_main, &reports[i]);
-	for (int i = 0; i < NMS; i++)
+		if (serial)
+			rt0_notesleep(&reports[i].ready);
+	}
+	for (int i = 0; i < NMS && !serial; i++)
 		rt0_notesleep(&reports[i].ready);
 	__atomic_store_n(&go_flag, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < NMS; i++)

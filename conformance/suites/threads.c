@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "observe.h"
 #include "suite.h"
 
 #define NMS 4
@@ -16,6 +17,10 @@
 static const char *const env_facts[] = {"GOMAXPROCS=1", NULL};
 
 SHARED_PROBE_SUITE_ENV(threads, "threads", env_facts);
+
+#define OCHECK_G0(o, cond, fmt, ...)                                           \
+	cr_assert((cond), fmt "\n  -- %s", ##__VA_ARGS__,                      \
+	          probe_why(&(o)->res.probe))
 
 static int64_t m_fact(struct run *r, int i, const char *key)
 {
@@ -99,6 +104,59 @@ SHARED_TEST(threads, threads, threads_m_is_kernel_thread)
 /* Each M sets g in its own TLS block, so once every M runs each still
  * finds its own g0, and the main goroutine still finds itself: a TLS block
  * the threads shared would hold the last writer's g for all of them. */
+/* The same from outside: the observer stops where each M's function
+ * starts, on that M's thread (the probe makes them one at a time), and
+ * reads g through that thread's pointer: a g0 (goid 0) that is not m0's,
+ * whose m is not m0, SP on its stack, one g per M on a thread of its own;
+ * and main.main on goroutine 1 of m0. */
+static void check_g0_observed(void)
+{
+	static const struct step steps[] = {
+	    STEP("main_main", "main.main", STEP_CALL),
+	    STEP("m_main", NULL, STEP_CALL),
+	};
+	const char *args[] = {"serial", NULL};
+	struct observed o;
+	observe_shared(&o, "threads", args, steps, 2, 0, 0);
+	char line[1024];
+	size_t from = 0;
+	const struct obs_stop *mm = next_stop_at(&o, "main_main", &from);
+	OCHECK_G0(&o,
+	          mm && mm->gread == OBS_GREAD_OK && mm->have_goid &&
+	              mm->goid == 1 && mm->have_m && mm->m == o.m0,
+	          "expected main.main on goroutine 1 of m0 (0x%llx)",
+	          (unsigned long long)o.m0);
+	const struct obs_stop *seen[NMS];
+	size_t n = 0;
+	from = 0;
+	for (const struct obs_stop *s;
+	     (s = next_stop_at(&o, "m_main", &from));) {
+		stop_line(&o, s, line, sizeof line);
+		OCHECK_G0(&o, n < NMS, "expected %d stops at m_main, one per M",
+		          NMS);
+		OCHECK_G0(
+		    &o,
+		    s->gread == OBS_GREAD_OK && s->have_goid && s->goid == 0 &&
+		        s->g != o.g0 && s->have_m && s->m != o.m0 &&
+		        s->sp_in_stack && s->tid != mm->tid,
+		    "expected M %zu's function on its own thread, on a g0 "
+		    "(goid 0) other than m0's (0x%llx), g.m not m0, SP on "
+		    "g0's stack; measured\n  %s",
+		    n, (unsigned long long)o.g0, line);
+		for (size_t k = 0; k < n; k++)
+			OCHECK_G0(&o,
+			          seen[k]->g != s->g && seen[k]->m != s->m &&
+			              seen[k]->tid != s->tid,
+			          "expected each M its own thread, g0 and m; M "
+			          "%zu shares one with M %zu:\n  %s",
+			          n, k, line);
+		seen[n++] = s;
+	}
+	OCHECK_G0(&o, n == NMS,
+	          "expected %d stops at m_main, one per M, got %zu", NMS, n);
+	observe_free(&o);
+}
+
 SHARED_TEST(threads, threads, threads_g_is_own_g0)
 {
 	CHECK_EXIT(&run, 0);
@@ -124,6 +182,7 @@ SHARED_TEST(threads, threads, threads_g_is_own_g0)
 		      "ran; then it found M %lld's",
 		      i, (long long)later);
 	}
+	check_g0_observed();
 }
 
 /* Under libc: g0 is the pthread's own stack as the C library reports it
