@@ -107,3 +107,98 @@ PROCS_TEST(procs_inits_on_main_thread)
 	expect_init_on_main_thread(&run2, "GOMAXPROCS=2");
 	expect_init_on_main_thread(&run1, "GOMAXPROCS=1");
 }
+
+/* The counts scenario, with two Ps: its own run, which the other tests do
+ * not need. */
+static const char *const args_counts[] = {"counts", NULL};
+static struct run runc;
+
+static void counts_make(void)
+{
+	run_probe_shared(&runc, "procs", args_counts, env_two);
+}
+
+static void counts_free(void)
+{
+	run_free(&runc);
+}
+
+#define COUNTS_TEST(test)                                                      \
+	Test(procs, test, .init = counts_make, .fini = counts_free)
+
+/* Go's count grew by 0 to 4 threads over the rounds (go1.19 and go1.23,
+ * every arch): an M that wakes the moment another gives up its P can find
+ * no idle M yet and make one, and Ms are never freed. A runtime that
+ * replaces idle Ms instead of reusing them grows by about one a round. */
+#define COUNTS_MAX_GROWTH 8
+
+COUNTS_TEST(procs_idle_ms_reused)
+{
+	CHECK_EXIT(&runc, 0);
+	int64_t rounds = trace_fact_i64(&runc.t, "procs.counts.rounds");
+	int64_t before = trace_fact_i64(&runc.t, "procs.counts.threads.before");
+	int64_t after = trace_fact_i64(&runc.t, "procs.counts.threads.after");
+	CHECK(&runc, before >= 2 && after >= 2,
+	      "expected /proc/self/task to list the main thread and sysmon's "
+	      "at least, got %lld threads before the rounds and %lld after",
+	      (long long)before, (long long)after);
+	CHECK(&runc, rounds >= 300 && after - before <= COUNTS_MAX_GROWTH,
+	      "expected the process's threads to grow by at most %d over %lld "
+	      "rounds of goroutines waking idle Ms (GOMAXPROCS=2: an idle M "
+	      "is reused, not replaced), got %lld threads before and %lld "
+	      "after",
+	      COUNTS_MAX_GROWTH, (long long)rounds, (long long)before,
+	      (long long)after);
+}
+
+static int64_t worker_fact(struct run *r, int64_t i, const char *key)
+{
+	char k[80];
+	snprintf(k, sizeof k, "procs.counts.worker.%lld.%s", (long long)i, key);
+	return trace_fact_i64(&r->t, k);
+}
+
+COUNTS_TEST(procs_idle_ms_asleep)
+{
+	CHECK_EXIT(&runc, 0);
+	int64_t me = trace_fact_i64(&runc.t, "procs.counts.tid");
+	int64_t cpu = trace_fact_i64(&runc.t, "procs.counts.cpu_ns");
+	int64_t n = trace_fact_i64(&runc.t, "procs.counts.workers");
+	int64_t samples = trace_fact_i64(&runc.t, "procs.counts.samples");
+	/* Its own CPU time ends the window; only a 20 s deadline cuts it. */
+	CHECK(&runc, cpu >= 100000000,
+	      "expected main.main to compute alone for 200 ms of its own CPU "
+	      "time, it got %lld ns in 20 s",
+	      (long long)cpu);
+	int64_t idle = 0;
+	for (int64_t i = 0; i < n; i++) {
+		int64_t tid = worker_fact(&runc, i, "tid");
+		if (tid == me)
+			continue;
+		idle++;
+		int64_t used = worker_fact(&runc, i, "cpu_ns");
+		int64_t asleep = worker_fact(&runc, i, "asleep");
+		CHECK(&runc, used >= 0,
+		      "expected thread %lld, where goroutines ran, to be "
+		      "listed still in /proc/self/task while main.main "
+		      "computes (Ms are kept, idle)",
+		      (long long)tid);
+		/* A spinning M takes a CPU of its own, or under load about
+		 * main.main's share: a quarter leaves room for a sleeper's
+		 * wake-ups under qemu (Go's worst: 30 ms of 200). */
+		CHECK(
+		    &runc, used * 4 < cpu && asleep > 0,
+		    "expected every idle M to sleep while main.main computes "
+		    "alone with GOMAXPROCS=2 (nothing else is runnable): "
+		    "thread %lld, where goroutines ran, used %lld ns of CPU "
+		    "while main.main used %lld ns, and was seen asleep (state "
+		    "S) in %lld of %lld samples",
+		    (long long)tid, (long long)used, (long long)cpu,
+		    (long long)asleep, (long long)samples);
+	}
+	CHECK(&runc, idle >= 1,
+	      "expected goroutines to have run on a thread other than "
+	      "main.main's (two locked spinners saw each other), got %lld "
+	      "threads, all main.main's",
+	      (long long)n);
+}
