@@ -87,7 +87,8 @@ static bool wanted(int level)
 	return !env_known || rt.debug.rt0trace >= level;
 }
 
-/* The scheduler asks on every switch, inline (trace_sched_wanted). */
+/* wanted(2), kept for the switch paths, which test it inline on every
+ * switch (TRACE_SCHED); set again once GODEBUG is known. */
 bool trace_sched_on = true;
 
 static void record(int level, const char *phase, const struct trace_kv *kv,

@@ -9,6 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A system call of up to three arguments (the rest 0). */
+static inline long pu_sys3(long nr, long a, long b, long c)
+{
+	return arch_syscall6(nr, a, b, c, 0, 0, 0);
+}
+
 static inline bool pu_streq(const char *a, const char *b)
 {
 	if (!a || !b)

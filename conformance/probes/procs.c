@@ -31,11 +31,6 @@
 #define FEED_WAIT_NS  50000000ll /* for the feeder to start on another M */
 #define FEED_DELAY_NS 200000ll   /* for the blocked goroutine to block */
 
-static long sys0(long nr)
-{
-	return arch_syscall6(nr, 0, 0, 0, 0, 0, 0);
-}
-
 struct feed {
 	struct rt0_chan *c;
 	uint32_t running; /* the feeder has started */
@@ -64,7 +59,7 @@ static int32_t block_rounds(long *tid)
 	struct feed f = {rt0_chan_make(0), 0};
 	const char *procs = rt0_getenv("GOMAXPROCS");
 	int64_t wait = pu_streq(procs, "1") ? 0 : FEED_WAIT_NS;
-	*tid = sys0(__NR_gettid);
+	*tid = pu_sys3(__NR_gettid, 0, 0, 0);
 	int32_t moved = 0;
 	for (int i = 0; i < ROUNDS; i++) {
 		__atomic_store_n(&f.running, 0, __ATOMIC_SEQ_CST);
@@ -74,7 +69,7 @@ static int32_t block_rounds(long *tid)
 		       pu_monotonic_ns() < give_up)
 			;
 		rt0_chan_recv(f.c);
-		moved += sys0(__NR_gettid) != *tid;
+		moved += pu_sys3(__NR_gettid, 0, 0, 0) != *tid;
 	}
 	return moved;
 }
@@ -108,7 +103,7 @@ static void spinner(void *arg)
 	struct rt0_m_info mi;
 	rt0_m_self(&mi);
 	s->mid = mi.id;
-	s->tid = sys0(__NR_gettid);
+	s->tid = pu_sys3(__NR_gettid, 0, 0, 0);
 	__atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST);
 	int64_t deadline = pu_monotonic_ns() + SPIN_NS;
 	while (__atomic_load_n(&arrived, __ATOMIC_SEQ_CST) < 2 &&
@@ -142,11 +137,6 @@ static void locked(void *done)
 #define COUNTS_CHUNK    100000
 #define COUNTS_MAX_TIDS 64
 
-static long sys3(long nr, long a, long b, long c)
-{
-	return arch_syscall6(nr, a, b, c, 0, 0, 0);
-}
-
 /* The threads the probe's goroutines ran on, each once; only main.main
  * adds to it, from what each goroutine measured and sent it. */
 static long worker_tids[COUNTS_MAX_TIDS];
@@ -165,21 +155,21 @@ static void note_tid(long tid)
  * "." and "..". */
 static int64_t count_tasks(void)
 {
-	long fd = sys3(__NR_openat, -100 /* AT_FDCWD */,
-	               (long)"/proc/self/task", 0 /* O_RDONLY */);
+	long fd = pu_sys3(__NR_openat, -100 /* AT_FDCWD */,
+	                  (long)"/proc/self/task", 0 /* O_RDONLY */);
 	if (fd < 0)
 		return -1;
 	static char buf[4096] __attribute__((aligned(8)));
 	int64_t n = 0;
 	long got;
-	while ((got = sys3(__NR_getdents64, fd, (long)buf, sizeof buf)) > 0)
+	while ((got = pu_sys3(__NR_getdents64, fd, (long)buf, sizeof buf)) > 0)
 		for (long off = 0; off < got;) {
 			/* linux_dirent64: ino, off, reclen (u16), type, name */
 			const char *name = buf + off + 19;
 			n += name[0] != '.';
 			off += *(unsigned short *)(buf + off + 16);
 		}
-	sys3(__NR_close, fd, 0, 0);
+	pu_sys3(__NR_close, fd, 0, 0);
 	return n;
 }
 
@@ -189,11 +179,11 @@ static long read_task_file(long tid, const char *file, char *buf, long cap)
 {
 	char path[64];
 	pu_key(path, "/proc/self/task/", tid, file);
-	long fd = sys3(__NR_openat, -100 /* AT_FDCWD */, (long)path, 0);
+	long fd = pu_sys3(__NR_openat, -100 /* AT_FDCWD */, (long)path, 0);
 	if (fd < 0)
 		return -1;
-	long n = sys3(__NR_read, fd, (long)buf, cap - 1);
-	sys3(__NR_close, fd, 0, 0);
+	long n = pu_sys3(__NR_read, fd, (long)buf, cap - 1);
+	pu_sys3(__NR_close, fd, 0, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	return n > 0 ? n : -1;
 }
@@ -231,7 +221,7 @@ static void pinger(void *arg)
 		rt0_chan_send(pp->ping, (uintptr_t)i);
 		rt0_chan_recv(pp->pong);
 	}
-	rt0_chan_send(pp->done, (uintptr_t)sys0(__NR_gettid));
+	rt0_chan_send(pp->done, (uintptr_t)pu_sys3(__NR_gettid, 0, 0, 0));
 }
 
 static void ponger(void *arg)
@@ -239,7 +229,7 @@ static void ponger(void *arg)
 	struct pingpong *pp = arg;
 	for (int i = 0; i < COUNTS_PINGS; i++)
 		rt0_chan_send(pp->pong, rt0_chan_recv(pp->ping));
-	rt0_chan_send(pp->done, (uintptr_t)sys0(__NR_gettid));
+	rt0_chan_send(pp->done, (uintptr_t)pu_sys3(__NR_gettid, 0, 0, 0));
 }
 
 static void waker(void *c)
@@ -257,7 +247,7 @@ static void locked_waiter(void *done)
 		rt0_go(waker, c);
 		rt0_chan_recv(c);
 	}
-	long tid = sys0(__NR_gettid);
+	long tid = pu_sys3(__NR_gettid, 0, 0, 0);
 	rt0_unlock_os_thread();
 	rt0_chan_send(done, (uintptr_t)tid);
 }
@@ -284,7 +274,7 @@ static void counts_round(void)
 static void counts_spinner(void *done)
 {
 	rt0_lock_os_thread();
-	long tid = sys0(__NR_gettid);
+	long tid = pu_sys3(__NR_gettid, 0, 0, 0);
 	__atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST);
 	int64_t deadline = pu_monotonic_ns() + SPIN_NS;
 	while (__atomic_load_n(&arrived, __ATOMIC_SEQ_CST) < 2 &&
@@ -319,7 +309,7 @@ static void main_counts(void)
 	 * time, not the clock, measures the window, so that a loaded machine
 	 * only stretches it. */
 	rt0_lock_os_thread();
-	long me = sys0(__NR_gettid);
+	long me = pu_sys3(__NR_gettid, 0, 0, 0);
 	uint32_t n = nworker_tids;
 	for (uint32_t i = 0; i < n; i++)
 		cpu_before[i] = task_cpu_ns(worker_tids[i]);
@@ -359,7 +349,7 @@ void main_main(void)
 		main_counts();
 		return;
 	}
-	rt0_fact_int("procs.pid", sys0(__NR_getpid));
+	rt0_fact_int("procs.pid", pu_sys3(__NR_getpid, 0, 0, 0));
 	rt0_fact_int("procs.init.tid", init_tid);
 	rt0_fact_int("procs.init.moved", init_moved);
 	rt0_fact_int("procs.rounds", ROUNDS);

@@ -21,11 +21,6 @@
 #define MAX_TASKS   64
 #define MAX_BUSY_MS 20000
 
-static long sys(long nr, long a, long b, long c)
-{
-	return arch_syscall6(nr, a, b, c, 0, 0, 0);
-}
-
 static int64_t task_ids[MAX_TASKS];
 static int ntasks;
 static bool sysmon_at_init;
@@ -47,13 +42,13 @@ static int64_t parse_decimal(const char *s)
 /* The thread ids in /proc/self/task, by getdents64. */
 static void list_tasks(void)
 {
-	long fd = sys(__NR_openat, -100 /* AT_FDCWD */, (long)"/proc/self/task",
-	              0 /* O_RDONLY */);
+	long fd = pu_sys3(__NR_openat, -100 /* AT_FDCWD */,
+	                  (long)"/proc/self/task", 0 /* O_RDONLY */);
 	if (fd < 0)
 		return;
 	static char buf[4096] __attribute__((aligned(8)));
 	long n;
-	while ((n = sys(__NR_getdents64, fd, (long)buf, sizeof buf)) > 0)
+	while ((n = pu_sys3(__NR_getdents64, fd, (long)buf, sizeof buf)) > 0)
 		for (long off = 0; off < n;) {
 			/* linux_dirent64: ino, off, reclen (u16), type, name */
 			unsigned short reclen =
@@ -63,7 +58,7 @@ static void list_tasks(void)
 				task_ids[ntasks++] = tid;
 			off += reclen;
 		}
-	sys(__NR_close, fd, 0, 0);
+	pu_sys3(__NR_close, fd, 0, 0);
 }
 
 static void init_main(void)
@@ -79,11 +74,11 @@ static int64_t voluntary_switches(int64_t tid)
 {
 	char path[64], buf[2048];
 	pu_key(path, "/proc/self/task/", tid, "/status");
-	long fd = sys(__NR_openat, -100 /* AT_FDCWD */, (long)path, 0);
+	long fd = pu_sys3(__NR_openat, -100 /* AT_FDCWD */, (long)path, 0);
 	if (fd < 0)
 		return 0;
-	long n = sys(__NR_read, fd, (long)buf, sizeof buf - 1);
-	sys(__NR_close, fd, 0, 0);
+	long n = pu_sys3(__NR_read, fd, (long)buf, sizeof buf - 1);
+	pu_sys3(__NR_close, fd, 0, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	static const char key[] = "voluntary_ctxt_switches:";
 	for (char *p = buf; *p; p++)
@@ -125,8 +120,8 @@ void main_main(void)
 	       sysmon_m.procid == 0 &&
 	       (pu_monotonic_ns() / 1000000) - waited_from < MAX_BUSY_MS)
 		;
-	rt0_fact_int("pid", sys(__NR_getpid, 0, 0, 0));
-	rt0_fact_int("main.tid", sys(__NR_gettid, 0, 0, 0));
+	rt0_fact_int("pid", pu_sys3(__NR_getpid, 0, 0, 0));
+	rt0_fact_int("main.tid", pu_sys3(__NR_gettid, 0, 0, 0));
 	rt0_fact_int("main.m.id", self.id);
 	rt0_fact_int("main.m.has_p", self.has_p);
 	rt0_fact_int("init.tasks", ntasks);
@@ -143,7 +138,7 @@ void main_main(void)
 	}
 	/* Busy, in rounds of plain work between looks: reading the clock and
 	 * /proc are the only system calls, and none of them sleeps. */
-	int64_t main_tid = sys(__NR_gettid, 0, 0, 0), switches = 0;
+	int64_t main_tid = pu_sys3(__NR_gettid, 0, 0, 0), switches = 0;
 	int64_t start = (pu_monotonic_ns() / 1000000), now = start;
 	volatile uint64_t spin = 0;
 	while (want_switches > 0 && now - start < MAX_BUSY_MS &&
